@@ -1,0 +1,18 @@
+import { redact } from "../connection-url.js";
+import { openDatabase } from "../database.js";
+import { migrate } from "../migrator.js";
+import { runMain } from "./run-main.js";
+
+runMain(async () => {
+  const db = await openDatabase();
+  try {
+    const { applied, alreadyApplied } = await migrate(db.url);
+    console.log(
+      applied.length
+        ? `Applied ${applied.length} migration(s) to ${redact(db.url)}: ${applied.join(", ")}`
+        : `Database ${redact(db.url)} is up to date (${alreadyApplied.length} migration(s) applied).`,
+    );
+  } finally {
+    await db.close();
+  }
+});

@@ -1,0 +1,102 @@
+import { existsSync, readFileSync } from "node:fs";
+import { rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
+import { z } from "zod";
+import { describeConnectError, parseDatabaseUrl, redact, withDatabase } from "./connection-url.js";
+import { isAlive, startEmbeddedPostgres } from "./embedded.js";
+import { UserFacingError } from "./errors.js";
+import { logger } from "./logger.js";
+import { hindcastHome } from "./paths.js";
+
+export interface DatabaseHandle {
+  url: string;
+  /** Where the URL came from. */
+  source: "DATABASE_URL" | "embedded (started here)" | "embedded (shared)";
+  /** Stops the embedded server when this process started it. */
+  close(): Promise<void>;
+}
+
+const portSchema = z.coerce.number().int().min(1).max(65535);
+const sharedServerSchema = z.object({ url: z.string(), ownerPid: z.number().int() });
+const embeddedDatabase = "hindcast";
+
+/**
+ * The database every Hindcast process uses: DATABASE_URL when set; otherwise
+ * the embedded PostgreSQL under HINDCAST_HOME, started here or, when another
+ * Hindcast process already runs it, shared with that process.
+ */
+export async function openDatabase(env: NodeJS.ProcessEnv = process.env): Promise<DatabaseHandle> {
+  if (env.DATABASE_URL) {
+    parseDatabaseUrl(env.DATABASE_URL);
+    await assertConnectable(env.DATABASE_URL);
+    return { url: env.DATABASE_URL, source: "DATABASE_URL", close: async () => {} };
+  }
+  const home = hindcastHome();
+  const shared = readSharedServer(home);
+  if (shared) return { url: shared, source: "embedded (shared)", close: async () => {} };
+
+  const server = await startEmbeddedPostgres({ dataDir: path.join(home, "pg"), port: configuredPort(env) });
+  await createDatabaseIfMissing(server.url, embeddedDatabase);
+  const url = withDatabase(server.url, embeddedDatabase);
+  const stateFile = sharedServerFile(home);
+  await writeFile(stateFile, JSON.stringify({ url, ownerPid: process.pid }));
+  logger.info({ url: redact(url) }, "embedded PostgreSQL started");
+  return {
+    url,
+    source: "embedded (started here)",
+    close: async () => {
+      await rm(stateFile, { force: true });
+      await server.stop();
+    },
+  };
+}
+
+function configuredPort(env: NodeJS.ProcessEnv): number | undefined {
+  if (!env.HINDCAST_PG_PORT) return undefined;
+  const port = portSchema.safeParse(env.HINDCAST_PG_PORT);
+  if (!port.success) {
+    throw new UserFacingError(
+      `HINDCAST_PG_PORT must be a port number from 1 to 65535, got "${env.HINDCAST_PG_PORT}"`,
+      "set it to a free port, or unset it to let Hindcast pick one",
+    );
+  }
+  return port.data;
+}
+
+const sharedServerFile = (home: string) => path.join(home, "embedded.json");
+
+function readSharedServer(home: string): string | undefined {
+  const file = sharedServerFile(home);
+  if (!existsSync(file)) return undefined;
+  const parsed = sharedServerSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (parsed.success && parsed.data.ownerPid !== process.pid && isAlive(parsed.data.ownerPid)) return parsed.data.url;
+  return undefined;
+}
+
+/** Connects once, turning connection failures into one clear line. */
+export async function assertConnectable(url: string, variable = "DATABASE_URL"): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    await client.query("select 1");
+  } catch (error) {
+    throw describeConnectError(error, url, variable);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function createDatabaseIfMissing(serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("select 1 from pg_database where datname = $1", [name]);
+    if (!rowCount) await client.query(`create database ${pg.escapeIdentifier(name)}`);
+  } catch (error) {
+    // A concurrent creator won the race: the database exists, which is all we need.
+    if ((error as { code?: string }).code !== "42P04") throw error;
+  } finally {
+    await client.end();
+  }
+}

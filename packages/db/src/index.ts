@@ -1,0 +1,11 @@
+export { createPrismaClient, type PrismaClient } from "./client.js";
+export { parseDatabaseUrl, redact, withDatabase } from "./connection-url.js";
+export { assertConnectable, createDatabaseIfMissing, type DatabaseHandle, openDatabase } from "./database.js";
+export { type EmbeddedServer, startEmbeddedPostgres } from "./embedded.js";
+export { isUserFacingError, UserFacingError } from "./errors.js";
+export * from "./generated/prisma/enums.js";
+export { logger } from "./logger.js";
+export { type MetricPointInput, readSeries, type SeriesQuery, type SeriesResult, writeMetricPoints } from "./metric-store.js";
+export { checksum, migrate, readLocalMigrations } from "./migrator.js";
+export { type Channel, defineChannel, NotificationHub, notify } from "./notify.js";
+export { hindcastHome, projectRoot } from "./paths.js";

@@ -1,0 +1,192 @@
+/**
+ * Pure bookkeeping for metric series: per-series summaries and the rollup
+ * pyramid (first/min/max/last per bucket, bucket widths 8^2 .. 8^9 steps)
+ * that lets a downsampled read of a million-point series touch a few
+ * thousand rows. Written here rather than taken from a library because it has
+ * to match the SQL merge rules in metric-store.ts exactly.
+ */
+
+export const rollupWidths = [64, 512, 4096, 32768, 262144, 2097152, 16777216, 134217728] as const;
+/** Levels are 1-based: level L has width rollupWidths[L - 1]; level 0 means raw points. */
+export const maxLevel = rollupWidths.length;
+const fanout = 8;
+
+export interface StepValue {
+  step: number;
+  value: number;
+}
+
+export interface Aggregate {
+  count: number;
+  firstStep: number;
+  firstValue: number;
+  lastStep: number;
+  lastValue: number;
+  minStep: number | null;
+  minValue: number | null;
+  maxStep: number | null;
+  maxValue: number | null;
+}
+
+export interface RollupBucket extends Aggregate {
+  level: number;
+  bucket: number;
+}
+
+export function aggregateOf(point: StepValue): Aggregate {
+  const finite = Number.isFinite(point.value);
+  return {
+    count: 1,
+    firstStep: point.step,
+    firstValue: point.value,
+    lastStep: point.step,
+    lastValue: point.value,
+    minStep: finite ? point.step : null,
+    minValue: finite ? point.value : null,
+    maxStep: finite ? point.step : null,
+    maxValue: finite ? point.value : null,
+  };
+}
+
+/** Folds `b` into `a` (same rules as the SQL upserts). */
+export function mergeInto(a: Aggregate, b: Aggregate): void {
+  a.count += b.count;
+  if (b.firstStep < a.firstStep) {
+    a.firstStep = b.firstStep;
+    a.firstValue = b.firstValue;
+  }
+  if (b.lastStep >= a.lastStep) {
+    a.lastStep = b.lastStep;
+    a.lastValue = b.lastValue;
+  }
+  if (b.minValue !== null && (a.minValue === null || b.minValue < a.minValue)) {
+    a.minValue = b.minValue;
+    a.minStep = b.minStep;
+  }
+  if (b.maxValue !== null && (a.maxValue === null || b.maxValue > a.maxValue)) {
+    a.maxValue = b.maxValue;
+    a.maxStep = b.maxStep;
+  }
+}
+
+export interface SeriesAggregation {
+  summary: Aggregate;
+  buckets: RollupBucket[];
+}
+
+/** Summary and rollup buckets of one series' new points (any order). */
+export function aggregateSeries(points: readonly StepValue[]): SeriesAggregation {
+  const first = points[0];
+  if (!first) throw new Error("aggregateSeries needs at least one point");
+  const summary = aggregateOf(first);
+  let level = new Map<number, RollupBucket>();
+  for (let i = 0; i < points.length; i++) {
+    const point = points[i] as StepValue;
+    if (i > 0) mergeInto(summary, aggregateOf(point));
+    const bucket = Math.floor(point.step / rollupWidths[0]);
+    const existing = level.get(bucket);
+    if (existing) mergeInto(existing, aggregateOf(point));
+    else level.set(bucket, { level: 1, bucket, ...aggregateOf(point) });
+  }
+  const buckets = [...level.values()];
+  for (let l = 2; l <= maxLevel; l++) {
+    const next = new Map<number, RollupBucket>();
+    for (const child of level.values()) {
+      const bucket = Math.floor(child.bucket / fanout);
+      const existing = next.get(bucket);
+      if (existing) mergeInto(existing, child);
+      else next.set(bucket, { ...child, level: l, bucket });
+    }
+    buckets.push(...next.values());
+    level = next;
+  }
+  return { summary, buckets };
+}
+
+export interface Cover {
+  /** Whole buckets: level, first and last bucket index. */
+  segments: { level: number; from: number; to: number }[];
+  /** Step ranges narrower than one level-1 bucket, read from raw points. */
+  raw: { from: number; to: number }[];
+}
+
+/**
+ * Covers the step range [from, to] with whole buckets no wider than level
+ * `top`, coarsest in the middle and finer towards the edges (a segment-tree
+ * decomposition), so every step in the range belongs to exactly one piece.
+ */
+export function coverRange(from: number, to: number, top: number): Cover {
+  const cover: Cover = { segments: [], raw: [] };
+  const visit = (lo: number, hi: number, level: number) => {
+    if (lo > hi) return;
+    if (level === 0) {
+      cover.raw.push({ from: lo, to: hi });
+      return;
+    }
+    const width = rollupWidths[level - 1] as number;
+    const first = Math.ceil(lo / width);
+    const last = Math.floor((hi + 1) / width) - 1;
+    if (first > last) {
+      visit(lo, hi, level - 1);
+      return;
+    }
+    cover.segments.push({ level, from: first, to: last });
+    visit(lo, first * width - 1, level - 1);
+    visit((last + 1) * width, hi, level - 1);
+  };
+  visit(from, to, top);
+  return cover;
+}
+
+/** Upper bound on the points a cover yields: four per bucket, one per raw step. */
+export function coverCost(cover: Cover): number {
+  let cost = 0;
+  for (const s of cover.segments) cost += 4 * (s.to - s.from + 1);
+  for (const r of cover.raw) cost += r.to - r.from + 1;
+  return cost;
+}
+
+/** The finest cover of [from, to] whose cost fits the budget (or the coarsest one). */
+export function chooseCover(from: number, to: number, maxPoints: number): Cover {
+  let cover = coverRange(from, to, 1);
+  for (let level = 1; level <= maxLevel; level++) {
+    cover = coverRange(from, to, level);
+    if (coverCost(cover) <= maxPoints) return cover;
+  }
+  return cover;
+}
+
+/** The points that draw a bucket faithfully (M4: first, min, max, last). */
+export function representatives(a: Aggregate): StepValue[] {
+  const out: StepValue[] = [{ step: a.firstStep, value: a.firstValue }];
+  if (a.minStep !== null && a.minValue !== null) out.push({ step: a.minStep, value: a.minValue });
+  if (a.maxStep !== null && a.maxValue !== null) out.push({ step: a.maxStep, value: a.maxValue });
+  out.push({ step: a.lastStep, value: a.lastValue });
+  return out;
+}
+
+/** Sorts by step and drops repeated steps. */
+export function sortUnique(points: StepValue[]): StepValue[] {
+  points.sort((a, b) => a.step - b.step);
+  const out: StepValue[] = [];
+  for (const p of points) if (out.length === 0 || (out[out.length - 1] as StepValue).step !== p.step) out.push(p);
+  return out;
+}
+
+/**
+ * Shrinks sorted points to at most `maxPoints` by M4 over equal-count groups;
+ * the global min and max always survive.
+ */
+export function fitBudget(points: StepValue[], maxPoints: number): StepValue[] {
+  if (points.length <= maxPoints) return points;
+  const groups = Math.max(1, Math.floor(maxPoints / 4));
+  const size = Math.ceil(points.length / groups);
+  const out: StepValue[] = [];
+  for (let start = 0; start < points.length; start += size) {
+    const group = points.slice(start, start + size);
+    const agg = aggregateOf(group[0] as StepValue);
+    for (let i = 1; i < group.length; i++) mergeInto(agg, aggregateOf(group[i] as StepValue));
+    out.push(...representatives(agg));
+  }
+  return sortUnique(out);
+}
