@@ -7,5 +7,6 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? "silent" },
   },
 });

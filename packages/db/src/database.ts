@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
-import { rm, writeFile } from "node:fs/promises";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
@@ -46,7 +46,8 @@ export async function openDatabase(env: NodeJS.ProcessEnv = process.env): Promis
     url,
     source: "embedded (started here)",
     close: async () => {
-      await rm(stateFile, { force: true });
+      // Synchronous, so the file is gone even when a signal handler exits the process mid-close.
+      rmSync(stateFile, { force: true });
       await server.stop();
     },
   };

@@ -1,12 +1,12 @@
 /**
  * Pure bookkeeping for metric series: per-series summaries and the rollup
- * pyramid (first/min/max/last per bucket, bucket widths 8^2 .. 8^9 steps)
+ * pyramid (first/min/max/last per bucket, bucket widths 8^3 .. 8^10 steps)
  * that lets a downsampled read of a million-point series touch a few
  * thousand rows. Written here rather than taken from a library because it has
  * to match the SQL merge rules in metric-store.ts exactly.
  */
 
-export const rollupWidths = [64, 512, 4096, 32768, 262144, 2097152, 16777216, 134217728] as const;
+export const rollupWidths = [512, 4096, 32768, 262144, 2097152, 16777216, 134217728, 1073741824] as const;
 /** Levels are 1-based: level L has width rollupWidths[L - 1]; level 0 means raw points. */
 export const maxLevel = rollupWidths.length;
 const fanout = 8;
@@ -74,19 +74,43 @@ export interface SeriesAggregation {
   buckets: RollupBucket[];
 }
 
+/** Adds one point to an aggregate in place (hot loop: no allocation). */
+function addPoint(a: Aggregate, step: number, value: number): void {
+  a.count++;
+  if (step < a.firstStep) {
+    a.firstStep = step;
+    a.firstValue = value;
+  }
+  if (step >= a.lastStep) {
+    a.lastStep = step;
+    a.lastValue = value;
+  }
+  if (Number.isFinite(value)) {
+    if (a.minValue === null || value < a.minValue) {
+      a.minValue = value;
+      a.minStep = step;
+    }
+    if (a.maxValue === null || value > a.maxValue) {
+      a.maxValue = value;
+      a.maxStep = step;
+    }
+  }
+}
+
 /** Summary and rollup buckets of one series' new points (any order). */
 export function aggregateSeries(points: readonly StepValue[]): SeriesAggregation {
   const first = points[0];
   if (!first) throw new Error("aggregateSeries needs at least one point");
   const summary = aggregateOf(first);
   let level = new Map<number, RollupBucket>();
+  const width = rollupWidths[0];
   for (let i = 0; i < points.length; i++) {
-    const point = points[i] as StepValue;
-    if (i > 0) mergeInto(summary, aggregateOf(point));
-    const bucket = Math.floor(point.step / rollupWidths[0]);
+    const { step, value } = points[i] as StepValue;
+    if (i > 0) addPoint(summary, step, value);
+    const bucket = Math.floor(step / width);
     const existing = level.get(bucket);
-    if (existing) mergeInto(existing, aggregateOf(point));
-    else level.set(bucket, { level: 1, bucket, ...aggregateOf(point) });
+    if (existing) addPoint(existing, step, value);
+    else level.set(bucket, { level: 1, bucket, ...aggregateOf({ step, value }) });
   }
   const buckets = [...level.values()];
   for (let l = 2; l <= maxLevel; l++) {
@@ -146,10 +170,13 @@ export function coverCost(cover: Cover): number {
   return cost;
 }
 
-/** The finest cover of [from, to] whose cost fits the budget (or the coarsest one). */
+/**
+ * The finest cover of [from, to] whose cost fits the budget (or the coarsest
+ * one); level 0, all raw points, when the range is narrow enough.
+ */
 export function chooseCover(from: number, to: number, maxPoints: number): Cover {
-  let cover = coverRange(from, to, 1);
-  for (let level = 1; level <= maxLevel; level++) {
+  let cover = coverRange(from, to, 0);
+  for (let level = 0; level <= maxLevel; level++) {
     cover = coverRange(from, to, level);
     if (coverCost(cover) <= maxPoints) return cover;
   }

@@ -4,6 +4,7 @@ import { UserFacingError } from "./errors.js";
 import {
   type Aggregate,
   aggregateSeries,
+  type Cover,
   chooseCover,
   fitBudget,
   type RollupBucket,
@@ -269,6 +270,7 @@ export interface SeriesResult {
 }
 
 const minBudget = 8;
+const oversample = 4;
 
 /**
  * Reads one series over a step range as at most `maxPoints` points that keep
@@ -295,26 +297,30 @@ export async function readSeries(db: pg.Pool | pg.PoolClient, query: SeriesQuery
   if (from > to) return { points: [], count: 0, downsampled: false };
   if (stats.count <= maxPoints) return readRaw(db, query, [{ from, to }]);
 
-  const cover = chooseCover(from, to, maxPoints);
-  const [buckets, edges] = await Promise.all([
-    cover.segments.length === 0
-      ? { rows: [] as (Aggregate & { count: number })[] }
-      : db.query<Aggregate>(
-          `SELECT r."count", r."firstStep", r."firstValue", r."lastStep", r."lastValue",
-                  r."minStep", r."minValue", r."maxStep", r."maxValue"
-             FROM unnest($3::int[], $4::int[], $5::int[]) AS c(level, lo, hi)
-             JOIN "MetricRollup" r
-               ON r."runId" = $1 AND r."key" = $2 AND r."level" = c.level AND r."bucket" BETWEEN c.lo AND c.hi`,
-          [query.runId, query.key, cover.segments.map((s) => s.level), cover.segments.map((s) => s.from), cover.segments.map((s) => s.to)],
-        ),
-    readRaw(db, query, cover.raw),
-  ]);
+  // Levels are 8x apart, so the cover that fits the budget exactly may use
+  // only an eighth of it; read the next finer one (up to 4x the budget in
+  // representatives, about `maxPoints` rows) and fold it down with fitBudget.
+  const cover = chooseCover(from, to, maxPoints * oversample);
+  const [buckets, edges] = await Promise.all([readBuckets(db, query, cover.segments), readRaw(db, query, cover.raw)]);
   let count = edges.count;
-  for (const b of buckets.rows) count += b.count;
-  if (count <= maxPoints) return readRaw(db, query, [{ from, to }]);
+  for (const b of buckets) count += b.count;
+  if (count <= maxPoints) return cover.segments.length ? readRaw(db, query, [{ from, to }]) : edges;
   const points = edges.points;
-  for (const b of buckets.rows) points.push(...representatives(b));
+  for (const b of buckets) points.push(...representatives(b));
   return { points: fitBudget(sortUnique(points), maxPoints), count, downsampled: true };
+}
+
+async function readBuckets(db: pg.Pool | pg.PoolClient, query: SeriesQuery, segments: Cover["segments"]): Promise<Aggregate[]> {
+  if (segments.length === 0) return [];
+  const { rows } = await db.query<Aggregate>(
+    `SELECT r."count", r."firstStep", r."firstValue", r."lastStep", r."lastValue",
+            r."minStep", r."minValue", r."maxStep", r."maxValue"
+       FROM unnest($3::int[], $4::int[], $5::int[]) AS c(level, lo, hi)
+       JOIN "MetricRollup" r
+         ON r."runId" = $1 AND r."key" = $2 AND r."level" = c.level AND r."bucket" BETWEEN c.lo AND c.hi`,
+    [query.runId, query.key, segments.map((s) => s.level), segments.map((s) => s.from), segments.map((s) => s.to)],
+  );
+  return rows;
 }
 
 async function readRaw(db: pg.Pool | pg.PoolClient, query: SeriesQuery, ranges: { from: number; to: number }[]): Promise<SeriesResult> {

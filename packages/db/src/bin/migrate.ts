@@ -9,8 +9,8 @@ runMain(async () => {
     const { applied, alreadyApplied } = await migrate(db.url);
     console.log(
       applied.length
-        ? `Applied ${applied.length} migration(s) to ${redact(db.url)}: ${applied.join(", ")}`
-        : `Database ${redact(db.url)} is up to date (${alreadyApplied.length} migration(s) applied).`,
+        ? `Applied ${applied.length} migration(s) to ${redact(db.url)} (${db.source}): ${applied.join(", ")}`
+        : `Database ${redact(db.url)} (${db.source}) is up to date (${alreadyApplied.length} migration(s) applied).`,
     );
   } finally {
     await db.close();
