@@ -1,0 +1,63 @@
+import { parseNumericCell } from "./cells.js";
+import { parseCsvDate } from "./dates.js";
+import { CsvImportError } from "./errors.js";
+
+export interface LayoutOptions {
+  dateColumn?: string;
+  columns?: string[];
+  pivotBy?: string;
+}
+
+export interface ValueColumn {
+  name: string;
+  index: number;
+}
+
+/** Which header column holds the dates, which one (if any) splits rows into groups, and which hold values. */
+export interface CsvLayout {
+  header: string[];
+  dateColumn: ValueColumn;
+  pivotColumn?: ValueColumn;
+  valueColumns: ValueColumn[];
+}
+
+const DATE_HEADER = /^(date|month|time|day)$/i;
+
+export function resolveLayout(rawHeader: readonly string[], options: LayoutOptions): CsvLayout {
+  const header = rawHeader.map((name) => name.trim());
+  checkHeader(header);
+  const columnOf = (name: string, role: string): ValueColumn => {
+    const index = header.indexOf(name);
+    if (index < 0) throw new CsvImportError(`${role} "${name}" is not in the header; the columns are: ${header.join(", ")}.`);
+    return { name, index };
+  };
+  const dateColumn = columnOf(options.dateColumn ?? header.find((name) => DATE_HEADER.test(name)) ?? header[0] ?? "", "Date column");
+  const pivotColumn = options.pivotBy === undefined ? undefined : columnOf(options.pivotBy, "Pivot column");
+  if (pivotColumn?.index === dateColumn.index) {
+    throw new CsvImportError(`Column "${dateColumn.name}" cannot be both the date column and the pivot column; choose another pivotBy.`);
+  }
+  const keep = new Set((options.columns ?? header).map((name) => columnOf(name, "Column").index));
+  const valueColumns = header
+    .map((name, index) => ({ name, index }))
+    .filter(({ index }) => keep.has(index) && index !== dateColumn.index && index !== pivotColumn?.index);
+  return { header, dateColumn, pivotColumn, valueColumns };
+}
+
+function checkHeader(header: readonly string[]): void {
+  if (header.length < 2) {
+    throw new CsvImportError(
+      `The header "${header.join("")}" has only one column; the file must be comma-separated with a date column and at least one numeric column.`,
+    );
+  }
+  if (header.some((name) => parseCsvDate(name).ok) || header.every((name) => parseNumericCell(name).kind === "number")) {
+    throw new CsvImportError(
+      `The first line looks like data, not a header ("${header.join(",")}"); add a header line naming the columns, e.g. "date,value".`,
+    );
+  }
+  const blank = header.indexOf("");
+  if (blank >= 0) throw new CsvImportError(`Column ${blank + 1} of the header has no name; give every column a name.`);
+  const repeated = header.find((name, index) => header.indexOf(name) !== index);
+  if (repeated !== undefined) {
+    throw new CsvImportError(`Column "${repeated}" appears twice in the header; give every column a different name.`);
+  }
+}

@@ -1,0 +1,15 @@
+export { builtinDatasets, loadBuiltinDataset } from "./builtin.js";
+export type { BuiltinColumn, BuiltinDatasetInfo } from "./builtin-catalog.js";
+export { type CsvImportOptions, type CsvImportResult, importCsv } from "./csv-import.js";
+export { CsvImportError } from "./errors.js";
+export { inferFrequency } from "./frequency.js";
+export {
+  type CsvImportReport,
+  type IgnoredColumn,
+  type InvalidCell,
+  MAX_LISTED_PROBLEMS,
+  type RejectedRow,
+  type RejectionReason,
+  summarizeReport,
+} from "./report.js";
+export type { UnsortedPolicy } from "./row-order.js";

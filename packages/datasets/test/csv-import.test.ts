@@ -1,0 +1,262 @@
+import { describe, expect, it } from "vitest";
+import { CsvImportError, type CsvImportOptions, importCsv } from "../src/index.js";
+
+const csv = (...lines: string[]) => `${lines.join("\n")}\n`;
+const importText = (text: string, options: Partial<CsvImportOptions> = {}) =>
+  importCsv(text, { name: "test.csv", source: "upload:test.csv", ...options });
+
+/** Runs an import that must fail and returns its error. */
+function importError(text: string, options: Partial<CsvImportOptions> = {}): CsvImportError {
+  try {
+    importText(text, options);
+  } catch (error) {
+    if (error instanceof CsvImportError) return error;
+    throw error;
+  }
+  throw new Error("expected a CsvImportError");
+}
+
+describe("dates", () => {
+  it("accepts ISO dates, date-times, YYYY/MM/DD and YYYY-MM", () => {
+    const { dataset, report } = importText(csv("date,v", "2020-01-01,1", "2020-01-02T13:45:00Z,2", "2020/01/03,3", "2020-02,4"));
+    expect(dataset.dates).toEqual(["2020-01-01", "2020-01-02", "2020-01-03", "2020-02-01"]);
+    expect(dataset.columns.v).toEqual([1, 2, 3, 4]);
+    expect(report.rejectedRows).toEqual([]);
+  });
+
+  it("rejects text that is not a date", () => {
+    const { report } = importText(csv("date,v", "2020-01-01,1", "yesterday,2"));
+    expect(report.rejectedRows).toEqual([{ line: 3, reason: "bad-date", detail: '"yesterday" is not a date; use ISO dates (YYYY-MM-DD)' }]);
+  });
+
+  it("rejects dates that are not on the calendar but accepts leap days", () => {
+    const { dataset, report } = importText(csv("date,v", "2020-02-29,1", "2021-02-29,2", "2021-02-30,3", "2021-13-01,4"));
+    expect(dataset.dates).toEqual(["2020-02-29"]);
+    expect(report.rejectedRows.map(({ line, detail }) => [line, detail])).toEqual([
+      [3, '"2021-02-29" is not a calendar date'],
+      [4, '"2021-02-30" is not a calendar date'],
+      [5, '"2021-13-01" is not a calendar date'],
+    ]);
+  });
+
+  it("rejects ambiguous slashed dates such as M/D/YYYY and asks for ISO dates", () => {
+    const { report } = importText(csv("date,v", "2020-01-01,1", "1/3/2020,2"));
+    expect(report.rejectedRows).toEqual([
+      { line: 3, reason: "bad-date", detail: '"1/3/2020" is ambiguous (month/day or day/month?); use ISO dates (YYYY-MM-DD)' },
+    ]);
+  });
+});
+
+describe("row order", () => {
+  it("keeps the first of two rows with the same date and names its line", () => {
+    const { dataset, report } = importText(csv("date,v", "2020-01-01,1", "2020-01-02,2", "2020-01-02,99", "2020-01-03,3"));
+    expect(dataset.columns.v).toEqual([1, 2, 3]);
+    expect(report.rejectedRows).toEqual([{ line: 4, reason: "duplicate-date", detail: "2020-01-02 already appears on line 3" }]);
+    expect(report.rowsAccepted).toBe(3);
+  });
+
+  it("sorts unsorted rows by default and says so", () => {
+    const { dataset, report } = importText(csv("date,v", "2020-01-03,3", "2020-01-01,1", "2020-01-02,2"));
+    expect(dataset.dates).toEqual(["2020-01-01", "2020-01-02", "2020-01-03"]);
+    expect(dataset.columns.v).toEqual([1, 2, 3]);
+    expect(report.sorted).toBe(true);
+    expect(report.warnings).toEqual(["Rows were not in date order (first out-of-order row: line 3); they were sorted by date."]);
+  });
+
+  it('rejects each row dated before the previous accepted one with onUnsorted "reject"', () => {
+    const { dataset, report } = importText(csv("date,v", "2020-01-02,2", "2020-01-01,1", "2020-01-03,3", "2020-01-02,9"), {
+      onUnsorted: "reject",
+    });
+    expect(dataset.dates).toEqual(["2020-01-02", "2020-01-03"]);
+    expect(report.sorted).toBe(false);
+    expect(report.warnings).toEqual([]);
+    expect(report.rejectedRows).toEqual([
+      { line: 3, reason: "unsorted", detail: "2020-01-01 comes after 2020-01-02 (line 2)" },
+      { line: 5, reason: "duplicate-date", detail: "2020-01-02 already appears on line 2" },
+    ]);
+  });
+});
+
+describe("rows and cells", () => {
+  it("rejects rows with the wrong number of fields, counting blank lines and multi-line quoted cells", () => {
+    const text = csv("date,v,note", "2020-01-01,1,a", "", '2020-01-02,2,"two', 'lines"', "2020-01-03,3", "2020-01-04,4,d,extra");
+    const { dataset, report } = importText(text);
+    expect(dataset.dates).toEqual(["2020-01-01", "2020-01-02"]);
+    expect(report.rowsRead).toBe(4);
+    expect(report.rejectedRows).toEqual([
+      { line: 6, reason: "wrong-field-count", detail: "expected 3 fields, found 2" },
+      { line: 7, reason: "wrong-field-count", detail: "expected 3 fields, found 4" },
+    ]);
+  });
+
+  it("reads Excel-style files: byte order mark, CRLF line endings, quoted cells", () => {
+    const { dataset, report } = importText('\uFEFFDate,"close"\r\n2020-01-01,"1.5"\r\n2020-01-02, 2\r\n');
+    expect(report.dateColumn).toBe("Date");
+    expect(dataset).toMatchObject({ dates: ["2020-01-01", "2020-01-02"], columns: { close: [1.5, 2] } });
+  });
+
+  it("skips blank lines and lines of empty fields without rejecting them", () => {
+    const { dataset, report } = importText(csv("date,v", "", "2020-01-01,1", "   ", ",", "2020-01-02,"));
+    expect(dataset.columns.v).toEqual([1, null]);
+    expect(report.rowsRead).toBe(2);
+    expect(report.rejectedRows).toEqual([]);
+  });
+
+  it("imports a non-numeric cell in a numeric column as null and lists it", () => {
+    const { dataset, report } = importText(csv("date,price", "2020-01-01,1.5", "2020-01-02,1,234.5", "2020-01-03,abc", "2020-01-04, 2 "));
+    expect(dataset.columns.price).toEqual([1.5, null, 2]);
+    expect(report.invalidCells).toEqual([{ line: 4, column: "price", value: "abc" }]);
+    expect(report.invalidCellCount).toBe(1);
+    expect(report.rejectedRows.map(({ reason }) => reason)).toEqual(["wrong-field-count"]);
+  });
+
+  it("lists at most 100 invalid cells but counts them all", () => {
+    const rows = Array.from(
+      { length: 301 },
+      (_, day) => `${new Date(Date.UTC(2020, 0, day + 1)).toISOString().slice(0, 10)},${day % 2 ? "x" : day}`,
+    );
+    const { report } = importText(csv("date,v", ...rows));
+    expect(report.invalidCellCount).toBe(150);
+    expect(report.invalidCells).toHaveLength(100);
+    expect(report.ignoredColumns).toEqual([]);
+  });
+
+  it("ignores a mostly non-numeric column as categorical instead of listing its cells", () => {
+    const { dataset, report } = importText(csv("date,v,weather", "2020-01-01,1,sun", "2020-01-02,2,rain", "2020-01-03,3,4"));
+    expect(Object.keys(dataset.columns)).toEqual(["v"]);
+    expect(report.ignoredColumns).toEqual([{ column: "weather", reason: 'most of its cells are not numbers (categorical, e.g. "sun")' }]);
+    expect(report.invalidCells).toEqual([]);
+  });
+
+  it("imports empty cells and the markers NA, NaN, null and - as missing, not invalid", () => {
+    const { dataset, report } = importText(csv("date,a,b", "2020-01-01,,NA", "2020-01-02,NaN,null", "2020-01-03,-,na", "2020-01-04,1,2"));
+    expect(dataset.columns).toEqual({ a: [null, null, null, 1], b: [null, null, null, 2] });
+    expect(report.missingCells).toBe(6);
+    expect(report.invalidCellCount).toBe(0);
+  });
+
+  it("ignores a column with no values at all", () => {
+    const { dataset, report } = importText(csv("date,v,empty", "2020-01-01,1,", "2020-01-02,2,NA"));
+    expect(Object.keys(dataset.columns)).toEqual(["v"]);
+    expect(report.ignoredColumns).toEqual([{ column: "empty", reason: "it has no values" }]);
+  });
+});
+
+describe("columns", () => {
+  it("uses the first date, month, time or day header as the date column, case-insensitively", () => {
+    const { dataset, report } = importText(csv("id,Month,v", "7,2020-01,1", "8,2020-02,2"));
+    expect(report.dateColumn).toBe("Month");
+    expect(dataset.columns).toEqual({ id: [7, 8], v: [1, 2] });
+  });
+
+  it("falls back to the first column, or uses the dateColumn option", () => {
+    expect(importText(csv("when,v", "2020-01-01,1")).report.dateColumn).toBe("when");
+    const { dataset } = importText(csv("v,observed", "1,2020-01-01"), { dateColumn: "observed" });
+    expect(dataset).toMatchObject({ dates: ["2020-01-01"], columns: { v: [1] } });
+  });
+
+  it("keeps only the columns named in the columns option", () => {
+    const { dataset } = importText(csv("date,a,b,c", "2020-01-01,1,2,3"), { columns: ["c", "a"] });
+    expect(dataset.columns).toEqual({ a: [1], c: [3] });
+  });
+
+  it("splits columns by a pivot column into <value>_<column> on one date index", () => {
+    const text = csv(
+      "city,date,temp,sky",
+      "New York,2020-01-01,1,sun",
+      "Seattle,2020-01-01,2,rain",
+      "New York,2020-01-02,3,sun",
+      "  ,2020-01-03,9,fog",
+    );
+    const { dataset, report } = importText(text, { pivotBy: "city" });
+    expect(dataset.dates).toEqual(["2020-01-01", "2020-01-02"]);
+    expect(dataset.columns).toEqual({ new_york_temp: [1, 3], seattle_temp: [2, null] });
+    expect(report.rejectedRows).toEqual([{ line: 5, reason: "missing-pivot-value", detail: 'the pivot column "city" is empty' }]);
+    expect(report.ignoredColumns.map(({ column }) => column)).toEqual(["sky"]);
+  });
+
+  it("detects duplicates and order within each pivot group only", () => {
+    const text = csv("city,date,t", "A,2020-01-01,1", "A,2020-01-02,2", "B,2020-01-01,3", "B,2020-01-01,4");
+    const { dataset, report } = importText(text, { pivotBy: "city" });
+    expect(dataset.columns).toEqual({ a_t: [1, 2], b_t: [3, null] });
+    expect(report.sorted).toBe(false);
+    expect(report.rejectedRows).toEqual([{ line: 5, reason: "duplicate-date", detail: "2020-01-01 already appears on line 4" }]);
+  });
+});
+
+describe("fatal problems", () => {
+  it.each([
+    ["an empty file", "", {}, '"test.csv" is empty; a CSV needs a header line and at least one data row.'],
+    ["only blank lines", "\n  \n,,\r\n", {}, '"test.csv" is empty; a CSV needs a header line and at least one data row.'],
+    ["a header without rows", csv("date,v"), {}, '"test.csv" has a header but no data rows; add rows below the header.'],
+    [
+      "no header line",
+      csv("2020-01-01,1", "2020-01-02,2"),
+      {},
+      'The first line looks like data, not a header ("2020-01-01,1"); add a header line naming the columns, e.g. "date,value".',
+    ],
+    [
+      "a single column",
+      csv("date;v", "2020-01-01;1"),
+      {},
+      'The header "date;v" has only one column; the file must be comma-separated with a date column and at least one numeric column.',
+    ],
+    [
+      "a repeated column name",
+      csv("date,v,v", "2020-01-01,1,2"),
+      {},
+      'Column "v" appears twice in the header; give every column a different name.',
+    ],
+    ["an unnamed column", csv("date,,v", "2020-01-01,1,2"), {}, "Column 2 of the header has no name; give every column a name."],
+    [
+      "no dates in the date column",
+      csv("name,v", "alpha,1", "beta,2"),
+      {},
+      'No dates found in column "name" of "test.csv" (line 2: "alpha" is not a date; use ISO dates (YYYY-MM-DD)); ' +
+        "set dateColumn to the column that holds the dates, written as YYYY-MM-DD.",
+    ],
+    [
+      "an unknown dateColumn",
+      csv("date,v", "2020-01-01,1"),
+      { dateColumn: "day" },
+      'Date column "day" is not in the header; the columns are: date, v.',
+    ],
+    [
+      "an unknown column in columns",
+      csv("date,v", "2020-01-01,1"),
+      { columns: ["w"] },
+      'Column "w" is not in the header; the columns are: date, v.',
+    ],
+    [
+      "no numeric column",
+      csv("date,weather", "2020-01-01,sun", "2020-01-02,rain"),
+      {},
+      'No numeric column in "test.csv" ("weather": most of its cells are not numbers (categorical, e.g. "sun")); ' +
+        'add at least one column of numbers besides the date column "date".',
+    ],
+    [
+      "no accepted rows",
+      csv("date,v", "2020-01-01", "2020-01-02,1,2"),
+      {},
+      'No rows of "test.csv" could be imported: 2 rows rejected: 2 wrong field counts (lines 2, 3); fix those rows and import again.',
+    ],
+    [
+      "an unclosed quote",
+      csv("date,v", '2020-01-01,"1'),
+      {},
+      '"test.csv" is not valid CSV (Quote Not Closed: the parsing is finished with an opening quote at line 2); check its quotes and commas.',
+    ],
+  ])("throws a one-line CsvImportError for %s", (_case, text, options, message) => {
+    const error = importError(text, options);
+    expect(error.message).toBe(message);
+    expect(error.message).not.toContain("\n");
+    expect(error.problems.length).toBeGreaterThan(0);
+  });
+
+  it("lists each rejected row in problems when no row can be imported", () => {
+    expect(importError(csv("date,v", "2020-01-01", "2020-01-02,1,2")).problems).toEqual([
+      "line 2: expected 2 fields, found 1",
+      "line 3: expected 2 fields, found 3",
+    ]);
+  });
+});

@@ -1,0 +1,77 @@
+import type {
+  BackendChoice,
+  Dataset,
+  ForecastReport,
+  PreparedSeries,
+  RetrodictionWindow,
+  Scaler,
+  TrainingSession,
+  TrainingSpec,
+  WindowResult,
+} from "@hindcast/models";
+import type { Callback } from "./callbacks.js";
+import type { ArtifactStore, Clock, MetricSink, RunStore } from "./ports.js";
+import type { ProgressBridge } from "./progress.js";
+import type { RecoveryPolicy } from "./recovery.js";
+import type { Tracker } from "./tracker.js";
+import type { Checkpoint, TrainingLoop } from "./trainer.js";
+
+export interface DatasetSource {
+  load(name: string): Promise<Dataset>;
+}
+
+/** Everything a training pipeline needs from the outside world. */
+export interface TrainingPorts {
+  store: RunStore;
+  metrics: MetricSink;
+  artifacts: ArtifactStore;
+  datasets: DatasetSource;
+  /** Picks (and activates) the TF.js backend for this spec's model. */
+  pickBackend(spec: TrainingSpec): Promise<BackendChoice>;
+  clock?: Clock;
+  recovery?: RecoveryPolicy;
+  /** Called with every checkpoint taken (persist it to resume after a crash). */
+  onCheckpoint?(checkpoint: Checkpoint, uri: string): Promise<void> | void;
+  /** Extra callbacks for the main training, after the standard ones (NaN guard, checkpoints, LR schedule, early stopping). */
+  callbacks?: readonly Callback[];
+  /** Throttle for progress reports; default 250 ms (4 per second). */
+  progressIntervalMs?: number;
+}
+
+/** State the stages hand to each other. */
+export interface TrainingState {
+  backend?: BackendChoice;
+  series?: PreparedSeries;
+  windows?: RetrodictionWindow[];
+  scaler?: Scaler;
+  session?: TrainingSession;
+  loop?: TrainingLoop;
+  tracker?: Tracker;
+  progress?: ProgressBridge;
+  results: WindowResult[];
+  report?: ForecastReport;
+  artifacts: { name: string; kind: string; uri: string; sizeBytes: number }[];
+  timings: Record<string, number>;
+  stopReason?: string;
+  resultSummary?: ResultSummary;
+}
+
+export interface ResultSummary {
+  model: string;
+  backend: string;
+  windows: number;
+  overall: Pick<ForecastReport, "mae" | "rmse" | "mape" | "smape" | "mase" | "directionalAccuracy" | "skill" | "count">;
+  baselines: { naiveRmse: number; seasonalNaiveRmse: number };
+  bestValLoss: number | null;
+  steps: number;
+}
+
+export interface TrainingContext {
+  spec: TrainingSpec;
+  ports: TrainingPorts;
+  state: TrainingState;
+}
+
+export function createTrainingContext(spec: TrainingSpec, ports: TrainingPorts): TrainingContext {
+  return { spec, ports, state: { results: [], artifacts: [], timings: {} } };
+}

@@ -1,0 +1,15 @@
+export * from "./callbacks.js";
+export * from "./cancellation.js";
+export * from "./checkpoint-codec.js";
+export * from "./context.js";
+export * from "./memory-ports.js";
+export * from "./pipeline.js";
+export * from "./ports.js";
+export * from "./progress.js";
+export * from "./recovery.js";
+export * from "./registry.js";
+export * from "./stages.js";
+export * from "./tracker.js";
+export * from "./trainer.js";
+export * from "./training-pipelines.js";
+export { yieldToEventLoop } from "./yield.js";

@@ -1,0 +1,143 @@
+import type { TrainingSession, WeightsSnapshot } from "@hindcast/models";
+import type { Callback, TrainingControl } from "./callbacks.js";
+import { CancelledError, type CancellationToken } from "./cancellation.js";
+import { type Clock, systemClock } from "./ports.js";
+import type { ProgressBridge } from "./progress.js";
+import { MetricKey, type Tracker } from "./tracker.js";
+import { yieldToEventLoop } from "./yield.js";
+
+export interface Checkpoint {
+  /** Last completed epoch (0-based); -1 for the weights before training. */
+  epoch: number;
+  step: number;
+  tag: "initial" | "periodic" | "best";
+  weights: WeightsSnapshot;
+  learningRate: number;
+  valLoss?: number;
+}
+
+export interface TrainingLoopOptions {
+  session: TrainingSession;
+  tracker: Tracker;
+  epochs: number;
+  token: CancellationToken;
+  callbacks?: readonly Callback[];
+  progress?: ProgressBridge;
+  /** Persists a checkpoint (artifact store); the loop keeps its own copy for rollback. */
+  onCheckpoint?: (checkpoint: Checkpoint) => Promise<void> | void;
+  clock?: Clock;
+  /** How often the loop lets other events (cancel requests) run; default 25 ms. */
+  yieldEveryMs?: number;
+}
+
+export interface TrainingLoopResult {
+  epochsRun: number;
+  step: number;
+  stopReason?: string;
+}
+
+/**
+ * The engine's own training loop (not a black-box fit): epochs x batches, with
+ * a cancellation check before every batch, the tracker and callbacks after it,
+ * and progress reports throttled by the bridge.
+ */
+export class TrainingLoop {
+  lastCheckpoint: Checkpoint;
+  bestCheckpoint: Checkpoint | undefined;
+  private stopReason: string | undefined;
+  private readonly pendingSaves: Promise<void>[] = [];
+
+  constructor(private readonly options: TrainingLoopOptions) {
+    this.lastCheckpoint = this.snapshot("initial", -1);
+  }
+
+  /** Puts the weights and step of a checkpoint back; training continues after its epoch. */
+  restore(checkpoint: Checkpoint): void {
+    this.options.session.restore(checkpoint.weights);
+    this.options.tracker.step = checkpoint.step;
+  }
+
+  async run(startEpoch = 0): Promise<TrainingLoopResult> {
+    const { session, tracker, token, progress, epochs } = this.options;
+    const callbacks = this.options.callbacks ?? [];
+    const batchCallbacks = callbacks.filter((c) => c.onBatchEnd);
+    const clock = this.options.clock ?? systemClock;
+    const yieldEvery = this.options.yieldEveryMs ?? 25;
+    const control = this.control();
+    const batches = session.batchesPerEpoch;
+    this.stopReason = undefined;
+    let lastYield = clock.now();
+    let epochsRun = 0;
+
+    try {
+      for (let epoch = startEpoch; epoch < epochs && this.stopReason === undefined; epoch++) {
+        tracker.epochStart(epoch);
+        session.startEpoch();
+        for (let batch = 0; batch < batches; batch++) {
+          if (token.cancelled) throw new CancelledError(token.reason);
+          const loss = session.trainBatch(batch);
+          tracker.batchEnd(loss);
+          for (const callback of batchCallbacks) callback.onBatchEnd?.(control, loss, batch);
+          progress?.batchEnd(epoch, batch, Math.min(session.batchSize, session.samples - batch * session.batchSize));
+          if (clock.now() - lastYield >= yieldEvery) {
+            await yieldToEventLoop();
+            lastYield = clock.now();
+          }
+        }
+        tracker.log(MetricKey.epochTrainLoss, tracker.epochTrainLoss);
+        const validation = session.validationLoss();
+        if (validation !== null) tracker.log(MetricKey.valLoss, validation);
+        tracker.log(MetricKey.learningRate, session.learningRate);
+        for (const callback of callbacks) callback.onEpochEnd?.(control, epoch);
+        tracker.handOver();
+        progress?.epochEnd(epoch);
+        epochsRun++;
+        await Promise.all(this.pendingSaves.splice(0));
+        await yieldToEventLoop();
+        lastYield = clock.now();
+      }
+    } finally {
+      // Cancelled or failed: the metrics of the batches that did run are kept.
+      tracker.handOver();
+    }
+    return { epochsRun, step: tracker.step, stopReason: this.stopReason };
+  }
+
+  private control(): TrainingControl {
+    const { session, tracker } = this.options;
+    return {
+      tracker,
+      get learningRate() {
+        return session.learningRate;
+      },
+      set learningRate(value: number) {
+        session.learningRate = value;
+      },
+      stop: (reason) => {
+        this.stopReason = reason;
+      },
+      checkpoint: (tag) => {
+        const checkpoint = this.snapshot(tag, tracker.epoch);
+        this.lastCheckpoint = checkpoint;
+        if (tag === "best") this.bestCheckpoint = checkpoint;
+        const saved = this.options.onCheckpoint?.(checkpoint);
+        if (saved) this.pendingSaves.push(saved);
+      },
+      restoreBest: () => {
+        if (this.bestCheckpoint) session.restore(this.bestCheckpoint.weights);
+      },
+    };
+  }
+
+  private snapshot(tag: Checkpoint["tag"], epoch: number): Checkpoint {
+    const valLoss = this.options.tracker.get(MetricKey.valLoss);
+    return {
+      epoch,
+      step: this.options.tracker.step,
+      tag,
+      weights: this.options.session.snapshot(),
+      learningRate: this.options.session.learningRate,
+      ...(valLoss === undefined ? {} : { valLoss }),
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import * as tf from "@tensorflow/tfjs";
+import { DataError } from "./errors.js";
+import { forecastReport, type ForecastReport, naiveScale, type Predictions } from "./metrics.js";
+import type { PreparedSeries } from "./prepare.js";
+import type { RetrodictionSpec, WindowSpec } from "./specs.js";
+import { type Scaler, unscaleTarget, writeInputs } from "./windows.js";
+
+/** One walk-forward window: fit on rows [0, startRow), predict rows [startRow, endRow). */
+export interface RetrodictionWindow {
+  index: number;
+  startRow: number;
+  endRow: number;
+  startDate: string;
+  endDate: string;
+}
+
+const dayMs = 86_400_000;
+const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * dayMs).toISOString().slice(0, 10);
+
+/**
+ * Splits the retrodiction range into windows of `batchSizeDays` calendar days
+ * that start every `batchSizeDays - overlapDays` days. Without `from`, the
+ * last `windows` windows of the data.
+ */
+export function planRetrodiction(series: PreparedSeries, spec: RetrodictionSpec, window: WindowSpec, minTrainRows: number): RetrodictionWindow[] {
+  const dates = series.dates;
+  const lastDate = dates[dates.length - 1] as string;
+  const stride = spec.batchSizeDays - spec.overlapDays;
+  const to = spec.to ?? lastDate;
+  const from = spec.from ?? addDays(to, -((spec.windows - 1) * stride + spec.batchSizeDays - 1));
+  const windows: RetrodictionWindow[] = [];
+  for (let start = from; start <= to; start = addDays(start, stride)) {
+    const end = addDays(start, spec.batchSizeDays - 1) < to ? addDays(start, spec.batchSizeDays - 1) : to;
+    const startRow = dates.findIndex((d) => d >= start);
+    let endRow = dates.findIndex((d) => d > end);
+    if (endRow < 0) endRow = dates.length;
+    if (startRow >= 0 && endRow > startRow) {
+      windows.push({ index: windows.length, startRow, endRow, startDate: dates[startRow] as string, endDate: dates[endRow - 1] as string });
+    }
+    if (spec.from === undefined && windows.length === spec.windows) break;
+  }
+  if (windows.length === 0) {
+    throw new DataError(`retrodiction range ${from}..${to} holds no data`, `choose dates within ${dates[0]}..${lastDate}`, "retrodiction.from");
+  }
+  const first = windows[0] as RetrodictionWindow;
+  const needed = minTrainRows + window.lookback + window.horizon;
+  if (first.startRow < needed) {
+    throw new DataError(
+      `only ${first.startRow} rows precede the first retrodiction window (${first.startDate}); lookback ${window.lookback} + horizon ${window.horizon} + ${minTrainRows} training windows need ${needed}`,
+      "start the retrodiction later, use fewer or shorter windows, or a shorter lookback",
+      spec.from ? "retrodiction.from" : "retrodiction.windows",
+    );
+  }
+  return windows;
+}
+
+export interface WindowResult {
+  window: RetrodictionWindow;
+  /** Dates and values of every prediction, in original units (after the spec's transform). */
+  dates: string[];
+  predictions: Predictions;
+  report: ForecastReport;
+}
+
+/**
+ * Predicts a window from rolling origins t = start, start + horizon, ...: each
+ * forecast sees only rows before its origin, which were known at that time.
+ * Baselines: naive repeats the value before the origin; seasonal naive repeats
+ * the value one season earlier that was known at the origin.
+ */
+export function predictWindow(model: tf.LayersModel, series: PreparedSeries, scaler: Scaler, windowSpec: WindowSpec, window: RetrodictionWindow): WindowResult {
+  const { lookback, horizon } = windowSpec;
+  const width = series.columns.length;
+  const target = (row: number) => series.values[row * width] as number;
+  const origins: number[] = [];
+  for (let t = window.startRow; t < window.endRow; t += horizon) origins.push(t);
+  const x = new Float32Array(origins.length * lookback * width);
+  origins.forEach((t, i) => writeInputs(series, scaler, lookback, t, x, i * lookback * width));
+  const output = tf.tidy(() => (model.predict(tf.tensor3d(x, [origins.length, lookback, width])) as tf.Tensor).dataSync());
+
+  const m = series.seasonPeriod;
+  const returnsLike = series.transform === "diff" || series.transform === "logReturn";
+  const p: Predictions = { actual: [], predicted: [], naive: [], seasonalNaive: [], reference: [] };
+  const dates: string[] = [];
+  origins.forEach((t, i) => {
+    for (let h = 0; h < horizon && t + h < window.endRow; h++) {
+      const row = t + h;
+      dates.push(series.dates[row] as string);
+      p.actual.push(target(row));
+      p.predicted.push(unscaleTarget(scaler, output[i * horizon + h] as number));
+      p.naive.push(target(t - 1));
+      p.seasonalNaive.push(target(row - m * Math.ceil((h + 1) / m)));
+      p.reference.push(returnsLike ? 0 : target(t - 1));
+    }
+  });
+  const history: number[] = [];
+  for (let r = 0; r < window.startRow; r++) history.push(target(r));
+  return { window, dates, predictions: p, report: forecastReport(p, naiveScale(history)) };
+}
+
+/** Metrics over the predictions of all windows together. */
+export function overallReport(results: readonly WindowResult[], maseScale: number): ForecastReport {
+  const all: Predictions = { actual: [], predicted: [], naive: [], seasonalNaive: [], reference: [] };
+  for (const r of results) {
+    for (const key of Object.keys(all) as (keyof Predictions)[]) all[key].push(...r.predictions[key]);
+  }
+  return forecastReport(all, maseScale);
+}
