@@ -1,11 +1,11 @@
 import type { Dataset } from "@hindcast/models";
+import { inferFrequency } from "@hindcast/models";
 import { parseNumericCell } from "./cells.js";
 import { classifyColumns } from "./column-types.js";
 import { type CsvLayout, type LayoutOptions, resolveLayout, type ValueColumn } from "./csv-layout.js";
 import { type CsvRecord, parseCsvRecords } from "./csv-records.js";
 import { parseCsvDate } from "./dates.js";
 import { CsvImportError } from "./errors.js";
-import { inferFrequency } from "./frequency.js";
 import { groupBy } from "./group-by.js";
 import {
   type CsvImportReport,

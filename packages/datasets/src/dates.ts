@@ -7,7 +7,6 @@ const ACCEPTED_FORMATS = [
   /^(?<year>\d{4})-(?<month>\d{2})$/,
 ];
 const AMBIGUOUS_SLASHED_DATE = /^\d{1,2}\/\d{1,2}\/\d{2,4}$/;
-const MS_PER_DAY = 86_400_000;
 
 /** Parses a date cell into an ISO date (YYYY-MM-DD); a month (YYYY-MM) means its first day. */
 export function parseCsvDate(cell: string): DateParseResult {
@@ -28,14 +27,4 @@ export function parseCsvDate(cell: string): DateParseResult {
 function isCalendarDate(isoDate: string): boolean {
   const parsed = new Date(`${isoDate}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(isoDate);
-}
-
-/** Days since 1970-01-01 for an ISO date. */
-export function dayNumber(isoDate: string): number {
-  return Date.parse(`${isoDate}T00:00:00Z`) / MS_PER_DAY;
-}
-
-export function isWeekday(isoDate: string): boolean {
-  const weekday = new Date(`${isoDate}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
 }

@@ -2,7 +2,7 @@ export { builtinDatasets, loadBuiltinDataset } from "./builtin.js";
 export type { BuiltinColumn, BuiltinDatasetInfo } from "./builtin-catalog.js";
 export { type CsvImportOptions, type CsvImportResult, importCsv } from "./csv-import.js";
 export { CsvImportError } from "./errors.js";
-export { inferFrequency } from "./frequency.js";
+
 export {
   type CsvImportReport,
   type IgnoredColumn,

@@ -58,7 +58,9 @@ export class EarlyStopping implements Callback {
     this.wait++;
     if (this.wait >= this.options.patience) {
       if (this.options.restoreBest ?? true) control.restoreBest();
-      control.stop(`no improvement in ${this.options.monitor ?? MetricKey.valLoss} for ${this.wait} epochs (best ${this.best.toPrecision(4)}, epoch ${epoch + 1})`);
+      control.stop(
+        `no improvement in ${this.options.monitor ?? MetricKey.valLoss} for ${this.wait} epochs (best ${this.best.toPrecision(4)}, epoch ${epoch + 1})`,
+      );
     }
   }
 }

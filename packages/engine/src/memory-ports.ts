@@ -35,7 +35,11 @@ export class MemoryArtifactStore implements ArtifactStore {
   /** By URI. */
   readonly artifacts = new Map<string, MemoryArtifact>();
 
-  async put(name: string, data: Uint8Array | string, meta: { kind: string; contentType: string }): Promise<{ uri: string; sizeBytes: number }> {
+  async put(
+    name: string,
+    data: Uint8Array | string,
+    meta: { kind: string; contentType: string },
+  ): Promise<{ uri: string; sizeBytes: number }> {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data.slice();
     const uri = `memory://${name}`;
     this.artifacts.set(uri, { data: bytes, ...meta });

@@ -25,7 +25,7 @@ export type PipelineOutcome =
 export interface PipelineOptions {
   store: RunStore;
   clock?: Clock;
-  /** Told about store failures that the pipeline does not let end the run (see recordBestEffort). */
+  /** Told about the store failures that do not end the run: those of every record but STARTED. */
   onRecordError?: (error: unknown, event: StageEventRecord) => void;
 }
 
@@ -85,7 +85,9 @@ export class Pipeline<C> {
         await stage.execute(ctx, run);
         await this.#recordBestEffort(stageEvent(stage.name, "SUCCEEDED", attempt, { durationMs: this.#clock.now() - stageStart }));
       } catch (error) {
-        await this.#recordBestEffort(stageEvent(stage.name, "FAILED", attempt, { durationMs: this.#clock.now() - stageStart, ...describe(error) }));
+        await this.#recordBestEffort(
+          stageEvent(stage.name, "FAILED", attempt, { durationMs: this.#clock.now() - stageStart, ...describe(error) }),
+        );
         stopped = { stage: stage.name, error };
         break;
       }
@@ -98,7 +100,8 @@ export class Pipeline<C> {
 
     const durationMs = this.#clock.now() - startedAt;
     if (!stopped) return { status: "succeeded", durationMs };
-    if (stopped.error instanceof CancelledError) return { status: "cancelled", stage: stopped.stage, reason: stopped.error.reason, durationMs };
+    if (stopped.error instanceof CancelledError)
+      return { status: "cancelled", stage: stopped.stage, reason: stopped.error.reason, durationMs };
     return { status: "failed", stage: stopped.stage, error: stopped.error, durationMs };
   }
 
@@ -115,7 +118,11 @@ export class Pipeline<C> {
       } catch (error) {
         const { message, details } = describe(error);
         await this.#recordBestEffort(
-          stageEvent(stage.name, failed, run.attempt, { durationMs: this.#clock.now() - start, message, details: { ...details, failed: true } }),
+          stageEvent(stage.name, failed, run.attempt, {
+            durationMs: this.#clock.now() - start,
+            message,
+            details: { ...details, failed: true },
+          }),
         );
       }
     }

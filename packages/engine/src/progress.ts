@@ -57,7 +57,8 @@ export class ProgressBridge {
   /** Emits immediately. */
   startTraining(plan: TrainingPlan): void {
     const startEpoch = plan.startEpoch ?? 0;
-    if (!(plan.totalEpochs >= 1 && plan.batchesPerEpoch >= 1)) throw new RangeError("progress plan: totalEpochs and batchesPerEpoch must be at least 1");
+    if (!(plan.totalEpochs >= 1 && plan.batchesPerEpoch >= 1))
+      throw new RangeError("progress plan: totalEpochs and batchesPerEpoch must be at least 1");
     this.#training = true;
     this.#phase = "training";
     this.#message = undefined;

@@ -54,7 +54,20 @@ const byName: Record<string, ErrorClass> = {
 };
 
 /** Node socket and DNS errors, and PostgreSQL SQLSTATEs for shutdown, lost connections, serialization failures, deadlocks and too many connections. */
-const transientCodes = new Set(["ECONNRESET", "ETIMEDOUT", "ECONNREFUSED", "EPIPE", "EAI_AGAIN", "57P01", "57P03", "08006", "08001", "40001", "40P01", "53300"]);
+const transientCodes = new Set([
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ECONNREFUSED",
+  "EPIPE",
+  "EAI_AGAIN",
+  "57P01",
+  "57P03",
+  "08006",
+  "08001",
+  "40001",
+  "40P01",
+  "53300",
+]);
 const outOfMemoryMessage = /out of memory|\bOOM\b|failed to allocate|allocation failed/i;
 const divergenceMessage = /\bNaN\b|not finite|diverg/i;
 const maxCauseDepth = 5;
@@ -100,7 +113,10 @@ type Action = (typeof actions)[number];
 
 const baseDefaults = { maxAttempts: 3, baseDelayMs: 0, maxDelayMs: 30_000, factor: 2, jitter: 0, lrScale: 1 };
 
-function classPolicySchema<const A extends readonly [Action, ...Action[]]>(allowed: A, defaults: { action: A[number] } & Partial<typeof baseDefaults>) {
+function classPolicySchema<const A extends readonly [Action, ...Action[]]>(
+  allowed: A,
+  defaults: { action: A[number] } & Partial<typeof baseDefaults>,
+) {
   const d = { ...baseDefaults, ...defaults };
   return z
     .strictObject({
@@ -179,11 +195,23 @@ export class RecoveryController {
     const wait = delayMs > 0 ? ` in ${formatDelay(delayMs)}` : "";
     const of = `(attempt ${failures + 1} of ${policy.maxAttempts})`;
     if (policy.action === "retry") {
-      return this.#record({ ...decision, action: "retry", delayMs, lrScale: this.#lrScale, reason: `${subject}: retrying from the last checkpoint${wait} ${of}` });
+      return this.#record({
+        ...decision,
+        action: "retry",
+        delayMs,
+        lrScale: this.#lrScale,
+        reason: `${subject}: retrying from the last checkpoint${wait} ${of}`,
+      });
     }
     this.#lrScale *= policy.lrScale;
     const rate = this.#lrScale === 1 ? "" : ` with learning rate x${Number(this.#lrScale.toPrecision(3))}`;
-    return this.#record({ ...decision, action: "rollback", delayMs, lrScale: this.#lrScale, reason: `${subject}: rolling back to the last checkpoint${rate}${wait} ${of}` });
+    return this.#record({
+      ...decision,
+      action: "rollback",
+      delayMs,
+      lrScale: this.#lrScale,
+      reason: `${subject}: rolling back to the last checkpoint${rate}${wait} ${of}`,
+    });
   }
 
   /**
@@ -203,8 +231,18 @@ export class RecoveryController {
 }
 
 function summarize(error: unknown): string {
-  const line = errorMessage(error).split("\n", 1)[0]?.trim() || errorName(error);
+  const line = firstZodIssue(error) ?? (errorMessage(error).split("\n", 1)[0]?.trim() || errorName(error));
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
+
+/** A ZodError's message is its issues as multi-line JSON; the first issue reads better. */
+function firstZodIssue(error: unknown): string | undefined {
+  if (errorName(error) !== "ZodError" || !isObject(error) || !Array.isArray(error.issues)) return undefined;
+  const issues = error.issues as z.core.$ZodIssue[];
+  const [first] = issues;
+  if (!first) return undefined;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
+  return `${first.path.length > 0 ? `${first.path.join(".")}: ` : ""}${first.message}${more}`;
 }
 
 function formatDelay(ms: number): string {

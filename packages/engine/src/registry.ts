@@ -4,9 +4,12 @@ import { Pipeline, type PipelineOptions, type Stage } from "./pipeline.js";
 
 export type StageFactory<C> = (options: Record<string, unknown>) => Stage<C>;
 
-const stageEntrySchema = z.union([z.string(), z.strictObject({ stage: z.string(), options: z.record(z.string(), z.unknown()).optional() })], {
-  error: "expected a stage name or { stage, options }",
-});
+const stageEntrySchema = z.union(
+  [z.string(), z.strictObject({ stage: z.string(), options: z.record(z.string(), z.unknown()).optional() })],
+  {
+    error: "expected a stage name or { stage, options }",
+  },
+);
 
 export const pipelineConfigSchema = z.strictObject({
   stages: z.array(stageEntrySchema).min(1),
@@ -77,14 +80,16 @@ export class PipelineRegistry<C> {
         }),
       );
     }
-    return this.#check(z.strictObject({ pipelines: z.record(z.string(), this.#configSchema()) }), document.toJS(), []);
+    return this.#check(pipelinesFileSchema.extend({ pipelines: z.record(z.string(), this.#configSchema()) }), document.toJS(), []);
   }
 
   #check<T>(schema: z.ZodType<T>, value: unknown, basePath: PropertyKey[]): T {
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     throw new PipelineConfigError(
-      result.error.issues.flatMap(explainUnion).map((issue) => ({ path: formatPath([...basePath, ...issue.path]), message: issue.message })),
+      result.error.issues
+        .flatMap(explainUnion)
+        .map((issue) => ({ path: formatPath([...basePath, ...issue.path]), message: issue.message })),
     );
   }
 

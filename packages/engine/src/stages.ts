@@ -67,13 +67,20 @@ export const loadDataStage: TrainingStage = {
       const dataset = await ctx.ports.datasets.load(ctx.spec.data.dataset);
       try {
         const series = prepareSeries(dataset, ctx.spec.data);
-        const windows = planRetrodiction(series, ctx.spec.retrodiction, ctx.spec.window, Math.max(minTrainWindows, ctx.spec.train.batchSize));
+        const windows = planRetrodiction(
+          series,
+          ctx.spec.retrodiction,
+          ctx.spec.window,
+          Math.max(minTrainWindows, ctx.spec.train.batchSize),
+        );
         ctx.state.series = series;
         ctx.state.windows = windows;
         ctx.state.scaler = fitScaler(series, (windows[0] as RetrodictionWindow).startRow);
       } catch (error) {
         if (error instanceof DataError) {
-          throw new InvalidInputError(`${error.path ?? "spec"}: ${error.message}. Fix: ${error.fix}`, [{ path: error.path ?? "", message: error.message }]);
+          throw new InvalidInputError(`${error.path ?? "spec"}: ${error.message}. Fix: ${error.fix}`, [
+            { path: error.path ?? "", message: error.message },
+          ]);
         }
         throw error;
       }
@@ -94,7 +101,13 @@ function windowsBefore(ctx: TrainingContext, window: RetrodictionWindow) {
 }
 
 /** Runs `epochs` epochs, rolling back to the last checkpoint on divergence as the recovery policy says. */
-async function trainWithRecovery(ctx: TrainingContext, run: StageContext, stage: string, loop: TrainingLoop, epochs: number): Promise<void> {
+async function trainWithRecovery(
+  ctx: TrainingContext,
+  run: StageContext,
+  stage: string,
+  loop: TrainingLoop,
+  epochs: number,
+): Promise<void> {
   const session = ctx.state.session as TrainingSession;
   const baseLearningRate = session.learningRate;
   const controller = new RecoveryController(recoveryPolicySchema.parse(ctx.ports.recovery ?? {}));
@@ -142,7 +155,11 @@ export const trainStage: TrainingStage = {
     if (!series || !windows) throw new Error("loadData must run before train");
     const first = windows[0] as RetrodictionWindow;
     const { train, validation } = windowsBefore(ctx, first);
-    const model = buildModel(spec.model, { lookback: spec.window.lookback, features: series.columns.length, horizon: spec.window.horizon }, spec.train.seed);
+    const model = buildModel(
+      spec.model,
+      { lookback: spec.window.lookback, features: series.columns.length, horizon: spec.window.horizon },
+      spec.train.seed,
+    );
     const session = new TrainingSession(model, spec.train);
     session.setData(train, validation);
     const tracker = new Tracker(ctx.ports.metrics);
@@ -151,7 +168,11 @@ export const trainStage: TrainingStage = {
     const callbacks = [
       new NaNGuard(),
       new Checkpointer({ every: spec.train.checkpointEvery }),
-      new ReduceLROnPlateau({ factor: 0.5, patience: Math.max(2, Math.ceil(spec.train.patience / 2)), minLearningRate: spec.train.learningRate / 100 }),
+      new ReduceLROnPlateau({
+        factor: 0.5,
+        patience: Math.max(2, Math.ceil(spec.train.patience / 2)),
+        minLearningRate: spec.train.learningRate / 100,
+      }),
       ...(spec.train.patience > 0 ? [new EarlyStopping({ patience: spec.train.patience })] : []),
       ...(ctx.ports.callbacks ?? []),
     ];
@@ -204,7 +225,14 @@ export const retrodictStage: TrainingStage = {
         if (window.index > 0 && ctx.spec.train.refitEpochs > 0) {
           const { train, validation } = windowsBefore(ctx, window);
           session.setData(train, validation);
-          const loop = new TrainingLoop({ session, tracker, epochs: ctx.spec.train.refitEpochs, token: run.token, callbacks: [new NaNGuard()], clock: ctx.ports.clock });
+          const loop = new TrainingLoop({
+            session,
+            tracker,
+            epochs: ctx.spec.train.refitEpochs,
+            token: run.token,
+            callbacks: [new NaNGuard()],
+            clock: ctx.ports.clock,
+          });
           await trainWithRecovery(ctx, run, "retrodict", loop, ctx.spec.train.refitEpochs);
         }
         const result = predictWindow(session.model, series, scaler, ctx.spec.window, window);
@@ -266,9 +294,20 @@ export const persistStage: TrainingStage = {
       ctx.state.resultSummary = summary;
       const results = {
         spec: ctx.spec,
-        data: { dataset: ctx.spec.data.dataset, from: ctx.state.series?.dates[0], to: ctx.state.series?.dates.at(-1), gaps: ctx.state.series?.gaps },
+        data: {
+          dataset: ctx.spec.data.dataset,
+          from: ctx.state.series?.dates[0],
+          to: ctx.state.series?.dates.at(-1),
+          gaps: ctx.state.series?.gaps,
+        },
         backend,
-        windows: ctx.state.results.map((r) => ({ ...r.window, metrics: r.report, dates: r.dates, actual: r.predictions.actual, predicted: r.predictions.predicted })),
+        windows: ctx.state.results.map((r) => ({
+          ...r.window,
+          metrics: r.report,
+          dates: r.dates,
+          actual: r.predictions.actual,
+          predicted: r.predictions.predicted,
+        })),
         overall: report,
         summary,
         stopReason: ctx.state.stopReason,
@@ -288,8 +327,19 @@ export const finalizeStage: TrainingStage = {
   execute: async (ctx) => {
     ctx.state.tracker?.handOver();
     await ctx.ports.metrics.flush();
-    progressOf(ctx).finish(ctx.state.report ? `Done: RMSE ${ctx.state.report.rmse.toPrecision(4)} (naive ${ctx.state.report.baselines.naive.rmse.toPrecision(4)})` : "Done");
+    progressOf(ctx).finish(
+      ctx.state.report
+        ? `Done: RMSE ${ctx.state.report.rmse.toPrecision(4)} (naive ${ctx.state.report.baselines.naive.rmse.toPrecision(4)})`
+        : "Done",
+    );
   },
 };
 
-export const trainingStages: readonly TrainingStage[] = [prepareStage, loadDataStage, trainStage, retrodictStage, persistStage, finalizeStage];
+export const trainingStages: readonly TrainingStage[] = [
+  prepareStage,
+  loadDataStage,
+  trainStage,
+  retrodictStage,
+  persistStage,
+  finalizeStage,
+];

@@ -1,6 +1,6 @@
 import type { TrainingSession, WeightsSnapshot } from "@hindcast/models";
 import type { Callback, TrainingControl } from "./callbacks.js";
-import { CancelledError, type CancellationToken } from "./cancellation.js";
+import { type CancellationToken, CancelledError } from "./cancellation.js";
 import { type Clock, systemClock } from "./ports.js";
 import type { ProgressBridge } from "./progress.js";
 import { MetricKey, type Tracker } from "./tracker.js";

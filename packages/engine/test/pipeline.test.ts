@@ -68,7 +68,9 @@ describe("Pipeline", () => {
     const store = new MemoryRunStore();
     const log: Log = [];
     const boom = new TypeError("shape mismatch");
-    const outcome = await new Pipeline("p", [stage("one"), stage("two"), stage("three", { failExecute: boom }), stage("four")], { store }).execute(log);
+    const outcome = await new Pipeline("p", [stage("one"), stage("two"), stage("three", { failExecute: boom }), stage("four")], {
+      store,
+    }).execute(log);
 
     expect(outcome).toMatchObject({ status: "failed", stage: "three", error: boom });
     expect(eventsOf(log, "execute")).toEqual(["one", "two", "three"]);
@@ -87,7 +89,10 @@ describe("Pipeline", () => {
     expect(outcome).toMatchObject({ status: "failed", stage: "three" });
     expect(eventsOf(log, "rollback")).toEqual(["three", "two", "one"]);
     expect(kinds(store, "ROLLED_BACK")).toEqual(["three", "one"]);
-    expect(store.events.find((event) => event.kind === "ROLLBACK_FAILED")).toMatchObject({ stage: "two", message: "rollback of two broke" });
+    expect(store.events.find((event) => event.kind === "ROLLBACK_FAILED")).toMatchObject({
+      stage: "two",
+      message: "rollback of two broke",
+    });
   });
 
   it("a throwing cleanup is recorded and hides neither success nor failure", async () => {
@@ -102,7 +107,9 @@ describe("Pipeline", () => {
     });
 
     const error = new Error("train broke");
-    const failed = await new Pipeline("p", [stage("one", { failCleanup: true }), stage("two", { failExecute: error })], { store }).execute([]);
+    const failed = await new Pipeline("p", [stage("one", { failCleanup: true }), stage("two", { failExecute: error })], { store }).execute(
+      [],
+    );
     expect(failed).toMatchObject({ status: "failed", stage: "two", error });
   });
 
@@ -144,7 +151,9 @@ describe("Pipeline", () => {
         seen.push(run.token.cancelled);
       },
     };
-    const outcome = await new Pipeline("p", [watching, stage("next")], { store: new MemoryRunStore() }).execute([], { token: source.token });
+    const outcome = await new Pipeline("p", [watching, stage("next")], { store: new MemoryRunStore() }).execute([], {
+      token: source.token,
+    });
     expect(outcome.status).toBe("cancelled");
     expect(seen).toEqual([false, false]);
   });
@@ -163,7 +172,9 @@ describe("Pipeline", () => {
   });
 
   it("rejects duplicate stage names at construction", () => {
-    expect(() => new Pipeline("p", [stage("a"), stage("b"), stage("a")], { store: new MemoryRunStore() })).toThrow(/duplicate stage names: a/);
+    expect(() => new Pipeline("p", [stage("a"), stage("b"), stage("a")], { store: new MemoryRunStore() })).toThrow(
+      /duplicate stage names: a/,
+    );
   });
 
   it("fails at the stage whose STARTED cannot be recorded, but only reports later store failures", async () => {

@@ -18,17 +18,27 @@ describe("training on real data (built-in datasets, real TF.js)", () => {
     }
     if (!report) throw new Error("no report");
     for (const name of metricNames) expect(report[name], name).toEqual(expect.any(Number));
-    for (const r of results) for (const name of metricNames) expect(r.report[name], `window ${r.window.index} ${name}`).toEqual(expect.any(Number));
+    for (const r of results)
+      for (const name of metricNames) expect(r.report[name], `window ${r.window.index} ${name}`).toEqual(expect.any(Number));
     expect(report.baselines.naive.rmse).toBeGreaterThan(0);
     expect(report.baselines.seasonalNaive.rmse).toBeGreaterThan(0);
     expect(report.rmse).toBeLessThan(report.baselines.naive.rmse);
     expect(report.skill.rmseVsNaive).toBeGreaterThan(0);
 
-    expect(store.events.filter((e) => e.kind === "SUCCEEDED").map((e) => e.stage)).toEqual(["prepare", "loadData", "train", "retrodict", "persist", "finalize"]);
+    expect(store.events.filter((e) => e.kind === "SUCCEEDED").map((e) => e.stage)).toEqual([
+      "prepare",
+      "loadData",
+      "train",
+      "retrodict",
+      "persist",
+      "finalize",
+    ]);
     const steps = stepsOf(metrics, MetricKey.trainLoss);
     expect(steps).toEqual(steps.map((_, i) => i + 1));
     expect(stepsOf(metrics, MetricKey.valLoss).length).toBeGreaterThan(0);
-    expect([...artifacts.artifacts.keys()]).toEqual(expect.arrayContaining(["memory://model/model.json", "memory://model/weights.bin", "memory://results.json"]));
+    expect([...artifacts.artifacts.keys()]).toEqual(
+      expect.arrayContaining(["memory://model/model.json", "memory://model/weights.bin", "memory://results.json"]),
+    );
     expect([...artifacts.artifacts.keys()].some((uri) => uri.startsWith("memory://checkpoints/"))).toBe(true);
     const results_json = JSON.parse(new TextDecoder().decode(await artifacts.get("memory://results.json")));
     expect(results_json.windows).toHaveLength(6);

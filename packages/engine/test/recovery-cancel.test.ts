@@ -9,7 +9,11 @@ const quickSeattle = {
 } as const;
 
 /** Sets every weight to NaN at the given epoch and batch, `times` times: a divergence on demand. */
-function injectNaN(ctx: () => TrainingContext, at: { epoch: number; batch: number }, times: number): Callback & { injected: number; batchesPerEpoch: number } {
+function injectNaN(
+  ctx: () => TrainingContext,
+  at: { epoch: number; batch: number },
+  times: number,
+): Callback & { injected: number; batchesPerEpoch: number } {
   return {
     name: "InjectNaN",
     injected: 0,
@@ -49,7 +53,7 @@ describe("recovery", () => {
     expect(losses[nanAt + 1]?.step).toBe(3 * batchesPerEpoch + 1);
     expect(losses.slice(nanAt + 1).every((p) => Number.isFinite(p.value))).toBe(true);
     const learningRates = training.metrics.points.filter((p) => p.key === MetricKey.learningRate).map((p) => p.value);
-    expect(learningRates.at(-1)).toBeLessThanOrEqual(learningRates[0] as number / 2);
+    expect(learningRates.at(-1)).toBeLessThanOrEqual((learningRates[0] as number) / 2);
     expect(training.ctx.state.report?.rmse).toEqual(expect.any(Number));
   });
 
@@ -117,9 +121,18 @@ describe("cancellation", () => {
 
 describe("bad input is refused before training starts", () => {
   it.each([
-    [{ data: { dataset: "seattle_weather", target: "temp_maximum" } }, /data\.target: target "temp_maximum" is not a column of dataset seattle_weather.*Fix: use one of: .*temp_max/],
-    [{ data: { dataset: "seattle_weather", target: "temp_max", from: "2030-01-01" } }, /date range 2030-01-01\.\.2015-12-31 is outside dataset seattle_weather \(2012-01-01\.\.2015-12-31\)/],
-    [{ data: { dataset: "co2", target: "co2" }, window: { lookback: 700 } }, /only \d+ rows precede the first retrodiction window.*lookback 700/],
+    [
+      { data: { dataset: "seattle_weather", target: "temp_maximum" } },
+      /data\.target: target "temp_maximum" is not a column of dataset seattle_weather.*Fix: use one of: .*temp_max/,
+    ],
+    [
+      { data: { dataset: "seattle_weather", target: "temp_max", from: "2030-01-01" } },
+      /date range 2030-01-01\.\.2015-12-31 is outside dataset seattle_weather \(2012-01-01\.\.2015-12-31\)/,
+    ],
+    [
+      { data: { dataset: "co2", target: "co2" }, window: { lookback: 700 } },
+      /only \d+ rows precede the first retrodiction window.*lookback 700/,
+    ],
   ])("%j", async (spec, message) => {
     const { outcome, store } = await runTraining(spec);
     expect(outcome.status).toBe("failed");

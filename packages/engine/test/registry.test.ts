@@ -18,8 +18,16 @@ function logging(name: string) {
 function registry(): PipelineRegistry<Log> {
   return new PipelineRegistry<Log>()
     .registerStage("prepare", logging("prepare"))
-    .registerStage("loadData", logging("loadData"), z.strictObject({ dataset: z.string(), window: z.number().int().positive().default(32) }))
-    .registerStage("train", logging("train"), z.strictObject({ epochs: z.number().int().min(1), optimizer: z.strictObject({ lr: z.number().positive() }) }));
+    .registerStage(
+      "loadData",
+      logging("loadData"),
+      z.strictObject({ dataset: z.string(), window: z.number().int().positive().default(32) }),
+    )
+    .registerStage(
+      "train",
+      logging("train"),
+      z.strictObject({ epochs: z.number().int().min(1), optimizer: z.strictObject({ lr: z.number().positive() }) }),
+    );
 }
 
 function issuesOf(fn: () => unknown): { path: string; message: string }[] {
@@ -110,6 +118,17 @@ pipelines:
     ]);
   });
 
+  it("says what is wrong inside a malformed stage entry", () => {
+    const issues = issuesOf(() =>
+      registry().loadYaml("pipelines:\n  p:\n    stages: [5, { options: {} }, { stage: prepare, options: 3 }]\n"),
+    );
+    expect(issues).toEqual([
+      { path: "pipelines.p.stages[0]", message: "expected a stage name or { stage, options }" },
+      { path: "pipelines.p.stages[1].stage", message: expect.stringMatching(/expected string/) },
+      { path: "pipelines.p.stages[2].options", message: expect.stringMatching(/expected record/) },
+    ]);
+  });
+
   it("reports YAML syntax errors with line:column", () => {
     const issues = issuesOf(() => registry().loadYaml("pipelines:\n  default:\n    stages: [prepare, train\n"));
     expect(issues.length).toBeGreaterThan(0);
@@ -135,7 +154,9 @@ pipelines:
   });
 
   it("checks a config passed to build directly", () => {
-    const issues = issuesOf(() => registry().build("adhoc", { stages: [{ stage: "train", options: { epochs: 2 } }] }, { store: new MemoryRunStore() }));
+    const issues = issuesOf(() =>
+      registry().build("adhoc", { stages: [{ stage: "train", options: { epochs: 2 } }] }, { store: new MemoryRunStore() }),
+    );
     expect(issues).toEqual([{ path: "pipelines.adhoc.stages[0].options.optimizer", message: expect.any(String) }]);
   });
 

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { CausalPadding1D } from "./layers.js";
+import { CausalShift1D } from "./layers.js";
 import type { ModelSpec } from "./specs.js";
 
 export interface ModelShape {
@@ -59,15 +59,19 @@ export function buildModel(spec: ModelSpec, shape: ModelShape, seed: number): tf
       break;
     }
     case "tcn": {
+      // Dilated causal convolution: y[t] = sum_i W_i x[t - i*d], a per-step linear map of each
+      // time-shifted copy (CausalShift1D), summed; a residual connection around every layer.
       let x: Sym = input;
       let channels = shape.features;
       for (const dilation of spec.dilations) {
-        const padded = apply(new CausalPadding1D({ size: (spec.kernelSize - 1) * dilation }), x);
-        const conv = apply(
-          tf.layers.conv1d({ filters: spec.filters, kernelSize: spec.kernelSize, dilationRate: dilation, activation: "relu", kernelInitializer: init() }),
-          padded,
+        const taps = Array.from({ length: spec.kernelSize }, (_, i) =>
+          apply(
+            tf.layers.dense({ units: spec.filters, useBias: i === 0, kernelInitializer: init() }),
+            apply(new CausalShift1D({ shift: i * dilation }), x),
+          ),
         );
-        const skip = channels === spec.filters ? x : apply(tf.layers.conv1d({ filters: spec.filters, kernelSize: 1, kernelInitializer: init() }), x);
+        const conv = apply(tf.layers.activation({ activation: "relu" }), apply(tf.layers.add(), taps));
+        const skip = channels === spec.filters ? x : apply(tf.layers.dense({ units: spec.filters, kernelInitializer: init() }), x);
         x = apply(tf.layers.add(), [conv, skip]);
         channels = spec.filters;
       }
@@ -78,7 +82,12 @@ export function buildModel(spec: ModelSpec, shape: ModelShape, seed: number): tf
     case "gru": {
       let x: Sym = input;
       for (let l = 0; l < spec.layers; l++) {
-        const options = { units: spec.units, returnSequences: l < spec.layers - 1, kernelInitializer: init(), recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed++ }) };
+        const options = {
+          units: spec.units,
+          returnSequences: l < spec.layers - 1,
+          kernelInitializer: init(),
+          recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed++ }),
+        };
         x = apply(spec.kind === "lstm" ? tf.layers.lstm(options) : tf.layers.gru(options), x);
       }
       output = apply(dense(shape.horizon, "linear", "forecast"), x);

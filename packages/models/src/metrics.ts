@@ -28,7 +28,12 @@ export interface Predictions {
   reference: number[];
 }
 
-export function errorMetrics(actual: readonly number[], predicted: readonly number[], reference: readonly number[], maseScale: number): ErrorMetrics {
+export function errorMetrics(
+  actual: readonly number[],
+  predicted: readonly number[],
+  reference: readonly number[],
+  maseScale: number,
+): ErrorMetrics {
   const n = actual.length;
   let abs = 0;
   let sq = 0;

@@ -1,5 +1,7 @@
 import type { Dataset, Frequency } from "./dataset.js";
+import { dayNumber } from "./dates.js";
 import { DataError } from "./errors.js";
+import { inferFrequency } from "./frequency.js";
 import type { DataSpec } from "./specs.js";
 
 export interface GapReport {
@@ -26,24 +28,6 @@ export interface PreparedSeries {
   seasonPeriod: number;
   gaps: GapReport;
   transform: DataSpec["transform"];
-}
-
-const dayMs = 86_400_000;
-const toDay = (date: string) => Date.parse(`${date}T00:00:00Z`) / dayMs;
-
-/** Frequency from the median spacing of the dates. */
-export function inferFrequency(dates: readonly string[]): Frequency {
-  if (dates.length < 3) return "irregular";
-  const gaps: number[] = [];
-  for (let i = 1; i < dates.length; i++) gaps.push(toDay(dates[i] as string) - toDay(dates[i - 1] as string));
-  const sorted = [...gaps].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] as number;
-  if (median === 1) return gaps.some((g) => g === 3) && gaps.filter((g) => g > 1).length > gaps.length * 0.1 ? "business-daily" : "daily";
-  if (median === 7) return "weekly";
-  if (median >= 28 && median <= 31) return "monthly";
-  if (median >= 89 && median <= 92) return "quarterly";
-  if (median >= 365 && median <= 366) return "yearly";
-  return "irregular";
 }
 
 const seasonPeriods: Record<Frequency, number> = {
@@ -81,7 +65,11 @@ export function prepareSeries(dataset: Dataset, spec: DataSpec): PreparedSeries 
   const from = spec.from ?? first;
   const to = spec.to ?? last;
   if (from > last || to < first) {
-    throw new DataError(`date range ${from}..${to} is outside dataset ${dataset.name} (${first}..${last})`, `pick dates between ${first} and ${last}`, "data.from");
+    throw new DataError(
+      `date range ${from}..${to} is outside dataset ${dataset.name} (${first}..${last})`,
+      `pick dates between ${first} and ${last}`,
+      "data.from",
+    );
   }
 
   const rows: number[] = [];
@@ -92,7 +80,13 @@ export function prepareSeries(dataset: Dataset, spec: DataSpec): PreparedSeries 
   const selected = columns.map((c) => rows.map((r) => (dataset.columns[c] as (number | null)[])[r] ?? null));
   const dates = rows.map((r) => dataset.dates[r] as string);
   const frequency = inferFrequency(dates);
-  const gaps: GapReport = { policy: spec.gapPolicy, missingCells: 0, droppedDates: [], filledCells: 0, calendarGaps: countCalendarGaps(dates, frequency) };
+  const gaps: GapReport = {
+    policy: spec.gapPolicy,
+    missingCells: 0,
+    droppedDates: [],
+    filledCells: 0,
+    calendarGaps: countCalendarGaps(dates, frequency),
+  };
   const filled = fillGaps(dates, selected, columns, spec.gapPolicy, gaps);
   const transformed = applyTransform(filled.dates, filled.columns, columns, spec.transform);
 
@@ -110,7 +104,7 @@ function countCalendarGaps(dates: readonly string[], frequency: Frequency): numb
   if (!spacing) return 0;
   let missing = 0;
   for (let i = 1; i < dates.length; i++) {
-    const gap = toDay(dates[i] as string) - toDay(dates[i - 1] as string);
+    const gap = dayNumber(dates[i] as string) - dayNumber(dates[i - 1] as string);
     if (gap > spacing) missing += Math.round(gap / spacing) - 1;
   }
   return missing;
@@ -124,14 +118,14 @@ function fillGaps(
   report: GapReport,
 ): { dates: string[]; columns: number[][] } {
   const missingRows = new Set<number>();
-  columns.forEach((col) =>
+  for (const col of columns) {
     col.forEach((v, r) => {
       if (v === null || !Number.isFinite(v)) {
         report.missingCells++;
         missingRows.add(r);
       }
-    }),
-  );
+    });
+  }
   if (report.missingCells === 0) return { dates, columns: columns as number[][] };
   if (policy === "error") {
     const firstRow = Math.min(...missingRows);
@@ -179,7 +173,12 @@ function interpolateAt(col: (number | null)[], r: number): number {
   return left + ((right - left) * (r - before)) / (after - before);
 }
 
-function applyTransform(dates: string[], columns: number[][], names: string[], transform: DataSpec["transform"]): { dates: string[]; columns: number[][] } {
+function applyTransform(
+  dates: string[],
+  columns: number[][],
+  names: string[],
+  transform: DataSpec["transform"],
+): { dates: string[]; columns: number[][] } {
   if (transform === "none") return { dates, columns };
   if (transform === "log" || transform === "logReturn") {
     columns.forEach((col, c) => {

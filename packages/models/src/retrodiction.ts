@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
+import { addDays } from "./dates.js";
 import { DataError } from "./errors.js";
-import { forecastReport, type ForecastReport, naiveScale, type Predictions } from "./metrics.js";
+import { type ForecastReport, forecastReport, naiveScale, type Predictions } from "./metrics.js";
 import type { PreparedSeries } from "./prepare.js";
 import type { RetrodictionSpec, WindowSpec } from "./specs.js";
 import { type Scaler, unscaleTarget, writeInputs } from "./windows.js";
@@ -14,15 +15,17 @@ export interface RetrodictionWindow {
   endDate: string;
 }
 
-const dayMs = 86_400_000;
-const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * dayMs).toISOString().slice(0, 10);
-
 /**
  * Splits the retrodiction range into windows of `batchSizeDays` calendar days
  * that start every `batchSizeDays - overlapDays` days. Without `from`, the
  * last `windows` windows of the data.
  */
-export function planRetrodiction(series: PreparedSeries, spec: RetrodictionSpec, window: WindowSpec, minTrainRows: number): RetrodictionWindow[] {
+export function planRetrodiction(
+  series: PreparedSeries,
+  spec: RetrodictionSpec,
+  window: WindowSpec,
+  minTrainRows: number,
+): RetrodictionWindow[] {
   const dates = series.dates;
   const lastDate = dates[dates.length - 1] as string;
   const stride = spec.batchSizeDays - spec.overlapDays;
@@ -40,7 +43,11 @@ export function planRetrodiction(series: PreparedSeries, spec: RetrodictionSpec,
     if (spec.from === undefined && windows.length === spec.windows) break;
   }
   if (windows.length === 0) {
-    throw new DataError(`retrodiction range ${from}..${to} holds no data`, `choose dates within ${dates[0]}..${lastDate}`, "retrodiction.from");
+    throw new DataError(
+      `retrodiction range ${from}..${to} holds no data`,
+      `choose dates within ${dates[0]}..${lastDate}`,
+      "retrodiction.from",
+    );
   }
   const first = windows[0] as RetrodictionWindow;
   const needed = minTrainRows + window.lookback + window.horizon;
@@ -68,14 +75,22 @@ export interface WindowResult {
  * Baselines: naive repeats the value before the origin; seasonal naive repeats
  * the value one season earlier that was known at the origin.
  */
-export function predictWindow(model: tf.LayersModel, series: PreparedSeries, scaler: Scaler, windowSpec: WindowSpec, window: RetrodictionWindow): WindowResult {
+export function predictWindow(
+  model: tf.LayersModel,
+  series: PreparedSeries,
+  scaler: Scaler,
+  windowSpec: WindowSpec,
+  window: RetrodictionWindow,
+): WindowResult {
   const { lookback, horizon } = windowSpec;
   const width = series.columns.length;
   const target = (row: number) => series.values[row * width] as number;
   const origins: number[] = [];
   for (let t = window.startRow; t < window.endRow; t += horizon) origins.push(t);
   const x = new Float32Array(origins.length * lookback * width);
-  origins.forEach((t, i) => writeInputs(series, scaler, lookback, t, x, i * lookback * width));
+  origins.forEach((t, i) => {
+    writeInputs(series, scaler, lookback, t, x, i * lookback * width);
+  });
   const output = tf.tidy(() => (model.predict(tf.tensor3d(x, [origins.length, lookback, width])) as tf.Tensor).dataSync());
 
   const m = series.seasonPeriod;

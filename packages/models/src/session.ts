@@ -83,7 +83,10 @@ export class TrainingSession {
     const loss = tf.tidy(() => {
       const xb = x.slice(start, size);
       const yb = y.slice(start, size);
-      return this.optimizer.minimize(() => tf.losses.meanSquaredError(yb, this.model.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar, true) as tf.Scalar;
+      return this.optimizer.minimize(
+        () => tf.losses.meanSquaredError(yb, this.model.apply(xb, { training: true }) as tf.Tensor) as tf.Scalar,
+        true,
+      ) as tf.Scalar;
     });
     const value = loss.dataSync()[0] as number;
     loss.dispose();
@@ -95,7 +98,9 @@ export class TrainingSession {
     if (!this.validationX || !this.validationY) return null;
     const x = this.validationX;
     const y = this.validationY;
-    return tf.tidy(() => (tf.losses.meanSquaredError(y, this.model.predict(x, { batchSize: 1024 }) as tf.Tensor) as tf.Scalar).dataSync()[0] as number);
+    return tf.tidy(
+      () => (tf.losses.meanSquaredError(y, this.model.predict(x, { batchSize: 1024 }) as tf.Tensor) as tf.Scalar).dataSync()[0] as number,
+    );
   }
 
   snapshot(): WeightsSnapshot {
@@ -122,7 +127,11 @@ export class TrainingSession {
   }
 
   private disposeData(): void {
-    tf.dispose([this.trainX, this.trainY, this.epochX, this.epochY, this.validationX, this.validationY].filter((t): t is tf.Tensor => t !== undefined));
+    tf.dispose(
+      [this.trainX, this.trainY, this.epochX, this.epochY, this.validationX, this.validationY].filter(
+        (t): t is tf.Tensor => t !== undefined,
+      ),
+    );
     this.trainX = this.trainY = this.epochX = this.epochY = this.validationX = this.validationY = undefined;
   }
 }

@@ -41,7 +41,14 @@ export interface WindowSet {
  * horizon ends before `limitRow` (default toRow + horizon - 1): inputs are rows
  * t-lookback .. t-1, targets rows t .. t+horizon-1.
  */
-export function makeWindows(series: PreparedSeries, scaler: Scaler, window: WindowSpec, fromRow: number, toRow: number, limitRow?: number): WindowSet {
+export function makeWindows(
+  series: PreparedSeries,
+  scaler: Scaler,
+  window: WindowSpec,
+  fromRow: number,
+  toRow: number,
+  limitRow?: number,
+): WindowSet {
   const { lookback, horizon } = window;
   const width = series.columns.length;
   const lastRow = (limitRow ?? series.dates.length) - horizon;

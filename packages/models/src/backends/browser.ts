@@ -15,14 +15,18 @@ export function browserBackends(options: { wasmPath?: string } = {}): BackendCan
       name: "webgpu",
       gpu: true,
       prepare: async () => {
-        const gpu = (globalThis.navigator as NavigatorWithGpu | undefined)?.gpu;
+        const gpu = (globalThis as { navigator?: NavigatorWithGpu }).navigator?.gpu;
         if (!gpu) return { unavailable: "navigator.gpu is missing (WebGPU is off or unsupported in this browser)" };
         const adapter = await gpu.requestAdapter();
         if (!adapter) return { unavailable: "no WebGPU adapter (no usable GPU or driver)" };
         await import("@tensorflow/tfjs-backend-webgpu");
         const fallback = adapter.isFallbackAdapter ?? adapter.info?.isFallbackAdapter;
         const label = [adapter.info?.vendor, adapter.info?.architecture, adapter.info?.description].filter(Boolean).join(" ");
-        return { note: fallback ? `WebGPU runs on a fallback (software) adapter${label ? `: ${label}` : ""}` : `WebGPU adapter${label ? `: ${label}` : ""}` };
+        return {
+          note: fallback
+            ? `WebGPU runs on a fallback (software) adapter${label ? `: ${label}` : ""}`
+            : `WebGPU adapter${label ? `: ${label}` : ""}`,
+        };
       },
     },
     { name: "webgl", gpu: true, prepare: async () => ({}) },

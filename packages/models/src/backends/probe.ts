@@ -25,5 +25,9 @@ export function trainingStepProbe(spec: ModelSpec, shape: ModelShape): () => voi
 
 /** The probe for the model a training spec will build. */
 export function probeForSpec(spec: TrainingSpec): () => void {
-  return trainingStepProbe(spec.model, { lookback: spec.window.lookback, features: 1 + spec.data.features.length, horizon: spec.window.horizon });
+  return trainingStepProbe(spec.model, {
+    lookback: spec.window.lookback,
+    features: 1 + spec.data.features.length,
+    horizon: spec.window.horizon,
+  });
 }

@@ -1,4 +1,4 @@
-import type { Frequency } from "@hindcast/models";
+import type { Frequency } from "./dataset.js";
 import { dayNumber, isWeekday } from "./dates.js";
 
 const MAX_BUSINESS_GAP_DAYS = 4;
