@@ -8,8 +8,10 @@ export function yieldToEventLoop(): Promise<void> {
   if (immediate) return new Promise((resolve) => immediate(resolve));
   return new Promise((resolve) => {
     const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
+    // The browser's MessagePort (Node's typings lack onmessage; Node takes the setImmediate path).
+    const port = channel.port1 as unknown as { onmessage: (() => void) | null; close(): void };
+    port.onmessage = () => {
+      port.close();
       resolve();
     };
     channel.port2.postMessage(null);

@@ -51,7 +51,8 @@ export function nodeBackends(): BackendCandidate[] {
         const adapter = await gpu.requestAdapter();
         if (!adapter) return { unavailable: "no WebGPU adapter (Dawn found no GPU or Vulkan driver)" };
         Object.assign(globalThis, dawn.globals);
-        Object.defineProperty(globalThis, "navigator", { value: { ...(globalThis.navigator ?? {}), gpu }, configurable: true });
+        const current = (globalThis as { navigator?: object }).navigator;
+        Object.defineProperty(globalThis, "navigator", { value: { ...current, gpu }, configurable: true });
         await import("@tensorflow/tfjs-backend-webgpu");
         return { note: "WebGPU through Dawn (npm webgpu)" };
       },
