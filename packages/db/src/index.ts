@@ -1,3 +1,4 @@
+export { type RunEvent, runCancelChannel, runEventsChannel } from "./channels.js";
 export { createPrismaClient, type PrismaClient } from "./client.js";
 export { parseDatabaseUrl, redact, withDatabase } from "./connection-url.js";
 export { assertConnectable, createDatabaseIfMissing, type DatabaseHandle, openDatabase } from "./database.js";
@@ -6,6 +7,8 @@ export { isUserFacingError, UserFacingError } from "./errors.js";
 export * from "./generated/prisma/enums.js";
 export { logger } from "./logger.js";
 export { type MetricPointInput, readSeries, type SeriesQuery, type SeriesResult, writeMetricPoints } from "./metric-store.js";
-export { checksum, migrate, readLocalMigrations } from "./migrator.js";
+export { checksum, type MigrateResult, migrate, readLocalMigrations } from "./migrator.js";
 export { type Channel, defineChannel, NotificationHub, notify } from "./notify.js";
 export { hindcastHome, projectRoot } from "./paths.js";
+export { installQueue, maxJobAttempts, prepareDatabase, QueueTask, queueLogger } from "./queue.js";
+export { addRunJob, type CancelResult, cancelRun, enqueueRun, insertRun, type NewRun, terminalStatuses, trainTask } from "./runs.js";

@@ -11,7 +11,7 @@ import { projectRoot } from "../src/index.js";
 
 const tsx = path.join(projectRoot, "node_modules", ".bin", "tsx");
 const migrateBin = path.join(projectRoot, "packages", "db", "src", "bin", "migrate.ts");
-const startBin = path.join(projectRoot, "packages", "db", "src", "bin", "start.ts");
+const startBin = path.join(projectRoot, "scripts", "start.ts");
 const homes: string[] = [];
 
 afterAll(async () => {
@@ -126,7 +126,7 @@ describe("npm run db:migrate reports bad configuration in one line", () => {
 describe("embedded database", () => {
   it("npm start brings up the embedded server, other processes share it, Ctrl-C stops it", async () => {
     const home = await tempHome();
-    const start: ChildProcess = spawn(tsx, [startBin], { env: baseEnv({ HINDCAST_HOME: home }), cwd: projectRoot });
+    const start: ChildProcess = spawn(tsx, [startBin], { env: baseEnv({ HINDCAST_HOME: home, HINDCAST_WORKERS: "0" }), cwd: projectRoot });
     let output = "";
     start.stdout?.on("data", (d) => (output += d));
     start.stderr?.on("data", (d) => (output += d));

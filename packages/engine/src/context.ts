@@ -30,6 +30,8 @@ export interface TrainingPorts {
   pickBackend(spec: TrainingSpec): Promise<BackendChoice>;
   clock?: Clock;
   recovery?: RecoveryPolicy;
+  /** Resume the main training from this checkpoint (a crashed or released attempt's last one). */
+  resumeFrom?: Checkpoint;
   /** Called with every checkpoint taken (persist it to resume after a crash). */
   onCheckpoint?(checkpoint: Checkpoint, uri: string): Promise<void> | void;
   /** Extra callbacks for the main training, after the standard ones (NaN guard, checkpoints, LR schedule, early stopping). */

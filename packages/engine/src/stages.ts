@@ -3,7 +3,6 @@ import {
   DataError,
   fitScaler,
   makeWindows,
-  naiveScale,
   overallReport,
   planRetrodiction,
   predictWindow,
@@ -107,11 +106,12 @@ async function trainWithRecovery(
   stage: string,
   loop: TrainingLoop,
   epochs: number,
+  firstEpoch = 0,
 ): Promise<void> {
   const session = ctx.state.session as TrainingSession;
   const baseLearningRate = session.learningRate;
   const controller = new RecoveryController(recoveryPolicySchema.parse(ctx.ports.recovery ?? {}));
-  let startEpoch = 0;
+  let startEpoch = firstEpoch;
   await runWithRecovery(
     async (attempt) => {
       if (attempt.resume === "checkpoint") {
@@ -187,8 +187,20 @@ export const trainStage: TrainingStage = {
       onCheckpoint: (checkpoint) => persistCheckpoint(ctx, checkpoint),
     });
     ctx.state.loop = loop;
-    progressOf(ctx).phase("train", `Training ${spec.model.kind} on ${train.count} windows`);
-    await timed(ctx, "train", () => trainWithRecovery(ctx, run, "train", loop, spec.train.epochs));
+    const resume = ctx.ports.resumeFrom;
+    if (resume) {
+      loop.restore(resume);
+      loop.lastCheckpoint = resume;
+      session.learningRate = resume.learningRate;
+    }
+    const firstEpoch = resume ? resume.epoch + 1 : 0;
+    progressOf(ctx).phase(
+      "train",
+      resume
+        ? `Resuming ${spec.model.kind} at epoch ${firstEpoch + 1} (step ${resume.step})`
+        : `Training ${spec.model.kind} on ${train.count} windows`,
+    );
+    await timed(ctx, "train", () => trainWithRecovery(ctx, run, "train", loop, spec.train.epochs, firstEpoch));
     if (loop.bestCheckpoint) session.restore(loop.bestCheckpoint.weights);
   },
   rollback: async (ctx) => {
@@ -246,10 +258,7 @@ export const retrodictStage: TrainingStage = {
           { key: "window/skill_vs_naive", step, value: result.report.skill.rmseVsNaive, wallTime },
         ]);
       }
-      const history: number[] = [];
-      const first = windows[0] as RetrodictionWindow;
-      for (let r = 0; r < first.startRow; r++) history.push(series.values[r * series.columns.length] as number);
-      ctx.state.report = overallReport(ctx.state.results, naiveScale(history));
+      ctx.state.report = overallReport(ctx.state.results);
     });
   },
   rollback: async (ctx) => {

@@ -66,6 +66,8 @@ export interface WindowResult {
   /** Dates and values of every prediction, in original units (after the spec's transform). */
   dates: string[];
   predictions: Predictions;
+  /** MASE denominator: in-sample naive MAE of the rows before the window. */
+  maseScale: number;
   report: ForecastReport;
 }
 
@@ -110,14 +112,16 @@ export function predictWindow(
   });
   const history: number[] = [];
   for (let r = 0; r < window.startRow; r++) history.push(target(r));
-  return { window, dates, predictions: p, report: forecastReport(p, naiveScale(history)) };
+  const maseScale = naiveScale(history);
+  return { window, dates, predictions: p, maseScale, report: forecastReport(p, maseScale) };
 }
 
-/** Metrics over the predictions of all windows together. */
-export function overallReport(results: readonly WindowResult[], maseScale: number): ForecastReport {
+/** Metrics over the predictions of all windows together; MASE scaled as for the earliest window. */
+export function overallReport(results: readonly Pick<WindowResult, "predictions" | "maseScale" | "window">[]): ForecastReport {
   const all: Predictions = { actual: [], predicted: [], naive: [], seasonalNaive: [], reference: [] };
   for (const r of results) {
     for (const key of Object.keys(all) as (keyof Predictions)[]) all[key].push(...r.predictions[key]);
   }
-  return forecastReport(all, maseScale);
+  const earliest = [...results].sort((a, b) => a.window.startRow - b.window.startRow)[0];
+  return forecastReport(all, earliest?.maseScale ?? 0);
 }

@@ -1,12 +1,12 @@
 import { redact } from "../connection-url.js";
 import { openDatabase } from "../database.js";
-import { migrate } from "../migrator.js";
+import { prepareDatabase } from "../queue.js";
 import { runMain } from "./run-main.js";
 
 runMain(async () => {
   const db = await openDatabase();
   try {
-    const { applied, alreadyApplied } = await migrate(db.url);
+    const { applied, alreadyApplied } = await prepareDatabase(db.url);
     console.log(
       applied.length
         ? `Applied ${applied.length} migration(s) to ${redact(db.url)} (${db.source}): ${applied.join(", ")}`

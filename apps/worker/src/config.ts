@@ -1,0 +1,78 @@
+import { existsSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { hindcastHome, UserFacingError } from "@hindcast/db";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const backendName = z.enum(["tensorflow", "webgpu", "wasm", "cpu"]);
+
+export const workerConfigSchema = z.strictObject({
+  /** Trainings at once: the wasm backend uses one core per training. */
+  concurrency: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+  /** Backend order to try, best first (HINDCAST_BACKEND=wasm,cpu). */
+  backends: z.array(backendName).min(1).default(["tensorflow", "webgpu", "wasm", "cpu"]),
+  artifactsDir: z.string().min(1).default(path.join(hindcastHome(), "artifacts")),
+  heartbeatMs: z.coerce.number().int().min(50).default(2_000),
+  /** A worker silent this long is dead: its runs go back to the queue. */
+  deadAfterMs: z.coerce.number().int().min(200).default(10_000),
+  pollIntervalMs: z.coerce.number().int().min(50).default(2_000),
+  /** Checkpoints kept per run besides the best one. */
+  keepCheckpoints: z.coerce.number().int().min(1).default(2),
+});
+export type WorkerConfig = z.infer<typeof workerConfigSchema>;
+
+const envNames: Record<keyof WorkerConfig, string> = {
+  concurrency: "WORKER_CONCURRENCY",
+  backends: "HINDCAST_BACKEND",
+  artifactsDir: "HINDCAST_ARTIFACTS_DIR",
+  heartbeatMs: "WORKER_HEARTBEAT_MS",
+  deadAfterMs: "WORKER_DEAD_AFTER_MS",
+  pollIntervalMs: "WORKER_POLL_INTERVAL_MS",
+  keepCheckpoints: "WORKER_KEEP_CHECKPOINTS",
+};
+
+/**
+ * Worker settings: defaults, then the YAML file named by HINDCAST_WORKER_CONFIG,
+ * then environment variables. Every bad value is reported at once, by name.
+ */
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const fromFile = readConfigFile(env.HINDCAST_WORKER_CONFIG);
+  const fromEnv: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(envNames)) {
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    fromEnv[key] = key === "backends" ? value.split(",").map((b) => b.trim()) : value;
+  }
+  const parsed = workerConfigSchema.safeParse({ ...fromFile, ...fromEnv });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? "");
+      const source = key in fromEnv ? (envNames[key as keyof WorkerConfig] ?? key) : `${key} in ${env.HINDCAST_WORKER_CONFIG ?? "config"}`;
+      return `${source}${
+        issue.path.length > 1
+          ? issue.path
+              .slice(1)
+              .map((p) => `[${String(p)}]`)
+              .join("")
+          : ""
+      }: ${issue.message}`;
+    });
+    throw new UserFacingError(`Invalid worker configuration: ${problems.join("; ")}`, "fix the values named above");
+  }
+  return parsed.data;
+}
+
+function readConfigFile(file: string | undefined): Record<string, unknown> {
+  if (!file) return {};
+  if (!existsSync(file))
+    throw new UserFacingError(`HINDCAST_WORKER_CONFIG names ${file}, which does not exist`, "point it at a YAML file or unset it");
+  try {
+    const value = parseYaml(readFileSync(file, "utf8")) as unknown;
+    if (value === null || value === undefined) return {};
+    if (typeof value !== "object" || Array.isArray(value)) throw new Error("the file must hold a mapping of settings");
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw new UserFacingError(`Cannot read worker config ${file}: ${(error as Error).message.split("\n")[0]}`, "fix the YAML");
+  }
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import { NotificationHub, QueueTask, queueLogger, runCancelChannel } from "@hindcast/db";
+import { type BackendChoice, pickBackend, preferBackends, probeForSpec, trainingSpecSchema } from "@hindcast/models";
+import { nodeBackends } from "@hindcast/models/node";
+import { type Runner, run, type TaskList } from "graphile-worker";
+import pg from "pg";
+import type { Logger } from "pino";
+import type { WorkerConfig } from "./config.js";
+import { type LocalRun, shutdownReason, type WorkerContext } from "./context.js";
+import { aggregateTaskHandler } from "./fan-out.js";
+import { retryTransient } from "./ports/transient.js";
+import { trainTaskHandler } from "./run-job.js";
+
+export interface WorkerHandle {
+  id: string;
+  backend: BackendChoice;
+  /** Stops taking jobs; running trainings go back to the queue from their last checkpoint. */
+  stop(): Promise<void>;
+  /** Settles when the worker has stopped (or rejects if it failed). */
+  done: Promise<void>;
+}
+
+/** The backend every run of this worker uses, checked with a training step of the default model. */
+async function chooseBackend(config: WorkerConfig): Promise<BackendChoice> {
+  const defaultSpec = trainingSpecSchema.parse({ data: { dataset: "probe", target: "probe" } });
+  return pickBackend(preferBackends(nodeBackends(), config.backends), probeForSpec(defaultSpec));
+}
+
+export async function startWorker(url: string, config: WorkerConfig, log: Logger): Promise<WorkerHandle> {
+  const backend = await chooseBackend(config);
+  log.info({ backend: backend.backend, gpu: backend.gpu, notes: backend.notes, rejected: backend.rejected }, `backend ${backend.backend}`);
+  for (const r of backend.rejected) log.info(`backend ${r.backend} rejected: ${r.reason}`);
+
+  const pool = new pg.Pool({ connectionString: url, max: config.concurrency * 3 + 4 });
+  // Idle clients lose their connection when the server restarts; the pool replaces them.
+  pool.on("error", (error) => log.warn({ err: error }, "idle database connection lost"));
+  const workerId = randomUUID();
+  const capabilities = {
+    gpu: backend.gpu,
+    backend: backend.backend,
+    notes: backend.notes,
+    rejected: backend.rejected,
+    tasks: [] as string[],
+  };
+  const running = new Map<string, LocalRun>();
+  const worker: WorkerContext = { pool, workerId, backend, config, log: log.child({ workerId }), running };
+
+  const taskList: TaskList = { [QueueTask.trainAny]: trainTaskHandler(worker), [QueueTask.aggregate]: aggregateTaskHandler(worker) };
+  if (backend.gpu) taskList[QueueTask.trainGpu] = trainTaskHandler(worker);
+  capabilities.tasks = Object.keys(taskList);
+  await retryTransient(() =>
+    pool.query(
+      `INSERT INTO "Worker" ("id", "hostname", "pid", "backend", "capabilities", "concurrency", "status") VALUES ($1, $2, $3, $4, $5, $6, 'ONLINE')`,
+      [workerId, os.hostname(), process.pid, backend.backend, JSON.stringify(capabilities), config.concurrency],
+    ),
+  );
+
+  const hub = new NotificationHub(url);
+  await hub.start();
+  await hub.listen(runCancelChannel, ({ runId, reason }) => running.get(runId)?.source.cancel(reason ?? "cancelled by user"));
+  // Cancel requests sent while the listening connection was down were lost: ask again.
+  hub.on("reconnected", () => {
+    void cancelRequested(pool, running).catch((error) => log.warn({ err: error }, "cancel re-check failed"));
+  });
+
+  const runner: Runner = await run({
+    connectionString: url,
+    concurrency: config.concurrency,
+    noHandleSignals: true,
+    pollInterval: config.pollIntervalMs,
+    taskList,
+    logger: queueLogger,
+  });
+
+  let stopping: Promise<void> | undefined;
+  const heartbeat = setInterval(() => {
+    void beat(worker).then(
+      (alive) => {
+        if (!alive) {
+          log.error("this worker was declared dead by another; stopping its runs");
+          void stop();
+        }
+      },
+      (error) => log.warn({ err: error }, "heartbeat failed"),
+    );
+  }, config.heartbeatMs);
+
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      clearInterval(heartbeat);
+      await pool.query(`UPDATE "Worker" SET "status" = 'DRAINING' WHERE "id" = $1`, [workerId]).catch(() => {});
+      for (const local of running.values()) {
+        local.releasing = true;
+        local.source.cancel(shutdownReason);
+      }
+      await runner.stop();
+      await pool.query(`UPDATE "Worker" SET "status" = 'OFFLINE', "heartbeatAt" = now() WHERE "id" = $1`, [workerId]).catch(() => {});
+      await hub.close();
+      await pool.end();
+    })();
+    return stopping;
+  };
+
+  log.info({ workerId, concurrency: config.concurrency, tasks: capabilities.tasks }, "worker ready");
+  return { id: workerId, backend, stop, done: runner.promise.then(() => stopping) };
+}
+
+async function cancelRequested(pool: pg.Pool, running: Map<string, LocalRun>): Promise<void> {
+  if (running.size === 0) return;
+  const { rows } = await pool.query<{ id: string }>(`SELECT "id" FROM "Run" WHERE "id" = ANY($1::uuid[]) AND "status" = 'CANCELLING'`, [
+    [...running.keys()],
+  ]);
+  for (const row of rows) running.get(row.id)?.source.cancel("cancelled by user");
+}
+
+/**
+ * Heartbeat, then reap: workers silent for longer than deadAfterMs are marked
+ * DEAD and the jobs of their runs unlocked, so any worker resumes them. Safe
+ * when every worker does it: the UPDATE .. RETURNING hands each dead worker
+ * to exactly one reaper. Returns false when this worker itself was declared dead.
+ */
+async function beat(worker: WorkerContext): Promise<boolean> {
+  const { pool, workerId, config } = worker;
+  const alive = await pool.query(`UPDATE "Worker" SET "heartbeatAt" = now() WHERE "id" = $1 AND "status" <> 'DEAD' RETURNING 1`, [
+    workerId,
+  ]);
+  if (!alive.rowCount) return false;
+  const dead = await pool.query<{ id: string }>(
+    `UPDATE "Worker" SET "status" = 'DEAD'
+      WHERE "status" IN ('ONLINE', 'DRAINING') AND "heartbeatAt" < now() - make_interval(secs => $1::double precision / 1000)
+      RETURNING "id"`,
+    [config.deadAfterMs],
+  );
+  if (!dead.rowCount) return true;
+  const locks = await pool.query<{ locked_by: string }>(
+    `SELECT DISTINCT j.locked_by FROM graphile_worker.jobs j JOIN "Run" r ON j.key = r."id"::text
+      WHERE r."workerId" = ANY($1::uuid[]) AND r."status" IN ('RUNNING', 'CANCELLING') AND j.locked_by IS NOT NULL`,
+    [dead.rows.map((r) => r.id)],
+  );
+  if (locks.rowCount) await pool.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [locks.rows.map((l) => l.locked_by)]);
+  worker.log.warn({ dead: dead.rows.map((r) => r.id), unlockedJobs: locks.rowCount }, "reaped dead workers");
+  return true;
+}

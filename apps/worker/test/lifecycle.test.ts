@@ -1,0 +1,106 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { cancelRun } from "@hindcast/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  enqueue,
+  longSpec,
+  lossSteps,
+  quickSpec,
+  runRow,
+  startWorkerProcess,
+  stopWorker,
+  type WorkerProcess,
+  type WorkerTestDatabase,
+  waitForStatus,
+  workerDatabase,
+} from "./harness.js";
+
+let db: WorkerTestDatabase;
+let workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  db = await workerDatabase("worker_lifecycle");
+  workers = await Promise.all([startWorkerProcess(db.url, db.artifactsDir), startWorkerProcess(db.url, db.artifactsDir)]);
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => stopWorker(w)));
+  await db?.pool.end();
+  await db?.drop();
+});
+
+describe("worker: run lifecycle", () => {
+  it("trains a queued run to SUCCEEDED with metrics, stage events, checkpoints, logs and a results artifact", async () => {
+    const id = await enqueue(db.pool, quickSpec);
+    const run = await waitForStatus(db.pool, id);
+    expect(run.status, run.message ?? "").toBe("SUCCEEDED");
+    expect(run.attempt).toBe(1);
+    expect(run.backend).toBe("wasm");
+    expect(run.resultSummary).toMatchObject({ windows: 2, overall: { rmse: expect.any(Number), mase: expect.any(Number) } });
+
+    const steps = await lossSteps(db.pool, id);
+    expect(steps.min).toBe(1);
+    expect(steps.count).toBe(steps.max);
+    const stages = await db.pool.query(`SELECT "stage" FROM "StageEvent" WHERE "runId" = $1 AND "kind" = 'SUCCEEDED' ORDER BY "id"`, [id]);
+    expect(stages.rows.map((r) => r.stage)).toEqual(["prepare", "loadData", "train", "retrodict", "persist", "finalize"]);
+    const checkpoints = await db.pool.query(`SELECT "uri" FROM "Checkpoint" WHERE "runId" = $1`, [id]);
+    expect(checkpoints.rowCount).toBeGreaterThan(0);
+    for (const c of checkpoints.rows) expect(existsSync(fileURLToPath(c.uri))).toBe(true);
+    const results = await db.pool.query(`SELECT "uri", "sizeBytes" FROM "Artifact" WHERE "runId" = $1 AND "name" = 'results.json'`, [id]);
+    expect(existsSync(fileURLToPath(results.rows[0]?.uri))).toBe(true);
+    const logs = await db.pool.query(`SELECT "message" FROM "LogLine" WHERE "runId" = $1 ORDER BY "id"`, [id]);
+    expect(logs.rows.map((r) => r.message).join("\n")).toMatch(/Attempt 1 on wasm[\s\S]*Succeeded/);
+    const summary = await db.pool.query(`SELECT "count", "lastStep" FROM "MetricSummary" WHERE "runId" = $1 AND "key" = 'train_loss'`, [
+      id,
+    ]);
+    expect(summary.rows[0]).toEqual({ count: steps.count, lastStep: steps.max });
+  });
+
+  it("cancels a RUNNING run within a second, keeping its metrics", async () => {
+    const id = await enqueue(db.pool, longSpec(500));
+    await waitForStatus(db.pool, id, (s) => s === "RUNNING");
+    await expect.poll(async () => (await lossSteps(db.pool, id)).count, { timeout: 60_000 }).toBeGreaterThan(20);
+    const requested = Date.now();
+    expect((await cancelRun(db.pool, id)).status).toBe("CANCELLING");
+    const run = await waitForStatus(db.pool, id);
+    const latency = Date.now() - requested;
+    expect(run.status).toBe("CANCELLED");
+    expect(latency).toBeLessThan(1_000);
+    const steps = await lossSteps(db.pool, id);
+    expect(steps.count).toBeGreaterThan(20);
+    expect(steps.count).toBe(steps.max);
+  });
+
+  it("cancels a QUEUED run at once; it never starts", async () => {
+    // No worker serves the gpu queue here (wasm workers), so the run waits in the queue.
+    const id = await enqueue(db.pool, quickSpec, { queue: "gpu" });
+    expect((await cancelRun(db.pool, id)).status).toBe("CANCELLED");
+    const run = await runRow(db.pool, id);
+    expect(run).toMatchObject({ status: "CANCELLED", startedAt: null, attempt: 0 });
+    const jobs = await db.pool.query(`SELECT 1 FROM graphile_worker.jobs WHERE "key" = $1`, [id]);
+    expect(jobs.rowCount).toBe(0);
+    const events = await db.pool.query(`SELECT 1 FROM "StageEvent" WHERE "runId" = $1`, [id]);
+    expect(events.rowCount).toBe(0);
+    expect((await cancelRun(db.pool, id)).status).toBe("CANCELLED");
+  });
+
+  it("fails a run that keeps diverging as a divergence, after the capped rollbacks", async () => {
+    const id = await enqueue(db.pool, { ...quickSpec, train: { epochs: 5, optimizer: "sgd", learningRate: 1e6 } });
+    const run = await waitForStatus(db.pool, id);
+    expect(run.status).toBe("FAILED");
+    expect(run.error).toMatchObject({ class: "divergence", stage: "train" });
+    const recoveries = await db.pool.query(
+      `SELECT "details"->>'action' AS action FROM "StageEvent" WHERE "runId" = $1 AND "kind" = 'RECOVERY' ORDER BY "id"`,
+      [id],
+    );
+    expect(recoveries.rows.map((r) => r.action)).toEqual(["rollback", "rollback", "fail"]);
+  });
+
+  it("reports an invalid spec as a failed run naming the field", async () => {
+    const id = await enqueue(db.pool, { data: { dataset: "seattle_weather", target: "temp_max" }, train: { epochs: -1 } });
+    const run = await waitForStatus(db.pool, id);
+    expect(run.status).toBe("FAILED");
+    expect(run.message).toMatch(/Invalid spec: train\.epochs/);
+  });
+});

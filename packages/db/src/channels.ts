@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { defineChannel } from "./notify.js";
+
+/** Every change to a run (status, progress, stage): watchers re-read or apply it. */
+export const runEventsChannel = defineChannel(
+  "run_events",
+  z.object({
+    runId: z.string().uuid(),
+    kind: z.enum(["status", "progress", "stage", "metrics"]),
+    status: z.enum(["QUEUED", "RUNNING", "CANCELLING", "CANCELLED", "SUCCEEDED", "FAILED"]).optional(),
+    percent: z.number().optional(),
+    message: z.string().optional(),
+  }),
+);
+export type RunEvent = z.infer<typeof runEventsChannel.schema>;
+
+/** A cancel request for a running run; the worker that runs it trips its token. */
+export const runCancelChannel = defineChannel("run_cancel", z.object({ runId: z.string().uuid(), reason: z.string().optional() }));

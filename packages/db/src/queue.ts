@@ -1,0 +1,31 @@
+import { Logger as GraphileLogger, type Logger, runMigrations } from "graphile-worker";
+import { logger } from "./logger.js";
+import { type MigrateResult, migrate } from "./migrator.js";
+
+/** Task identifiers: a worker takes only the tasks its capabilities allow. */
+export const QueueTask = {
+  trainAny: "train_any",
+  trainGpu: "train_gpu",
+  aggregate: "aggregate_run",
+} as const;
+
+/** Retries of a job are our recovery policy's business; this only bounds crash-resumes. */
+export const maxJobAttempts = 25;
+
+/** graphile-worker's own log lines, through pino. */
+export const queueLogger: Logger = new GraphileLogger((scope) => (level, message, meta) => {
+  const method = level === "error" ? "error" : level === "warning" ? "warn" : "debug";
+  logger[method]({ queue: scope, ...meta }, message);
+});
+
+/** Installs or upgrades graphile-worker's schema (its own migrations, in its own schema). */
+export async function installQueue(url: string): Promise<void> {
+  await runMigrations({ connectionString: url, logger: queueLogger });
+}
+
+/** Our migrations, then the queue's: what every process runs before using the database. */
+export async function prepareDatabase(url: string): Promise<MigrateResult> {
+  const result = await migrate(url);
+  await installQueue(url);
+  return result;
+}

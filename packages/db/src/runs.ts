@@ -1,0 +1,127 @@
+import type pg from "pg";
+import { runCancelChannel, runEventsChannel } from "./channels.js";
+import { UserFacingError } from "./errors.js";
+import type { RunStatus } from "./generated/prisma/enums.js";
+import { notify } from "./notify.js";
+import { maxJobAttempts, QueueTask } from "./queue.js";
+
+export interface NewRun {
+  spec: unknown;
+  pipeline: string;
+  /** "gpu" runs only go to workers whose backend is a GPU one. */
+  queue?: "any" | "gpu";
+  params?: Record<string, unknown>;
+  tags?: string[];
+  name?: string;
+  experimentId?: string;
+  parentId?: string;
+  createdById?: string;
+}
+
+type Queryable = Pick<pg.PoolClient, "query">;
+
+export const terminalStatuses: readonly RunStatus[] = ["CANCELLED", "SUCCEEDED", "FAILED"];
+
+/** Task that trains a run from `queue`. */
+export const trainTask = (queue: "any" | "gpu") => (queue === "gpu" ? QueueTask.trainGpu : QueueTask.trainAny);
+
+/** Adds the queue job of a run (job key = run id, so adding twice never queues it twice). */
+export async function addRunJob(db: Queryable, runId: string, task: string): Promise<void> {
+  await db.query("SELECT graphile_worker.add_job($1, json_build_object('runId', $2::text), job_key := $2::text, max_attempts := $3)", [
+    task,
+    runId,
+    maxJobAttempts,
+  ]);
+}
+
+/** Inserts a QUEUED run and its queue job in one transaction; returns the run id. */
+export async function enqueueRun(pool: pg.Pool, run: NewRun): Promise<string> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const id = await insertRun(client, run);
+    await client.query("COMMIT");
+    return id;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** The insert + job + notify of enqueueRun, inside the caller's transaction. */
+export async function insertRun(db: Queryable, run: NewRun): Promise<string> {
+  const queue = run.queue ?? "any";
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO "Run" ("id", "name", "pipeline", "queue", "spec", "params", "tags", "experimentId", "parentId", "createdById", "updatedAt")
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, now()) RETURNING "id"`,
+    [
+      run.name ?? null,
+      run.pipeline,
+      queue,
+      JSON.stringify(run.spec),
+      JSON.stringify(run.params ?? {}),
+      run.tags ?? [],
+      run.experimentId ?? null,
+      run.parentId ?? null,
+      run.createdById ?? null,
+    ],
+  );
+  const id = (rows[0] as { id: string }).id;
+  await addRunJob(db, id, trainTask(queue));
+  await notify(db, runEventsChannel, { runId: id, kind: "status", status: "QUEUED" });
+  return id;
+}
+
+export interface CancelResult {
+  status: RunStatus;
+  /** Child runs whose cancel was requested too. */
+  children: number;
+}
+
+/**
+ * Cancels a run and its children. A QUEUED run leaves the queue and ends
+ * CANCELLED at once; a RUNNING one goes CANCELLING and its worker is told
+ * (NOTIFY run_cancel); a finished one is left as it is.
+ */
+export async function cancelRun(pool: pg.Pool, runId: string, reason = "cancelled by user"): Promise<CancelResult> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await cancelInTransaction(client, runId, reason);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function cancelInTransaction(db: Queryable, runId: string, reason: string): Promise<CancelResult> {
+  const { rows } = await db.query<{ status: RunStatus }>(`SELECT "status" FROM "Run" WHERE "id" = $1 FOR UPDATE`, [runId]);
+  const current = rows[0]?.status;
+  if (!current) throw new UserFacingError(`Run ${runId} does not exist`, "check the run id (hindcast train list shows them)");
+  let status = current;
+  if (current === "QUEUED") {
+    await db.query("SELECT graphile_worker.remove_job($1)", [runId]);
+    await db.query(
+      `UPDATE "Run" SET "status" = 'CANCELLED', "cancelRequestedAt" = now(), "finishedAt" = now(), "message" = $2, "updatedAt" = now() WHERE "id" = $1`,
+      [runId, `Cancelled before it started: ${reason}`],
+    );
+    status = "CANCELLED";
+  } else if (current === "RUNNING") {
+    await db.query(`UPDATE "Run" SET "status" = 'CANCELLING', "cancelRequestedAt" = now(), "updatedAt" = now() WHERE "id" = $1`, [runId]);
+    await notify(db, runCancelChannel, { runId, reason });
+    status = "CANCELLING";
+  }
+  if (status !== current) await notify(db, runEventsChannel, { runId, kind: "status", status });
+  const children = await db.query<{ id: string }>(
+    `SELECT "id" FROM "Run" WHERE "parentId" = $1 AND "status" IN ('QUEUED', 'RUNNING') ORDER BY "createdAt"`,
+    [runId],
+  );
+  for (const child of children.rows) await cancelInTransaction(db, child.id, reason);
+  return { status, children: children.rowCount ?? 0 };
+}
