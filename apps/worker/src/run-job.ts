@@ -65,6 +65,7 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
         : `Attempt ${claimed.attempt} on ${worker.backend.backend}`,
       { workerId, backend: worker.backend.backend },
     );
+    await runLog.flush();
     const ctx: TrainingContext = createTrainingContext(spec, {
       store: {
         recordStageEvent: (event) => {

@@ -117,7 +117,9 @@ export async function waitForStatus(
     if (wanted(row.status)) return row;
     if (Date.now() - start > timeout) {
       const children = await pool.query(`SELECT "status", "message" FROM "Run" WHERE "parentId" = $1`, [id]);
-      const jobs = await pool.query(`SELECT task_identifier, attempts, last_error, locked_by FROM graphile_worker.jobs WHERE key = $1`, [id]);
+      const jobs = await pool.query(`SELECT task_identifier, attempts, last_error, locked_by FROM graphile_worker.jobs WHERE key = $1`, [
+        id,
+      ]);
       throw new Error(
         `run ${id} still ${row.status} after ${timeout} ms (${row.message}); jobs: ${JSON.stringify(jobs.rows).slice(0, 800)}; children: ${JSON.stringify(children.rows).slice(0, 800)}`,
       );

@@ -33,7 +33,10 @@ afterAll(async () => {
 });
 
 async function workerOf(runId: string): Promise<WorkerProcess> {
-  const { rows } = await db.pool.query<{ pid: number }>(`SELECT w."pid" FROM "Run" r JOIN "Worker" w ON w."id" = r."workerId" WHERE r."id" = $1`, [runId]);
+  const { rows } = await db.pool.query<{ pid: number }>(
+    `SELECT w."pid" FROM "Run" r JOIN "Worker" w ON w."id" = r."workerId" WHERE r."id" = $1`,
+    [runId],
+  );
   const worker = workers.find((w) => w.pid === rows[0]?.pid && w.process.exitCode === null);
   if (!worker) throw new Error(`no live worker process holds run ${runId}`);
   return worker;
@@ -87,21 +90,40 @@ describe("worker: crashes, shutdowns and fan-out", () => {
   });
 
   it("runs a retrodiction's 8 windows as child runs on both workers and aggregates them once", async () => {
-    const id = await enqueue(db.pool, { ...quickSpec, retrodiction: { windows: 8, batchSizeDays: 30 } }, { pipeline: "parallel-retrodiction" });
+    const id = await enqueue(
+      db.pool,
+      { ...quickSpec, retrodiction: { windows: 8, batchSizeDays: 30 } },
+      { pipeline: "parallel-retrodiction" },
+    );
     const run = await waitForStatus(db.pool, id, undefined, 60_000);
     expect(run.status, run.message ?? "").toBe("SUCCEEDED");
-    const children = await db.pool.query<{ status: string; workerId: string }>(`SELECT "status", "workerId" FROM "Run" WHERE "parentId" = $1`, [id]);
+    const children = await db.pool.query<{ status: string; workerId: string }>(
+      `SELECT "status", "workerId" FROM "Run" WHERE "parentId" = $1`,
+      [id],
+    );
     expect(children.rowCount).toBe(8);
     expect(children.rows.every((c) => c.status === "SUCCEEDED")).toBe(true);
     expect(new Set(children.rows.map((c) => c.workerId)).size).toBeGreaterThanOrEqual(2);
-    expect(run.resultSummary).toMatchObject({ windows: 8, overall: { rmse: expect.any(Number) }, baselines: { naiveRmse: expect.any(Number) } });
+    expect(run.resultSummary).toMatchObject({
+      windows: 8,
+      overall: { rmse: expect.any(Number) },
+      baselines: { naiveRmse: expect.any(Number) },
+    });
     const aggregates = await db.pool.query(`SELECT 1 FROM "Artifact" WHERE "runId" = $1 AND "name" = 'results.json'`, [id]);
     expect(aggregates.rowCount).toBe(1);
   });
 
   it("cancels a parallel retrodiction with its children", async () => {
-    const id = await enqueue(db.pool, { ...longSpec(200), retrodiction: { windows: 4, batchSizeDays: 30 } }, { pipeline: "parallel-retrodiction" });
-    await expect.poll(async () => (await db.pool.query(`SELECT 1 FROM "Run" WHERE "parentId" = $1 AND "status" = 'RUNNING'`, [id])).rowCount, { timeout: 60_000 }).toBeGreaterThan(0);
+    const id = await enqueue(
+      db.pool,
+      { ...longSpec(200), retrodiction: { windows: 4, batchSizeDays: 30 } },
+      { pipeline: "parallel-retrodiction" },
+    );
+    await expect
+      .poll(async () => (await db.pool.query(`SELECT 1 FROM "Run" WHERE "parentId" = $1 AND "status" = 'RUNNING'`, [id])).rowCount, {
+        timeout: 60_000,
+      })
+      .toBeGreaterThan(0);
     await cancelRun(db.pool, id);
     const run = await waitForStatus(db.pool, id, undefined, 60_000);
     expect(run.status).toBe("CANCELLED");
@@ -111,7 +133,8 @@ describe("worker: crashes, shutdowns and fan-out", () => {
 
   it("50 runs across 2 workers with random cancels: each ends in exactly one terminal state, none runs twice at once", async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 50; i++) ids.push(await enqueue(db.pool, { ...quickSpec, train: { epochs: 1, refitEpochs: 0 } }, { pipeline: "train-only" }));
+    for (let i = 0; i < 50; i++)
+      ids.push(await enqueue(db.pool, { ...quickSpec, train: { epochs: 1, refitEpochs: 0 } }, { pipeline: "train-only" }));
     const toCancel = ids.filter((_, i) => i % 3 === 1);
     await Promise.all(
       toCancel.map(async (id, i) => {
@@ -164,7 +187,7 @@ describe("worker: PostgreSQL restart", () => {
     server = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), port, unsafeFast: true });
     pool = new pg.Pool({ connectionString: server.url, max: 2 });
     try {
-      const run = await waitForStatus(pool, id, undefined, 180_000);
+      const run = await waitForStatus(pool, id, undefined, 90_000);
       expect(run.status, run.message ?? "").toBe("SUCCEEDED");
       const steps = await lossSteps(pool, id);
       expect(steps.min).toBe(1);

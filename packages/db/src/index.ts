@@ -11,4 +11,14 @@ export { checksum, type MigrateResult, migrate, readLocalMigrations } from "./mi
 export { type Channel, defineChannel, NotificationHub, notify } from "./notify.js";
 export { hindcastHome, projectRoot } from "./paths.js";
 export { installQueue, maxJobAttempts, prepareDatabase, QueueTask, queueLogger } from "./queue.js";
-export { addRunJob, type CancelResult, cancelRun, countChildDone, enqueueRun, insertRun, type NewRun, terminalStatuses, trainTask } from "./runs.js";
+export {
+  addRunJob,
+  type CancelResult,
+  cancelRun,
+  countChildDone,
+  enqueueRun,
+  insertRun,
+  type NewRun,
+  terminalStatuses,
+  trainTask,
+} from "./runs.js";

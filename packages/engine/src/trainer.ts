@@ -45,7 +45,10 @@ export class TrainingLoop {
   lastCheckpoint: Checkpoint;
   bestCheckpoint: Checkpoint | undefined;
   private stopReason: string | undefined;
-  private readonly pendingSaves: Promise<void>[] = [];
+  /** Checkpoint saves run one after another, in the background of training. */
+  private saving: Promise<void> = Promise.resolve();
+  private savesInFlight = 0;
+  private saveError: unknown;
 
   constructor(private readonly options: TrainingLoopOptions) {
     this.lastCheckpoint = this.snapshot("initial", -1);
@@ -92,14 +95,17 @@ export class TrainingLoop {
         tracker.handOver();
         progress?.epochEnd(epoch);
         epochsRun++;
-        await Promise.all(this.pendingSaves.splice(0));
+        // Backpressure: training waits only when a second checkpoint would queue behind a slow one.
+        if (this.savesInFlight > 1) await this.saving;
         await yieldToEventLoop();
         lastYield = clock.now();
       }
     } finally {
       // Cancelled or failed: the metrics of the batches that did run are kept.
       tracker.handOver();
+      await this.saving;
     }
+    if (this.saveError !== undefined) throw this.saveError;
     return { epochsRun, step: tracker.step, stopReason: this.stopReason };
   }
 
@@ -120,8 +126,18 @@ export class TrainingLoop {
         const checkpoint = this.snapshot(tag, tracker.epoch);
         this.lastCheckpoint = checkpoint;
         if (tag === "best") this.bestCheckpoint = checkpoint;
-        const saved = this.options.onCheckpoint?.(checkpoint);
-        if (saved) this.pendingSaves.push(saved);
+        const onCheckpoint = this.options.onCheckpoint;
+        if (!onCheckpoint) return;
+        this.savesInFlight++;
+        // Kept off the rejection path so a failed save never goes unhandled; run() rethrows it.
+        this.saving = this.saving
+          .then(() => (this.saveError === undefined ? onCheckpoint(checkpoint) : undefined))
+          .catch((error: unknown) => {
+            this.saveError ??= error;
+          })
+          .finally(() => {
+            this.savesInFlight--;
+          });
       },
       restoreBest: () => {
         if (this.bestCheckpoint) session.restore(this.bestCheckpoint.weights);

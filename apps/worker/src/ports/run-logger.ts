@@ -45,6 +45,11 @@ export class RunLogger {
     this.#write("error", message, fields);
   }
 
+  /** Stores the lines buffered so far (for lines that must survive a crash right after). */
+  flush(): Promise<void> {
+    return this.#buffer.flush();
+  }
+
   /** Stores the lines still buffered. */
   close(): Promise<void> {
     return this.#buffer.close();

@@ -1,0 +1,190 @@
+// Worker benchmark, one run on one database: enqueue -> RUNNING latency,
+// cancel request -> CANCELLED latency (both as seen by a LISTENing client),
+// and training samples/s inside a real worker process against the bare engine
+// loop in this process, same spec and backend (wasm).
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { loadBuiltinDataset } from "@hindcast/datasets";
+import {
+  cancelRun,
+  createDatabaseIfMissing,
+  enqueueRun,
+  NotificationHub,
+  openDatabase,
+  prepareDatabase,
+  projectRoot,
+  redact,
+  runEventsChannel,
+  withDatabase,
+} from "@hindcast/db";
+import { CancellationToken, MemoryMetricSink, NaNGuard, Tracker, TrainingLoop } from "@hindcast/engine";
+import {
+  buildModel,
+  fitScaler,
+  makeWindows,
+  planRetrodiction,
+  prepareSeries,
+  splitByTime,
+  TrainingSession,
+  tf,
+  trainingSpecSchema,
+} from "@hindcast/models";
+import "@tensorflow/tfjs-backend-wasm";
+import pg from "pg";
+import { median, percentile } from "./stats.js";
+
+const latencySamples = Number(process.env.BENCH_LATENCY_SAMPLES ?? 30);
+const tinySpec = {
+  data: { dataset: "seattle_weather", target: "temp_max" },
+  train: { epochs: 1, refitEpochs: 0 },
+  retrodiction: { windows: 1, batchSizeDays: 30 },
+};
+const trainingSpec = {
+  data: { dataset: "sp500", target: "spx_close", transform: "logReturn" },
+  train: { epochs: 30, patience: 0 },
+  retrodiction: { windows: 1, batchSizeDays: 30 },
+};
+
+function startWorker(url: string, artifactsDir: string): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "apps", "worker", "src", "main.ts")], {
+    cwd: projectRoot,
+    stdio: "ignore",
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      HINDCAST_ARTIFACTS_DIR: artifactsDir,
+      HINDCAST_BACKEND: "wasm",
+      WORKER_CONCURRENCY: "1",
+      LOG_LEVEL: "warn",
+    },
+  });
+}
+
+/** Resolves when a run_events notification for `runId` reports `status`. */
+function statusSeen(hub: NotificationHub, runId: string, status: string): { promise: Promise<number>; stop: () => Promise<void> } {
+  let stop: () => Promise<void> = async () => {};
+  const promise = new Promise<number>((resolve) => {
+    void hub
+      .listen(runEventsChannel, (event) => {
+        if (event.runId === runId && event.status === status) resolve(performance.now());
+      })
+      .then((unsubscribe) => {
+        stop = unsubscribe;
+      });
+  });
+  return { promise, stop: () => stop() };
+}
+
+async function waitFor(pool: pg.Pool, runId: string, statuses: string[]): Promise<void> {
+  for (;;) {
+    const { rows } = await pool.query<{ status: string }>(`SELECT "status" FROM "Run" WHERE "id" = $1`, [runId]);
+    if (statuses.includes(rows[0]?.status ?? "")) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function main(): Promise<void> {
+  const server = await openDatabase();
+  const name = `hindcast_bench_${randomBytes(4).toString("hex")}`;
+  await createDatabaseIfMissing(server.url, name);
+  const url = withDatabase(server.url, name);
+  await prepareDatabase(url);
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const hub = new NotificationHub(url);
+  await hub.start();
+  const worker = startWorker(url, await mkdtemp(path.join(os.tmpdir(), "hindcast-bench-artifacts-")));
+  try {
+    while (!(await pool.query(`SELECT 1 FROM "Worker" WHERE "status" = 'ONLINE'`)).rowCount) await new Promise((r) => setTimeout(r, 100));
+    console.log(`Worker bench on ${redact(url)} (${server.source}); one worker process, wasm backend\n`);
+
+    const startLatency: number[] = [];
+    for (let i = 0; i < latencySamples; i++) {
+      const enqueueAt = performance.now();
+      let runId = "";
+      const running = new Promise<number>((resolve) => {
+        void hub.listen(runEventsChannel, (event) => {
+          if (event.runId === runId && event.status === "RUNNING") resolve(performance.now());
+        });
+      });
+      runId = await enqueueRun(pool, { spec: tinySpec, pipeline: "train-only" });
+      startLatency.push((await running) - enqueueAt);
+      await waitFor(pool, runId, ["SUCCEEDED", "FAILED"]);
+    }
+    console.log(
+      `enqueue -> RUNNING: p50 ${median(startLatency).toFixed(1)} ms, p95 ${percentile(startLatency, 95).toFixed(1)} ms (${latencySamples} runs) [goal p95 <= 50 ms]`,
+    );
+
+    const cancelLatency: number[] = [];
+    for (let i = 0; i < Math.ceil(latencySamples / 2); i++) {
+      const runId = await enqueueRun(pool, { spec: trainingSpec, pipeline: "train-only" });
+      await waitFor(pool, runId, ["RUNNING"]);
+      await new Promise((r) => setTimeout(r, 300 + ((i * 137) % 400)));
+      const seen = statusSeen(hub, runId, "CANCELLED");
+      const requestedAt = performance.now();
+      await cancelRun(pool, runId);
+      cancelLatency.push((await seen.promise) - requestedAt);
+      await seen.stop();
+    }
+    console.log(
+      `cancel -> CANCELLED: p50 ${median(cancelLatency).toFixed(1)} ms, p95 ${percentile(cancelLatency, 95).toFixed(1)} ms (${cancelLatency.length} runs) [goal p95 <= 250 ms]`,
+    );
+
+    const spec = trainingSpecSchema.parse(trainingSpec);
+    const series = prepareSeries(await loadBuiltinDataset("sp500"), spec.data);
+    const [first] = planRetrodiction(series, spec.retrodiction, spec.window, spec.train.batchSize);
+    if (!first) throw new Error("no window");
+    const { train, validation } = splitByTime(
+      makeWindows(series, fitScaler(series, first.startRow), spec.window, 0, first.startRow, first.startRow),
+      spec.train.validationFraction,
+    );
+    await tf.setBackend("wasm");
+    const workerRates: number[] = [];
+    const bareRates: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const runId = await enqueueRun(pool, { spec: trainingSpec, pipeline: "train-only" });
+      await waitFor(pool, runId, ["SUCCEEDED", "FAILED"]);
+      const { rows } = await pool.query<{ durationMs: number }>(
+        `SELECT "durationMs" FROM "StageEvent" WHERE "runId" = $1 AND "stage" = 'train' AND "kind" = 'SUCCEEDED'`,
+        [runId],
+      );
+      workerRates.push((spec.train.epochs * train.count) / ((rows[0]?.durationMs ?? Number.NaN) / 1000));
+
+      const session = new TrainingSession(buildModel(spec.model, { ...spec.window, features: 1 }, spec.train.seed), spec.train);
+      session.setData(train, validation);
+      const loop = new TrainingLoop({
+        session,
+        tracker: new Tracker(new MemoryMetricSink()),
+        epochs: spec.train.epochs,
+        token: CancellationToken.none,
+        callbacks: [new NaNGuard()],
+      });
+      const start = performance.now();
+      await loop.run();
+      bareRates.push((spec.train.epochs * train.count) / ((performance.now() - start) / 1000));
+      session.model.dispose();
+      session.dispose();
+    }
+    console.log(
+      `training in the worker: median ${Math.round(median(workerRates))} samples/s; bare engine loop here: median ${Math.round(median(bareRates))} samples/s; ` +
+        `ratio ${(median(workerRates) / median(bareRates)).toFixed(3)} (per round: ${workerRates.map((w, i) => (w / (bareRates[i] as number)).toFixed(3)).join(", ")}) [goal >= 0.98]`,
+    );
+  } finally {
+    worker.kill("SIGTERM");
+    await new Promise((r) => worker.once("exit", r));
+    await hub.close();
+    await pool.end();
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    await admin.end();
+    await server.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
