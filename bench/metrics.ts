@@ -1,20 +1,12 @@
 // Metric store benchmark: bulk write against a raw COPY of the same rows, and
 // downsampled reads of a 1M-point series, measured side by side in one run on
 // one database. Uses DATABASE_URL's server when set, else the embedded one.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import {
-  createDatabaseIfMissing,
-  type MetricPointInput,
-  migrate,
-  openDatabase,
-  readSeries,
-  redact,
-  withDatabase,
-  writeMetricPoints,
-} from "@hindcast/db";
+import { type MetricPointInput, readSeries, redact, writeMetricPoints } from "@hindcast/db";
 import { copyInto, copyRows } from "@hindcast/db/metric-store";
 import pg from "pg";
+import { openBenchDatabase } from "./bench-database.js";
 import { formatRate, median, percentile } from "./stats.js";
 
 const writeRounds = Number(process.env.BENCH_WRITE_ROUNDS ?? 9);
@@ -95,13 +87,9 @@ async function benchReads(pool: pg.Pool) {
 }
 
 async function main(): Promise<void> {
-  const server = await openDatabase();
-  const name = `hindcast_bench_${randomBytes(4).toString("hex")}`;
-  const url = withDatabase(server.url, name);
-  await createDatabaseIfMissing(server.url, name);
+  const { server, url, drop } = await openBenchDatabase();
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   try {
-    await migrate(url);
     const pgVersion = (await pool.query<{ v: string }>("select current_setting($$server_version$$) as v")).rows[0]?.v;
     console.log(`Metric store bench on PostgreSQL ${pgVersion} (${server.source}: ${redact(url)})\n`);
 
@@ -127,11 +115,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await pool.end();
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-    await admin.end();
-    await server.close();
+    await drop();
   }
 }
 

@@ -3,23 +3,11 @@
 // and training samples/s inside a real worker process against the bare engine
 // loop in this process, same spec and backend (wasm).
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { loadBuiltinDataset } from "@hindcast/datasets";
-import {
-  cancelRun,
-  createDatabaseIfMissing,
-  enqueueRun,
-  NotificationHub,
-  openDatabase,
-  prepareDatabase,
-  projectRoot,
-  redact,
-  runEventsChannel,
-  withDatabase,
-} from "@hindcast/db";
+import { cancelRun, enqueueRun, NotificationHub, projectRoot, redact, runEventsChannel } from "@hindcast/db";
 import { CancellationToken, MemoryMetricSink, NaNGuard, Tracker, TrainingLoop } from "@hindcast/engine";
 import {
   buildModel,
@@ -34,6 +22,7 @@ import {
 } from "@hindcast/models";
 import "@tensorflow/tfjs-backend-wasm";
 import pg from "pg";
+import { openBenchDatabase } from "./bench-database.js";
 import { median, percentile } from "./stats.js";
 
 const latencySamples = Number(process.env.BENCH_LATENCY_SAMPLES ?? 30);
@@ -87,11 +76,7 @@ async function waitFor(pool: pg.Pool, runId: string, statuses: string[]): Promis
 }
 
 async function main(): Promise<void> {
-  const server = await openDatabase();
-  const name = `hindcast_bench_${randomBytes(4).toString("hex")}`;
-  await createDatabaseIfMissing(server.url, name);
-  const url = withDatabase(server.url, name);
-  await prepareDatabase(url);
+  const { server, url, drop } = await openBenchDatabase();
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const hub = new NotificationHub(url);
   await hub.start();
@@ -176,11 +161,7 @@ async function main(): Promise<void> {
     await new Promise((r) => worker.once("exit", r));
     await hub.close();
     await pool.end();
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-    await admin.end();
-    await server.close();
+    await drop();
   }
 }
 

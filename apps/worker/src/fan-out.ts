@@ -1,7 +1,15 @@
 import { loadBuiltinDataset } from "@hindcast/datasets";
 import { insertRun, notify, runEventsChannel } from "@hindcast/db";
 import { errorMessage } from "@hindcast/engine";
-import { overallReport, planRetrodiction, prepareSeries, type TrainingSpec, trainingSpecSchema, type WindowResult } from "@hindcast/models";
+import {
+  overallReport,
+  planRetrodiction,
+  prepareSeries,
+  reportHeadline,
+  type TrainingSpec,
+  trainingSpecSchema,
+  type WindowResult,
+} from "@hindcast/models";
 import type { WorkerContext } from "./context.js";
 import { FileArtifactStore } from "./ports/artifact-store.js";
 import { retryTransient } from "./ports/transient.js";
@@ -120,17 +128,7 @@ export function aggregateTaskHandler(worker: WorkerContext) {
       resultSummary: {
         windows: rows.length,
         workers,
-        overall: {
-          mae: report.mae,
-          rmse: report.rmse,
-          mape: report.mape,
-          smape: report.smape,
-          mase: report.mase,
-          directionalAccuracy: report.directionalAccuracy,
-          skill: report.skill,
-          count: report.count,
-        },
-        baselines: { naiveRmse: report.baselines.naive.rmse, seasonalNaiveRmse: report.baselines.seasonalNaive.rmse },
+        ...reportHeadline(report),
         results: uri,
       },
     });

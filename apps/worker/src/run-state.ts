@@ -1,5 +1,5 @@
 import type { RunStatus } from "@hindcast/db";
-import { addRunJob, countChildDone, notify, runEventsChannel } from "@hindcast/db";
+import { addRunJob, countChildDone, notify, runEventsChannel, withTransaction } from "@hindcast/db";
 import type pg from "pg";
 import { retryTransient } from "./ports/transient.js";
 
@@ -12,21 +12,9 @@ export interface ClaimedRun {
   parentId: string | null;
 }
 
-async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  return retryTransient(async () => {
-    const client = await pool.connect();
-    try {
-      await client.query("BEGIN");
-      const result = await fn(client);
-      await client.query("COMMIT");
-      return result;
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  });
+/** A transaction, retried whole while the database is unreachable or restarting. */
+function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return retryTransient(() => withTransaction(pool, fn));
 }
 
 /**

@@ -21,4 +21,5 @@ export {
   type NewRun,
   terminalStatuses,
   trainTask,
+  withTransaction,
 } from "./runs.js";

@@ -34,20 +34,25 @@ export async function addRunJob(db: Queryable, runId: string, task: string): Pro
   ]);
 }
 
-/** Inserts a QUEUED run and its queue job in one transaction; returns the run id. */
-export async function enqueueRun(pool: pg.Pool, run: NewRun): Promise<string> {
+/** Runs `fn` in one transaction on a pooled connection: committed if it returns, rolled back if it throws. */
+export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
-    const id = await insertRun(client, run);
+    const result = await fn(client);
     await client.query("COMMIT");
-    return id;
+    return result;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     throw error;
   } finally {
     client.release();
   }
+}
+
+/** Inserts a QUEUED run and its queue job in one transaction; returns the run id. */
+export function enqueueRun(pool: pg.Pool, run: NewRun): Promise<string> {
+  return withTransaction(pool, (client) => insertRun(client, run));
 }
 
 /** The insert + job + notify of enqueueRun, inside the caller's transaction. */
@@ -85,19 +90,8 @@ export interface CancelResult {
  * CANCELLED at once; a RUNNING one goes CANCELLING and its worker is told
  * (NOTIFY run_cancel); a finished one is left as it is.
  */
-export async function cancelRun(pool: pg.Pool, runId: string, reason = "cancelled by user"): Promise<CancelResult> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await cancelInTransaction(client, runId, reason);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+export function cancelRun(pool: pg.Pool, runId: string, reason = "cancelled by user"): Promise<CancelResult> {
+  return withTransaction(pool, (client) => cancelInTransaction(client, runId, reason));
 }
 
 async function cancelInTransaction(db: Queryable, runId: string, reason: string): Promise<CancelResult> {

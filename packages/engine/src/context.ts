@@ -4,6 +4,7 @@ import type {
   ForecastReport,
   PreparedSeries,
   RetrodictionWindow,
+  reportHeadline,
   Scaler,
   TrainingSession,
   TrainingSpec,
@@ -62,8 +63,8 @@ export interface ResultSummary {
   model: string;
   backend: string;
   windows: number;
-  overall: Pick<ForecastReport, "mae" | "rmse" | "mape" | "smape" | "mase" | "directionalAccuracy" | "skill" | "count">;
-  baselines: { naiveRmse: number; seasonalNaiveRmse: number };
+  overall: ReturnType<typeof reportHeadline>["overall"];
+  baselines: ReturnType<typeof reportHeadline>["baselines"];
   bestValLoss: number | null;
   steps: number;
 }

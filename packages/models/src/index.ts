@@ -7,7 +7,15 @@ export { addDays, dayNumber, isWeekday } from "./dates.js";
 export { DataError } from "./errors.js";
 export { inferFrequency } from "./frequency.js";
 export { CausalShift1D } from "./layers.js";
-export { type ErrorMetrics, errorMetrics, type ForecastReport, forecastReport, naiveScale, type Predictions } from "./metrics.js";
+export {
+  type ErrorMetrics,
+  errorMetrics,
+  type ForecastReport,
+  forecastReport,
+  naiveScale,
+  type Predictions,
+  reportHeadline,
+} from "./metrics.js";
 export { type GapReport, type PreparedSeries, prepareSeries } from "./prepare.js";
 export { seededRandom, shuffledIndices } from "./random.js";
 export { overallReport, planRetrodiction, predictWindow, type RetrodictionWindow, type WindowResult } from "./retrodiction.js";

@@ -91,3 +91,12 @@ export function naiveScale(values: readonly number[]): number {
   for (let i = 1; i < values.length; i++) sum += Math.abs((values[i] as number) - (values[i - 1] as number));
   return values.length > 1 ? sum / (values.length - 1) : 0;
 }
+
+/** The headline of a report, as runs store it for tables and comparisons. */
+export function reportHeadline(report: ForecastReport) {
+  const { mae, rmse, mape, smape, mase, directionalAccuracy, skill, count } = report;
+  return {
+    overall: { mae, rmse, mape, smape, mase, directionalAccuracy, skill, count },
+    baselines: { naiveRmse: report.baselines.naive.rmse, seasonalNaiveRmse: report.baselines.seasonalNaive.rmse },
+  };
+}
