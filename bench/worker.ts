@@ -26,6 +26,7 @@ import { openBenchDatabase } from "./bench-database.js";
 import { median, percentile } from "./stats.js";
 
 const latencySamples = Number(process.env.BENCH_LATENCY_SAMPLES ?? 30);
+const trainingRounds = Number(process.env.BENCH_TRAINING_ROUNDS ?? 5);
 const tinySpec = {
   data: { dataset: "seattle_weather", target: "temp_max" },
   train: { epochs: 1, refitEpochs: 0 },
@@ -128,7 +129,7 @@ async function main(): Promise<void> {
     await tf.setBackend("wasm");
     const workerRates: number[] = [];
     const bareRates: number[] = [];
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < trainingRounds; round++) {
       const runId = await enqueueRun(pool, { spec: trainingSpec, pipeline: "train-only" });
       await waitFor(pool, runId, ["SUCCEEDED", "FAILED"]);
       const { rows } = await pool.query<{ durationMs: number }>(

@@ -17,6 +17,8 @@ export const workerConfigSchema = z.strictObject({
   /** A worker silent this long is dead: its runs go back to the queue. */
   deadAfterMs: z.coerce.number().int().min(200).default(10_000),
   pollIntervalMs: z.coerce.number().int().min(50).default(2_000),
+  /** Persist a training's checkpoint at most this often: the work a crash can lose. */
+  checkpointIntervalMs: z.coerce.number().int().min(0).default(2_000),
   /** Checkpoints kept per run besides the best one. */
   keepCheckpoints: z.coerce.number().int().min(1).default(2),
 });
@@ -30,6 +32,7 @@ const envNames: Record<keyof WorkerConfig, string> = {
   deadAfterMs: "WORKER_DEAD_AFTER_MS",
   pollIntervalMs: "WORKER_POLL_INTERVAL_MS",
   keepCheckpoints: "WORKER_KEEP_CHECKPOINTS",
+  checkpointIntervalMs: "WORKER_CHECKPOINT_INTERVAL_MS",
 };
 
 /**

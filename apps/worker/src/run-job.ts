@@ -82,6 +82,7 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
         return worker.backend;
       },
       resumeFrom,
+      checkpointIntervalMs: worker.config.checkpointIntervalMs,
       // A checkpoint counts only once every metric point up to its step is stored: resuming from it must leave no gap.
       onCheckpoint: async (checkpoint, uri) => {
         await metrics.flush();

@@ -29,6 +29,7 @@ export async function startWorkerProcess(url: string, artifactsDir: string, env:
       WORKER_HEARTBEAT_MS: "200",
       WORKER_DEAD_AFTER_MS: "1500",
       WORKER_POLL_INTERVAL_MS: "250",
+      WORKER_CHECKPOINT_INTERVAL_MS: "0",
       LOG_LEVEL: "warn",
       ...env,
     },

@@ -33,7 +33,9 @@ export interface TrainingPorts {
   recovery?: RecoveryPolicy;
   /** Resume the main training from this checkpoint (a crashed or released attempt's last one). */
   resumeFrom?: Checkpoint;
-  /** Called with every checkpoint taken (persist it to resume after a crash). */
+  /** Persist checkpoints at most this often (ms); default 0, every one. */
+  checkpointIntervalMs?: number;
+  /** Called with every checkpoint persisted (record it to resume after a crash). */
   onCheckpoint?(checkpoint: Checkpoint, uri: string): Promise<void> | void;
   /** Extra callbacks for the main training, after the standard ones (NaN guard, checkpoints, LR schedule, early stopping). */
   callbacks?: readonly Callback[];

@@ -186,6 +186,7 @@ export const trainStage: TrainingStage = {
       progress: progressOf(ctx),
       clock: ctx.ports.clock,
       onCheckpoint: (checkpoint) => persistCheckpoint(ctx, checkpoint),
+      persistEveryMs: ctx.ports.checkpointIntervalMs,
     });
     ctx.state.loop = loop;
     const resume = ctx.ports.resumeFrom;

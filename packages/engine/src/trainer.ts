@@ -26,6 +26,11 @@ export interface TrainingLoopOptions {
   /** Persists a checkpoint (artifact store); the loop keeps its own copy for rollback. */
   onCheckpoint?: (checkpoint: Checkpoint) => Promise<void> | void;
   clock?: Clock;
+  /**
+   * Persist a checkpoint (onCheckpoint) at most this often; every checkpoint is still kept in
+   * memory for rollback and early stopping. Default 0: persist all of them.
+   */
+  persistEveryMs?: number;
   /** How often the loop lets other events (cancel requests) run; default 25 ms. */
   yieldEveryMs?: number;
 }
@@ -49,6 +54,7 @@ export class TrainingLoop {
   private saving: Promise<void> = Promise.resolve();
   private savesInFlight = 0;
   private saveError: unknown;
+  private lastPersistedAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: TrainingLoopOptions) {
     this.lastCheckpoint = this.snapshot("initial", -1);
@@ -127,7 +133,9 @@ export class TrainingLoop {
         this.lastCheckpoint = checkpoint;
         if (tag === "best") this.bestCheckpoint = checkpoint;
         const onCheckpoint = this.options.onCheckpoint;
-        if (!onCheckpoint) return;
+        const now = (this.options.clock ?? systemClock).now();
+        if (!onCheckpoint || now - this.lastPersistedAt < (this.options.persistEveryMs ?? 0)) return;
+        this.lastPersistedAt = now;
         this.savesInFlight++;
         // Kept off the rejection path so a failed save never goes unhandled; run() rethrows it.
         this.saving = this.saving
