@@ -72,9 +72,13 @@ describe("worker: run lifecycle", () => {
     expect(steps.count).toBe(steps.max);
   });
 
-  it("cancels a QUEUED run at once; it never starts", async () => {
-    // No worker serves the gpu queue here (wasm workers), so the run waits in the queue.
+  it("leaves a GPU run to GPU workers, and cancels a QUEUED run at once; it never starts", async () => {
+    // Both workers picked wasm, so neither takes train_gpu jobs: the run waits in the queue.
     const id = await enqueue(db.pool, quickSpec, { queue: "gpu" });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await runRow(db.pool, id)).status).toBe("QUEUED");
+    const capabilities = await db.pool.query<{ capabilities: { gpu: boolean; tasks: string[] } }>(`SELECT "capabilities" FROM "Worker"`);
+    for (const w of capabilities.rows) expect(w.capabilities).toMatchObject({ gpu: false, tasks: ["train_any", "aggregate_run"] });
     expect((await cancelRun(db.pool, id)).status).toBe("CANCELLED");
     const run = await runRow(db.pool, id);
     expect(run).toMatchObject({ status: "CANCELLED", startedAt: null, attempt: 0 });
