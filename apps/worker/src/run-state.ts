@@ -1,5 +1,5 @@
 import type { RunStatus } from "@hindcast/db";
-import { addRunJob, countChildDone, notify, runEventsChannel, withTransaction } from "@hindcast/db";
+import { addRunJob, countChildDone, notify, runEventsChannel, terminalStatuses, withTransaction } from "@hindcast/db";
 import type pg from "pg";
 import { retryTransient } from "./ports/transient.js";
 
@@ -29,7 +29,7 @@ export function claimRun(pool: pg.Pool, runId: string, workerId: string, backend
       [runId],
     );
     const run = rows[0];
-    if (!run || run.status === "CANCELLED" || run.status === "SUCCEEDED" || run.status === "FAILED") return undefined;
+    if (!run || terminalStatuses.includes(run.status)) return undefined;
     if (run.status === "CANCELLING") {
       await setTerminal(db, runId, "CANCELLED", { message: "Cancelled before this attempt started" });
       return undefined;
