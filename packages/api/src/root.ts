@@ -1,0 +1,17 @@
+import { datasetsRouter } from "./routers/datasets.js";
+import { metricsRouter } from "./routers/metrics.js";
+import { trainingRouter } from "./routers/training.js";
+import { usersRouter } from "./routers/users.js";
+import { workersRouter } from "./routers/workers.js";
+import { createCallerFactory, router } from "./trpc.js";
+
+export const appRouter = router({
+  training: trainingRouter,
+  metrics: metricsRouter,
+  workers: workersRouter,
+  datasets: datasetsRouter,
+  users: usersRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,106 @@
+import { builtinDatasets } from "@hindcast/datasets";
+import { cancelRun, enqueueRun } from "@hindcast/db";
+import { TRPCError } from "@trpc/server";
+import { flattenParams, listRunsInput, runIdInput, startTrainingInput } from "../schemas.js";
+import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
+
+const runColumns = `r."id", r."name", r."status", r."pipeline", r."queue", r."tags", r."params", r."attempt", r."backend",
+  r."phase", r."step", r."totalSteps", r."itemsDone", r."itemsTotal", r."percent", r."etaSeconds", r."samplesPerSecond",
+  r."message", r."resultSummary", r."error", r."parentId", r."workerId", r."createdAt", r."startedAt", r."finishedAt"`;
+
+interface Cursor {
+  createdAt: string;
+  id: string;
+}
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
+function decodeCursor(text: string): Cursor {
+  try {
+    return JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Cursor;
+  } catch {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "cursor is not one this API returned; start from the first page" });
+  }
+}
+
+export const trainingRouter = router({
+  start: operatorProcedure.input(startTrainingInput).mutation(async ({ ctx, input }) => {
+    const known = builtinDatasets.find((d) => d.name === input.spec.data.dataset);
+    if (!known) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `spec.data.dataset: unknown dataset "${input.spec.data.dataset}"; use one of ${builtinDatasets.map((d) => d.name).join(", ")}`,
+      });
+    }
+    const columns = known.columns.map((c) => c.name);
+    for (const [path, column] of [
+      ["spec.data.target", input.spec.data.target],
+      ...input.spec.data.features.map((f, i) => [`spec.data.features.${i}`, f]),
+    ] as const) {
+      if (!columns.includes(column))
+        throw new TRPCError({
+          code: "BAD_REQUEST",
+          message: `${path}: "${column}" is not a column of ${known.name}; use one of ${columns.join(", ")}`,
+        });
+    }
+    const id = await enqueueRun(ctx.pool, {
+      spec: input.spec,
+      pipeline: input.pipeline,
+      queue: input.requireGpu ? "gpu" : "any",
+      params: flattenParams(input.spec),
+      tags: input.tags,
+      name: input.name,
+      createdById: ctx.user.id,
+    });
+    return { id, status: "QUEUED" as const };
+  }),
+
+  cancel: operatorProcedure.input(runIdInput).mutation(({ ctx, input }) => cancelRun(ctx.pool, input.id, `cancelled by ${ctx.user.email}`)),
+
+  get: viewerProcedure.input(runIdInput).query(async ({ ctx, input }) => {
+    const { rows } = await ctx.pool.query(`SELECT ${runColumns}, r."spec" FROM "Run" r WHERE r."id" = $1`, [input.id]);
+    if (!rows[0]) throw new TRPCError({ code: "NOT_FOUND", message: `Run ${input.id} does not exist` });
+    const stages = await ctx.pool.query(
+      `SELECT "stage", "kind", "attempt", "durationMs", "message", "details", "at" FROM "StageEvent" WHERE "runId" = $1 ORDER BY "id"`,
+      [input.id],
+    );
+    const metrics = await ctx.pool.query(
+      `SELECT "key", "last", "lastStep", "min", "max", "count" FROM "MetricSummary" WHERE "runId" = $1 ORDER BY "key"`,
+      [input.id],
+    );
+    return { ...rows[0], stages: stages.rows, metrics: metrics.rows };
+  }),
+
+  list: viewerProcedure.input(listRunsInput).query(async ({ ctx, input }) => {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const param = (value: unknown) => {
+      values.push(value);
+      return `$${values.length}`;
+    };
+    if (input.status?.length) where.push(`r."status" = ANY(${param(input.status)}::"RunStatus"[])`);
+    if (input.tags?.length) where.push(`r."tags" @> ${param(input.tags)}::text[]`);
+    if (input.params && Object.keys(input.params).length) where.push(`r."params" @> ${param(JSON.stringify(input.params))}::jsonb`);
+    if (input.parentId !== undefined)
+      where.push(input.parentId === null ? `r."parentId" IS NULL` : `r."parentId" = ${param(input.parentId)}`);
+    if (input.search) {
+      const pattern = param(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(
+        `(r."name" ILIKE ${pattern} OR r."pipeline" ILIKE ${pattern} OR r."params"->>'data.dataset' ILIKE ${pattern} OR r."params"->>'data.target' ILIKE ${pattern})`,
+      );
+    }
+    if (input.cursor) {
+      const cursor = decodeCursor(input.cursor);
+      where.push(`(r."createdAt", r."id") < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)}::uuid)`);
+    }
+    const { rows } = await ctx.pool.query<{ id: string; createdAt: Date }>(
+      `SELECT ${runColumns} FROM "Run" r ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY r."createdAt" DESC, r."id" DESC LIMIT ${param(input.limit + 1)}`,
+      values,
+    );
+    const page = rows.slice(0, input.limit);
+    const last = page.at(-1);
+    return {
+      runs: page,
+      nextCursor: rows.length > input.limit && last ? encodeCursor({ createdAt: last.createdAt.toISOString(), id: last.id }) : null,
+    };
+  }),
+});

@@ -1,0 +1,58 @@
+import { trainingSpecSchema } from "@hindcast/models";
+import { z } from "zod";
+
+/** Pipelines a run may name (the engine's YAML ones plus the worker's fan-out). */
+export const pipelineNames = ["retrodiction", "train-only", "parallel-retrodiction"] as const;
+export const runStatuses = ["QUEUED", "RUNNING", "CANCELLING", "CANCELLED", "SUCCEEDED", "FAILED"] as const;
+
+const tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\w.:/-]+$/, "use letters, digits and . _ : / -");
+
+/** What the dashboard form and `hindcast train start` send. */
+export const startTrainingInput = z.object({
+  spec: trainingSpecSchema,
+  pipeline: z.enum(pipelineNames).default("retrodiction"),
+  name: z.string().trim().min(1).max(200).optional(),
+  tags: z.array(tag).max(32).default([]),
+  /** Only workers whose backend is a GPU may take the run. */
+  requireGpu: z.boolean().default(false),
+});
+export type StartTrainingInput = z.input<typeof startTrainingInput>;
+
+export const runIdInput = z.object({ id: z.string().uuid() });
+
+export const listRunsInput = z.object({
+  status: z.array(z.enum(runStatuses)).optional(),
+  /** Runs carrying every one of these tags. */
+  tags: z.array(tag).optional(),
+  /** Flattened spec params that must match exactly, e.g. { "model.kind": "linear" }. */
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Free text over name, pipeline, dataset and target. */
+  search: z.string().trim().max(200).optional(),
+  parentId: z.string().uuid().nullable().optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+  /** The `nextCursor` of the previous page. */
+  cursor: z.string().optional(),
+});
+
+export const seriesInput = z.object({
+  runIds: z.array(z.string().uuid()).min(1).max(20),
+  keys: z.array(z.string().min(1).max(200)).min(1).max(20),
+  fromStep: z.number().int().min(0).optional(),
+  toStep: z.number().int().min(0).optional(),
+  maxPoints: z.number().int().min(8).max(20_000).default(2_000),
+});
+
+/** A spec as dotted keys ("model.kind": "linear"), for filtering runs by parameter. */
+export function flattenParams(value: unknown, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) flattenParams(inner, prefix ? `${prefix}.${key}` : key, out);
+  } else if (prefix) {
+    out[prefix] = value;
+  }
+  return out;
+}
