@@ -1,14 +1,24 @@
 // `npm start`: the database (embedded unless DATABASE_URL is set), migrated,
-// then HINDCAST_WORKERS worker processes (default 1) sharing it, until Ctrl-C.
+// the API server (HINDCAST_API_PORT, default 3000) with a first admin on an
+// empty database, then HINDCAST_WORKERS worker processes (default 1), until Ctrl-C.
 import { type ChildProcess, spawn } from "node:child_process";
+import { bootstrapAdmin, startApiServer } from "@hindcast/api";
 import { openDatabase, prepareDatabase, redact } from "@hindcast/db";
 import { runMain } from "@hindcast/db/run-main";
+import pg from "pg";
 
 runMain(async () => {
   const db = await openDatabase();
   const { applied } = await prepareDatabase(db.url);
   console.log(`Hindcast database ready (${db.source}): ${redact(db.url)}`);
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
+  const pool = new pg.Pool({ connectionString: db.url, max: 8 });
+  // Idle connections drop when the server stops (Ctrl-C stops the embedded one first).
+  pool.on("error", () => {});
+  const admin = await bootstrapAdmin(pool);
+  if (admin) console.log(`Created the first admin: ${admin.email} with password ${admin.password} (shown once; change it)`);
+  const api = await startApiServer(pool, { port: Number(process.env.HINDCAST_API_PORT ?? 3000) });
+  console.log(`API (tRPC) at ${api.url}`);
   const count = Number(process.env.HINDCAST_WORKERS ?? 1);
   const workers: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
@@ -29,5 +39,7 @@ runMain(async () => {
         }),
     ),
   );
+  await api.close();
+  await pool.end();
   await db.close();
 });

@@ -11,3 +11,4 @@ export {
 export { type ApiContext, createContext } from "./context.js";
 export { type AppRouter, appRouter, createCaller } from "./root.js";
 export * from "./schemas.js";
+export { type ApiServer, apiBasePath, startApiServer } from "./server.js";

@@ -126,7 +126,10 @@ describe("npm run db:migrate reports bad configuration in one line", () => {
 describe("embedded database", () => {
   it("npm start brings up the embedded server, other processes share it, Ctrl-C stops it", async () => {
     const home = await tempHome();
-    const start: ChildProcess = spawn(tsx, [startBin], { env: baseEnv({ HINDCAST_HOME: home, HINDCAST_WORKERS: "0" }), cwd: projectRoot });
+    const start: ChildProcess = spawn(tsx, [startBin], {
+      env: baseEnv({ HINDCAST_HOME: home, HINDCAST_WORKERS: "0", HINDCAST_API_PORT: "0" }),
+      cwd: projectRoot,
+    });
     let output = "";
     start.stdout?.on("data", (d) => (output += d));
     start.stderr?.on("data", (d) => (output += d));
@@ -134,6 +137,8 @@ describe("embedded database", () => {
     try {
       await expect.poll(() => output, { timeout: 60_000, interval: 200 }).toMatch(/Press Ctrl-C/);
       expect(output).toMatch(/Hindcast database ready \(embedded \(started here\)\)/);
+      expect(output).toMatch(/Created the first admin: admin@hindcast\.local with password \S+ \(shown once/);
+      expect(output).toMatch(/API \(tRPC\) at http:\/\/127\.0\.0\.1:\d+\/api\/trpc/);
       expect(existsSync(path.join(home, "pg", "PG_VERSION"))).toBe(true);
 
       const second = await run(migrateBin, { HINDCAST_HOME: home });

@@ -8,6 +8,34 @@ const runColumns = `r."id", r."name", r."status", r."pipeline", r."queue", r."ta
   r."phase", r."step", r."totalSteps", r."itemsDone", r."itemsTotal", r."percent", r."etaSeconds", r."samplesPerSecond",
   r."message", r."resultSummary", r."error", r."parentId", r."workerId", r."createdAt", r."startedAt", r."finishedAt"`;
 
+export interface RunSummaryRow {
+  id: string;
+  name: string | null;
+  status: "QUEUED" | "RUNNING" | "CANCELLING" | "CANCELLED" | "SUCCEEDED" | "FAILED";
+  pipeline: string;
+  queue: string;
+  tags: string[];
+  params: Record<string, unknown>;
+  attempt: number;
+  backend: string | null;
+  phase: string | null;
+  step: number;
+  totalSteps: number | null;
+  itemsDone: number;
+  itemsTotal: number | null;
+  percent: number;
+  etaSeconds: number | null;
+  samplesPerSecond: number | null;
+  message: string | null;
+  resultSummary: Record<string, unknown> | null;
+  error: Record<string, unknown> | null;
+  parentId: string | null;
+  workerId: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
 interface Cursor {
   createdAt: string;
   id: string;
@@ -56,7 +84,10 @@ export const trainingRouter = router({
   cancel: operatorProcedure.input(runIdInput).mutation(({ ctx, input }) => cancelRun(ctx.pool, input.id, `cancelled by ${ctx.user.email}`)),
 
   get: viewerProcedure.input(runIdInput).query(async ({ ctx, input }) => {
-    const { rows } = await ctx.pool.query(`SELECT ${runColumns}, r."spec" FROM "Run" r WHERE r."id" = $1`, [input.id]);
+    const { rows } = await ctx.pool.query<RunSummaryRow & { spec: unknown }>(
+      `SELECT ${runColumns}, r."spec" FROM "Run" r WHERE r."id" = $1`,
+      [input.id],
+    );
     if (!rows[0]) throw new TRPCError({ code: "NOT_FOUND", message: `Run ${input.id} does not exist` });
     const stages = await ctx.pool.query(
       `SELECT "stage", "kind", "attempt", "durationMs", "message", "details", "at" FROM "StageEvent" WHERE "runId" = $1 ORDER BY "id"`,
@@ -91,7 +122,7 @@ export const trainingRouter = router({
       const cursor = decodeCursor(input.cursor);
       where.push(`(r."createdAt", r."id") < (${param(cursor.createdAt)}::timestamptz, ${param(cursor.id)}::uuid)`);
     }
-    const { rows } = await ctx.pool.query<{ id: string; createdAt: Date }>(
+    const { rows } = await ctx.pool.query<RunSummaryRow>(
       `SELECT ${runColumns} FROM "Run" r ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY r."createdAt" DESC, r."id" DESC LIMIT ${param(input.limit + 1)}`,
       values,

@@ -1,0 +1,45 @@
+import type { AppRouter } from "@hindcast/api";
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import superjson from "superjson";
+import type { Credentials } from "./credentials.js";
+import { CliError, ExitCode } from "./errors.js";
+
+export function apiClient(credentials: Credentials) {
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: credentials.server, transformer: superjson, headers: { authorization: `Bearer ${credentials.token}` } })],
+  });
+}
+export type ApiClient = ReturnType<typeof apiClient>;
+
+/** What is under fetch's "fetch failed": the socket error code, else the innermost message ("bad port"). */
+function networkReason(error: unknown): string {
+  let reason = String((error as Error).message);
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown[] } | undefined, depth = 0;
+    e && depth < 6;
+    depth++
+  ) {
+    if (e.code === "ECONNREFUSED") return "connection refused";
+    if (typeof e.code === "string") return e.code;
+    if (typeof e.message === "string" && e.message) reason = e.message;
+    e = (e.cause ?? e.errors?.[0]) as typeof e;
+  }
+  return reason;
+}
+
+/** One line for what went wrong talking to the server. */
+export function describeApiError(error: unknown, server: string): CliError {
+  if (error instanceof TRPCClientError) {
+    const data = error.data as { code?: string; issues?: { path: string; message: string }[] | null } | undefined;
+    if (data?.code === "UNAUTHORIZED")
+      return new CliError(`The server at ${server} rejected the API token. Fix: hindcast login --token <a valid token>`);
+    if (data?.code === "FORBIDDEN") return new CliError(error.message);
+    if (data?.issues?.length) return new CliError(data.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
+    if (data?.code) return new CliError(error.message);
+    return new CliError(
+      `Cannot reach the Hindcast server at ${server} (${networkReason(error)}). Fix: start it (npm start) or pass --server <url>`,
+      ExitCode.usage,
+    );
+  }
+  return new CliError(String((error as Error)?.message ?? error));
+}

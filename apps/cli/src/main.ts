@@ -1,0 +1,165 @@
+import { Command, CommanderError, Option } from "commander";
+import { type ApiClient, apiClient, describeApiError } from "./client.js";
+import { loadCredentials, saveCredentials } from "./credentials.js";
+import { CliError, ExitCode } from "./errors.js";
+import { readSpecFile } from "./spec-file.js";
+import { watchRun } from "./watch.js";
+
+const program = new Command("hindcast").description("Start, watch, cancel and compare Hindcast trainings").exitOverride();
+program.option(
+  "--server <url>",
+  "tRPC endpoint of the Hindcast server (default: the one you logged in to, or http://127.0.0.1:3000/api/trpc)",
+);
+
+let exitCode: number = ExitCode.ok;
+const print = (value: unknown, json: boolean, text: () => string) =>
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
+
+/** Runs a command body with a client, turning server errors into one line. */
+async function withClient(fn: (client: ApiClient) => Promise<unknown>): Promise<void> {
+  const credentials = loadCredentials(program.opts<{ server?: string }>().server);
+  try {
+    const result = await fn(apiClient(credentials));
+    exitCode = typeof result === "number" ? result : ExitCode.ok;
+  } catch (error) {
+    throw error instanceof CliError ? error : describeApiError(error, credentials.server);
+  }
+}
+
+program
+  .command("login")
+  .description("store an API token for this machine")
+  .requiredOption("--token <token>", "an API token (hc_...) an admin created for you")
+  .action(async (options: { token: string }) => {
+    const server = program.opts<{ server?: string }>().server ?? process.env.HINDCAST_SERVER ?? "http://127.0.0.1:3000/api/trpc";
+    try {
+      const me = await apiClient({ server, token: options.token }).users.me.query();
+      const file = saveCredentials({ server, token: options.token });
+      process.stdout.write(`Logged in to ${server} as ${me.email} (${me.role.toLowerCase()}); token stored in ${file}\n`);
+    } catch (error) {
+      throw describeApiError(error, server);
+    }
+  });
+
+const train = program.command("train").description("trainings");
+
+train
+  .command("start <spec>")
+  .description("queue a training from a YAML or JSON spec file")
+  .option("--set <key=value...>", "override spec values, e.g. --set train.epochs=5", [])
+  .addOption(
+    new Option("--pipeline <name>", "pipeline").choices(["retrodiction", "train-only", "parallel-retrodiction"]).default("retrodiction"),
+  )
+  .option("--name <name>", "run name")
+  .option("--tag <tag...>", "tags", [])
+  .option("--gpu", "only a GPU worker may take it", false)
+  .option("--watch", "follow the run until it ends", false)
+  .option("--json", "print JSON", false)
+  .action(
+    async (
+      file: string,
+      options: { set: string[]; pipeline: "retrodiction"; name?: string; tag: string[]; gpu: boolean; watch: boolean; json: boolean },
+    ) => {
+      const spec = readSpecFile(file, options.set);
+      await withClient(async (client) => {
+        const run = await client.training.start.mutate({
+          spec: spec as never,
+          pipeline: options.pipeline,
+          name: options.name,
+          tags: options.tag,
+          requireGpu: options.gpu,
+        });
+        print(run, options.json, () => `Queued run ${run.id}`);
+        if (options.watch) return watchRun(client, run.id);
+      });
+    },
+  );
+
+train
+  .command("watch <id>")
+  .description("follow a run: progress, stage, ETA, samples/s, latest metrics")
+  .action((id: string) => withClient((client) => watchRun(client, id)));
+
+train
+  .command("cancel <id>")
+  .description("cancel a queued or running training")
+  .option("--json", "print JSON", false)
+  .action((id: string, options: { json: boolean }) =>
+    withClient(async (client) => {
+      const result = await client.training.cancel.mutate({ id });
+      print(result, options.json, () => `Run ${id}: ${result.status}${result.children ? ` (${result.children} child runs too)` : ""}`);
+    }),
+  );
+
+train
+  .command("list")
+  .description("list trainings, newest first")
+  .option("--status <status...>", "QUEUED RUNNING CANCELLING CANCELLED SUCCEEDED FAILED")
+  .option("--tag <tag...>", "runs carrying all these tags")
+  .option("--limit <n>", "how many", "50")
+  .option("--json", "print JSON", false)
+  .action((options: { status?: string[]; tag?: string[]; limit: string; json: boolean }) =>
+    withClient(async (client) => {
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit ${options.limit}: use a whole number from 1 to 500`);
+      const { runs } = await client.training.list.query({
+        status: options.status?.map((s) => s.toUpperCase()) as never,
+        tags: options.tag,
+        limit,
+      });
+      print(runs, options.json, () =>
+        runs.length
+          ? runs
+              .map(
+                (r) =>
+                  `${r.id}  ${String(r.status).padEnd(10)} ${Number(r.percent).toFixed(0).padStart(3)}%  ${r.pipeline}  ${r.name ?? ""}`,
+              )
+              .join("\n")
+          : "No runs.",
+      );
+    }),
+  );
+
+const datasets = program.command("datasets").description("datasets");
+datasets
+  .command("list")
+  .option("--json", "print JSON", false)
+  .action((options: { json: boolean }) =>
+    withClient(async (client) => {
+      const list = await client.datasets.list.query();
+      print(list, options.json, () =>
+        list.map((d) => `${d.name.padEnd(24)} ${d.frequency.padEnd(15)} ${d.dateRange.start}..${d.dateRange.end}  ${d.title}`).join("\n"),
+      );
+    }),
+  );
+
+program
+  .command("workers")
+  .description("the worker fleet")
+  .option("--json", "print JSON", false)
+  .action((options: { json: boolean }) =>
+    withClient(async (client) => {
+      const workers = await client.workers.list.query();
+      print(workers, options.json, () =>
+        workers.length
+          ? workers
+              .map(
+                (w) =>
+                  `${w.hostname}:${w.pid}  ${w.status.padEnd(8)} ${w.backend.padEnd(10)} heartbeat ${w.heartbeatAgeSeconds.toFixed(1)}s ago  runs ${w.runIds.length}`,
+              )
+              .join("\n")
+          : "No workers.",
+      );
+    }),
+  );
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+  }
+  process.stderr.write(`hindcast: ${error instanceof CliError ? error.message : String((error as Error)?.stack ?? error)}\n`);
+  process.exit(error instanceof CliError ? error.exitCode : ExitCode.usage);
+}
+process.exit(exitCode);

@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { trainingSpecSchema } from "@hindcast/models";
+import { isMap, LineCounter, parseDocument, parse as parseYaml } from "yaml";
+import { CliError } from "./errors.js";
+
+/** Reads a spec (YAML or JSON), applies --set overrides and validates it, reporting every error with its path and line. */
+export function readSpecFile(file: string, overrides: readonly string[] = []): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new CliError(`Cannot read spec file ${file}. Fix: check the path`);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length) {
+    throw new CliError(
+      document.errors
+        .map((e) => {
+          const { line, col } = lineCounter.linePos(e.pos[0]);
+          return `${file}:${line}:${col}: ${e.message.split("\n")[0]}`;
+        })
+        .join("\n"),
+    );
+  }
+  if (!isMap(document.contents)) throw new CliError(`${file}: the spec must be a mapping (data:, model:, train:, ...)`);
+  for (const override of overrides) {
+    const eq = override.indexOf("=");
+    if (eq <= 0) throw new CliError(`--set ${override}: use key=value, e.g. --set train.epochs=5`);
+    document.setIn(override.slice(0, eq).split("."), parseYaml(override.slice(eq + 1)));
+  }
+  const spec: unknown = document.toJS();
+  const result = trainingSpecSchema.safeParse(spec);
+  if (result.success) return spec;
+  throw new CliError(
+    result.error.issues
+      .map((issue) => {
+        const path = issue.path.map(String);
+        let node = document.getIn(path, true) as { range?: [number, number] } | undefined;
+        for (let n = path.length - 1; !node?.range && n > 0; n--) node = document.getIn(path.slice(0, n), true) as typeof node;
+        const where = node?.range ? `${file}:${lineCounter.linePos(node.range[0]).line}` : file;
+        return `${where}: ${path.join(".") || "(spec)"}: ${issue.message}`;
+      })
+      .join("\n"),
+  );
+}

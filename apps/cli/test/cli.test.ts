@@ -1,0 +1,146 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { type ApiServer, createApiToken, hashPassword, startApiServer } from "@hindcast/api";
+import { prepareDatabase, projectRoot } from "@hindcast/db";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
+import { startWorkerProcess, stopWorker, type WorkerProcess } from "../../../test-support/worker-process.js";
+
+const bin = path.join(projectRoot, "apps", "cli", "bin", "hindcast.mjs");
+let db: TestDatabase;
+let pool: pg.Pool;
+let api: ApiServer;
+let worker: WorkerProcess;
+let dir: string;
+let env: Record<string, string>;
+
+function hindcast(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: projectRoot, env: { ...process.env, ...env, ...extraEnv } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function specFile(name: string, text: string): Promise<string> {
+  const file = path.join(dir, name);
+  await writeFile(file, text);
+  return file;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase("cli");
+  await prepareDatabase(db.url);
+  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  api = await startApiServer(pool);
+  dir = await mkdtemp(path.join(os.tmpdir(), "hindcast-cli-"));
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO "User" ("id", "email", "role", "passwordHash") VALUES (gen_random_uuid(), 'op@example.com', 'OPERATOR', $1) RETURNING "id"`,
+    [await hashPassword("operator password")],
+  );
+  const { token } = await createApiToken(pool, (rows[0] as { id: string }).id, "cli tests");
+  env = { HINDCAST_CONFIG_DIR: path.join(dir, "config"), HINDCAST_SERVER: api.url, LOG_LEVEL: "warn" };
+  const login = await hindcast(["login", "--token", token]);
+  expect(login.stdout, login.stderr).toMatch(/Logged in to .* as op@example.com \(operator\)/);
+  worker = await startWorkerProcess(db.url, path.join(dir, "artifacts"));
+});
+
+afterAll(async () => {
+  if (worker) await stopWorker(worker);
+  await api?.close();
+  await pool?.end();
+  await db?.drop();
+});
+
+describe("hindcast CLI against a running server", () => {
+  it("starts a training with --watch and follows it to SUCCEEDED (exit 0)", async () => {
+    const file = await specFile(
+      "seattle.yaml",
+      "data:\n  dataset: seattle_weather\n  target: temp_max\ntrain:\n  epochs: 2\nretrodiction:\n  windows: 2\n  batchSizeDays: 30\n",
+    );
+    const result = await hindcast(["train", "start", file, "--set", "train.refitEpochs=1", "--tag", "cli", "--watch"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Queued run [0-9a-f-]{36}/);
+    expect(result.stdout).toMatch(/SUCCEEDED .*100\.0%/);
+    expect(result.stdout).toMatch(/RMSE \d.* vs naive \d/);
+  });
+
+  it("lists runs as JSON for scripts", async () => {
+    const result = await hindcast(["train", "list", "--tag", "cli", "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    const runs = JSON.parse(result.stdout) as { status: string; tags: string[]; params: Record<string, unknown> }[];
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs[0]).toMatchObject({ status: "SUCCEEDED", tags: ["cli"], params: { "train.refitEpochs": 1 } });
+  });
+
+  it("cancels a running training; watching it then exits 1", async () => {
+    const file = await specFile(
+      "long.json",
+      JSON.stringify({
+        data: { dataset: "sp500", target: "spx_close", transform: "logReturn" },
+        train: { epochs: 500, patience: 0 },
+        retrodiction: { windows: 1 },
+      }),
+    );
+    const started = await hindcast(["train", "start", file, "--json"]);
+    expect(started.code, started.stderr).toBe(0);
+    const { id } = JSON.parse(started.stdout) as { id: string };
+    await expect
+      .poll(async () => (await pool.query(`SELECT "status" FROM "Run" WHERE "id" = $1`, [id])).rows[0]?.status, { timeout: 60_000 })
+      .toBe("RUNNING");
+    const cancelled = await hindcast(["train", "cancel", id]);
+    expect(cancelled.stdout).toMatch(new RegExp(`Run ${id}: CANCELLING`));
+    const watched = await hindcast(["train", "watch", id]);
+    expect(watched.code).toBe(1);
+    expect(watched.stdout).toMatch(/CANCELLED/);
+  });
+
+  it("reports every error of a bad spec file with its path and line, before sending anything (exit 2)", async () => {
+    const before = (await pool.query(`SELECT count(*)::int AS n FROM "Run"`)).rows[0]?.n;
+    const file = await specFile(
+      "bad.yaml",
+      "data:\n  dataset: seattle_weather\n  target: temp_max\ntrain:\n  epochs: -3\nmodel:\n  kind: transformer\n",
+    );
+    const result = await hindcast(["train", "start", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad\.yaml:5: train\.epochs: /);
+    expect(result.stderr).toMatch(/bad\.yaml:7: model\.kind: /);
+    const broken = await hindcast(["train", "start", await specFile("broken.yaml", "data: [unclosed\n")]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.yaml:\d+:\d+: /);
+    expect((await hindcast(["train", "start", path.join(dir, "missing.yaml")])).stderr).toMatch(/Cannot read spec file/);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM "Run"`)).rows[0]?.n).toBe(before);
+  });
+
+  it("says in one line when the server is unreachable or the token is bad", async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const down = await hindcast(["train", "list"], { HINDCAST_SERVER: `http://127.0.0.1:${closed}/api/trpc` });
+    expect(down.code).toBe(2);
+    expect(down.stderr.trim().split("\n")).toHaveLength(1);
+    expect(down.stderr).toMatch(
+      new RegExp(`Cannot reach the Hindcast server at http://127\\.0\\.0\\.1:${closed}/api/trpc \\(connection refused\\)\\. Fix: `),
+    );
+    const bad = await hindcast(["train", "list"], { HINDCAST_TOKEN: "hc_not_a_token" });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^hindcast: The server at .* rejected the API token\. Fix: hindcast login/);
+  });
+
+  it("lists datasets and workers", async () => {
+    const datasets = await hindcast(["datasets", "list"]);
+    expect(datasets.stdout).toMatch(/seattle_weather\s+daily/);
+    const workers = JSON.parse((await hindcast(["workers", "--json"])).stdout) as { backend: string; status: string }[];
+    expect(workers).toContainEqual(expect.objectContaining({ backend: "wasm", status: "ONLINE" }));
+  });
+});
