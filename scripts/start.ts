@@ -3,7 +3,7 @@
 // empty database, then HINDCAST_WORKERS worker processes (default 1), until Ctrl-C.
 import { type ChildProcess, spawn } from "node:child_process";
 import { bootstrapAdmin, startApiServer } from "@hindcast/api";
-import { openDatabase, prepareDatabase, redact } from "@hindcast/db";
+import { NotificationHub, openDatabase, prepareDatabase, redact } from "@hindcast/db";
 import { runMain } from "@hindcast/db/run-main";
 import pg from "pg";
 
@@ -17,7 +17,9 @@ runMain(async () => {
   pool.on("error", () => {});
   const admin = await bootstrapAdmin(pool);
   if (admin) console.log(`Created the first admin: ${admin.email} with password ${admin.password} (shown once; change it)`);
-  const api = await startApiServer(pool, { port: Number(process.env.HINDCAST_API_PORT ?? 3000) });
+  const hub = new NotificationHub(db.url);
+  await hub.start();
+  const api = await startApiServer(pool, { port: Number(process.env.HINDCAST_API_PORT ?? 3000), hub });
   console.log(`API (tRPC) at ${api.url}`);
   const count = Number(process.env.HINDCAST_WORKERS ?? 1);
   const workers: ChildProcess[] = [];
@@ -40,6 +42,7 @@ runMain(async () => {
     ),
   );
   await api.close();
+  await hub.close();
   await pool.end();
   await db.close();
 });

@@ -1,3 +1,4 @@
+import { compareRouter } from "./routers/compare.js";
 import { datasetsRouter } from "./routers/datasets.js";
 import { metricsRouter } from "./routers/metrics.js";
 import { trainingRouter } from "./routers/training.js";
@@ -8,6 +9,7 @@ import { createCallerFactory, router } from "./trpc.js";
 export const appRouter = router({
   training: trainingRouter,
   metrics: metricsRouter,
+  compare: compareRouter,
   workers: workersRouter,
   datasets: datasetsRouter,
   users: usersRouter,

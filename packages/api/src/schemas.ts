@@ -56,3 +56,23 @@ export function flattenParams(value: unknown, prefix = "", out: Record<string, u
   }
   return out;
 }
+
+export const cloneRunInput = z.object({
+  id: z.string().uuid(),
+  /** Dotted spec paths to change; empty for a plain retry. */
+  set: z.record(z.string().regex(/^[\w]+(\.[\w]+)*$/, "use a dotted spec path like train.epochs"), z.unknown()).default({}),
+  name: z.string().trim().min(1).max(200).optional(),
+  tags: z.array(tag).max(32).optional(),
+});
+
+/** Sets `value` at a dotted path inside a plain object, creating objects on the way. */
+export function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    node = (next !== null && typeof next === "object" && !Array.isArray(next) ? next : (node[key] = {})) as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+export const compareRunsInput = z.object({ ids: z.array(z.string().uuid()).min(2).max(20) });

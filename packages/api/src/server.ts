@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { NotificationHub } from "@hindcast/db";
 import { createHTTPServer } from "@trpc/server/adapters/standalone";
 import type pg from "pg";
 import { createContext } from "./context.js";
@@ -25,11 +26,14 @@ export interface ApiServer {
  * The tRPC API over HTTP (the standalone adapter) at /api/trpc, for the CLI
  * and scripts; the dashboard mounts the same router in its own route.
  */
-export async function startApiServer(pool: pg.Pool, options: { port?: number; host?: string } = {}): Promise<ApiServer> {
+export async function startApiServer(
+  pool: pg.Pool,
+  options: { port?: number; host?: string; hub?: NotificationHub } = {},
+): Promise<ApiServer> {
   const server = createHTTPServer({
     router: appRouter,
     basePath: apiBasePath,
-    createContext: ({ req }) => createContext(pool, toHeaders(req.headers)),
+    createContext: ({ req }) => createContext(pool, toHeaders(req.headers), options.hub),
   });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,9 @@
 import { builtinDatasets } from "@hindcast/datasets";
-import { cancelRun, enqueueRun } from "@hindcast/db";
-import { TRPCError } from "@trpc/server";
-import { flattenParams, listRunsInput, runIdInput, startTrainingInput } from "../schemas.js";
+import { cancelRun, enqueueRun, runEventsChannel, terminalStatuses } from "@hindcast/db";
+import { trainingSpecSchema } from "@hindcast/models";
+import { TRPCError, tracked } from "@trpc/server";
+import { z } from "zod";
+import { cloneRunInput, flattenParams, listRunsInput, runIdInput, setPath, startTrainingInput } from "../schemas.js";
 import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
 
 const runColumns = `r."id", r."name", r."status", r."pipeline", r."queue", r."tags", r."params", r."attempt", r."backend",
@@ -81,6 +83,36 @@ export const trainingRouter = router({
     return { id, status: "QUEUED" as const };
   }),
 
+  /** A new run with the spec of an earlier one, changed by `set` ({"train.epochs": 50}); the new spec is validated whole. */
+  clone: operatorProcedure.input(cloneRunInput).mutation(async ({ ctx, input }) => {
+    const { rows } = await ctx.pool.query<{ spec: unknown; pipeline: string; queue: string; tags: string[]; name: string | null }>(
+      `SELECT "spec", "pipeline", "queue", "tags", "name" FROM "Run" WHERE "id" = $1`,
+      [input.id],
+    );
+    const source = rows[0];
+    if (!source) throw new TRPCError({ code: "NOT_FOUND", message: `Run ${input.id} does not exist` });
+    const spec = structuredClone(source.spec) as Record<string, unknown>;
+    for (const [path, value] of Object.entries(input.set)) setPath(spec, path.split("."), value);
+    const parsed = trainingSpecSchema.safeParse(spec);
+    if (!parsed.success) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: parsed.error.issues.map((i) => `set ${i.path.join(".")}: ${i.message}`).join("; "),
+        cause: parsed.error,
+      });
+    }
+    const id = await enqueueRun(ctx.pool, {
+      spec: parsed.data,
+      pipeline: source.pipeline,
+      queue: source.queue === "gpu" ? "gpu" : "any",
+      params: flattenParams(parsed.data),
+      tags: input.tags ?? source.tags,
+      name: input.name ?? `${source.name ?? input.id.slice(0, 8)} (${Object.keys(input.set).length ? "changed" : "retry"})`,
+      createdById: ctx.user.id,
+    });
+    return { id, status: "QUEUED" as const };
+  }),
+
   cancel: operatorProcedure.input(runIdInput).mutation(({ ctx, input }) => cancelRun(ctx.pool, input.id, `cancelled by ${ctx.user.email}`)),
 
   get: viewerProcedure.input(runIdInput).query(async ({ ctx, input }) => {
@@ -98,6 +130,46 @@ export const trainingRouter = router({
       [input.id],
     );
     return { ...rows[0], stages: stages.rows, metrics: metrics.rows };
+  }),
+
+  /**
+   * Live status and progress of a run over SSE: the current state first (so a
+   * reconnect loses nothing), then a fresh state after every change the
+   * worker NOTIFYs, coalesced; ends when the run does.
+   */
+  events: viewerProcedure.input(runIdInput.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
+    const hub = ctx.hub;
+    if (!hub) throw new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: "This server has no live updates; poll training.get" });
+    let pending = false;
+    let wake: (() => void) | undefined;
+    const unlisten = await hub.listen(runEventsChannel, (event) => {
+      if (event.runId !== input.id) return;
+      pending = true;
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    signal?.addEventListener("abort", onAbort);
+    try {
+      let sequence = 0;
+      for (;;) {
+        pending = false;
+        const { rows } = await ctx.pool.query<RunSummaryRow>(`SELECT ${runColumns} FROM "Run" r WHERE r."id" = $1`, [input.id]);
+        const run = rows[0];
+        if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `Run ${input.id} does not exist` });
+        yield tracked(`${Date.now()}-${sequence++}`, run);
+        if (terminalStatuses.includes(run.status) || signal?.aborted) return;
+        if (!pending) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        if (signal?.aborted) return;
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      await unlisten();
+    }
   }),
 
   list: viewerProcedure.input(listRunsInput).query(async ({ ctx, input }) => {

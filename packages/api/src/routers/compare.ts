@@ -1,0 +1,53 @@
+import { TRPCError } from "@trpc/server";
+import { compareRunsInput } from "../schemas.js";
+import { router, viewerProcedure } from "../trpc.js";
+
+export const compareRouter = router({
+  /** Parameters that differ between the runs (and those they share), and last/best values of every metric. */
+  runs: viewerProcedure.input(compareRunsInput).query(async ({ ctx, input }) => {
+    const runs = await ctx.pool.query<{
+      id: string;
+      name: string | null;
+      status: string;
+      params: Record<string, unknown>;
+      resultSummary: unknown;
+    }>(`SELECT "id", "name", "status", "params", "resultSummary" FROM "Run" WHERE "id" = ANY($1::uuid[])`, [input.ids]);
+    const missing = input.ids.filter((id) => !runs.rows.some((r) => r.id === id));
+    if (missing.length) throw new TRPCError({ code: "NOT_FOUND", message: `No run ${missing.join(", ")}` });
+    const ordered = input.ids.map((id) => runs.rows.find((r) => r.id === id) as (typeof runs.rows)[number]);
+    const keys = [...new Set(ordered.flatMap((r) => Object.keys(r.params)))].sort();
+    const differing: Record<string, unknown[]> = {};
+    const shared: Record<string, unknown> = {};
+    for (const key of keys) {
+      const values = ordered.map((r) => r.params[key] ?? null);
+      if (values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]))) shared[key] = values[0];
+      else differing[key] = values;
+    }
+    const summaries = await ctx.pool.query<{
+      runId: string;
+      key: string;
+      last: number;
+      min: number | null;
+      max: number | null;
+      lastStep: number;
+    }>(`SELECT "runId", "key", "last", "min", "max", "lastStep" FROM "MetricSummary" WHERE "runId" = ANY($1::uuid[]) ORDER BY "key"`, [
+      input.ids,
+    ]);
+    const metricKeys = [...new Set(summaries.rows.map((s) => s.key))];
+    const metrics = Object.fromEntries(
+      metricKeys.map((key) => [
+        key,
+        ordered.map((run) => {
+          const s = summaries.rows.find((row) => row.runId === run.id && row.key === key);
+          return s ? { last: s.last, min: s.min, max: s.max, lastStep: s.lastStep } : null;
+        }),
+      ]),
+    );
+    return {
+      runs: ordered.map(({ id, name, status, resultSummary }) => ({ id, name, status, resultSummary })),
+      differing,
+      shared,
+      metrics,
+    };
+  }),
+});
