@@ -70,7 +70,8 @@ export function setPath(target: Record<string, unknown>, path: readonly string[]
   let node = target;
   for (const key of path.slice(0, -1)) {
     const next = node[key];
-    node = (next !== null && typeof next === "object" && !Array.isArray(next) ? next : (node[key] = {})) as Record<string, unknown>;
+    if (next === null || typeof next !== "object" || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;
 }
