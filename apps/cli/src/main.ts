@@ -128,7 +128,12 @@ datasets
     withClient(async (client) => {
       const list = await client.datasets.list.query();
       print(list, options.json, () =>
-        list.map((d) => `${d.name.padEnd(24)} ${d.frequency.padEnd(15)} ${d.dateRange.start}..${d.dateRange.end}  ${d.title}`).join("\n"),
+        list
+          .map(
+            (d) =>
+              `${d.name.padEnd(24)} ${d.frequency.padEnd(15)} ${d.start}..${d.end}  ${d.builtin ? "built-in" : "imported"}  ${d.columns.join(", ")}`,
+          )
+          .join("\n"),
       );
     }),
   );

@@ -1,4 +1,4 @@
-import { loadBuiltinDataset } from "@hindcast/datasets";
+import { loadAnyDataset } from "@hindcast/datasets";
 import { insertRun, notify, runEventsChannel } from "@hindcast/db";
 import { errorMessage } from "@hindcast/engine";
 import {
@@ -32,7 +32,7 @@ export async function fanOutWindows(worker: WorkerContext, claimed: ClaimedRun):
   let windows: ReturnType<typeof planRetrodiction>;
   try {
     spec = trainingSpecSchema.parse(claimed.spec);
-    const series = prepareSeries(await loadBuiltinDataset(spec.data.dataset), spec.data);
+    const series = prepareSeries(await loadAnyDataset(pool, spec.data.dataset), spec.data);
     windows = planRetrodiction(series, spec.retrodiction, spec.window, Math.max(minTrainWindows, spec.train.batchSize));
   } catch (error) {
     await finishRun(pool, claimed.id, workerId, "FAILED", {

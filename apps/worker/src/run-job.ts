@@ -1,4 +1,4 @@
-import { loadBuiltinDataset } from "@hindcast/datasets";
+import { loadAnyDataset } from "@hindcast/datasets";
 import { trainTask } from "@hindcast/db";
 import {
   buildTrainingPipeline,
@@ -76,7 +76,7 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
       },
       metrics,
       artifacts,
-      datasets: { load: loadBuiltinDataset },
+      datasets: { load: (name) => loadAnyDataset(pool, name) },
       pickBackend: async (s: TrainingSpec) => {
         probeForSpec(s)();
         return worker.backend;

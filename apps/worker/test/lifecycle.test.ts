@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { cancelRun } from "@hindcast/db";
+import { cancelRun, saveDataset } from "@hindcast/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   enqueue,
@@ -99,6 +99,27 @@ describe("worker: run lifecycle", () => {
       [id],
     );
     expect(recoveries.rows.map((r) => r.action)).toEqual(["rollback", "rollback", "fail"]);
+  });
+
+  it("trains on a dataset imported into PostgreSQL", async () => {
+    const dates = Array.from({ length: 400 }, (_, i) => new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10));
+    await saveDataset(db.pool, {
+      name: "sine",
+      source: "test",
+      dates,
+      columns: { y: dates.map((_, i) => Math.sin(i / 7) * 10 + (i % 3)) },
+    });
+    const id = await enqueue(db.pool, {
+      data: { dataset: "sine", target: "y" },
+      train: { epochs: 3, refitEpochs: 1 },
+      retrodiction: { windows: 2, batchSizeDays: 30 },
+    });
+    const run = await waitForStatus(db.pool, id);
+    expect(run.status, run.message ?? "").toBe("SUCCEEDED");
+    const unknown = await waitForStatus(db.pool, await enqueue(db.pool, { data: { dataset: "nope", target: "y" } }));
+    expect(unknown.status).toBe("FAILED");
+    expect(unknown.message).toMatch(/data\.dataset: unknown dataset "nope".*Fix: use one of: .*sine/);
+    expect(unknown.error).toMatchObject({ class: "invalid_input", stage: "loadData" });
   });
 
   it("reports an invalid spec as a failed run naming the field", async () => {

@@ -90,3 +90,40 @@ describe("clone and compare", () => {
     await expect(caller().compare.runs({ ids: [a, "00000000-0000-4000-8000-000000000000"] })).rejects.toThrow(/No run 00000000/);
   });
 });
+
+describe("datasets: CSV upload into PostgreSQL", () => {
+  const csv = "date,price,volume\n2024-01-01,10,100\n2024-01-02,11,x\n2024-01-02,12,120\n2024-01-04,13,130\nnot-a-date,1,1\n";
+
+  it("imports a CSV with a report of what was rejected, previews it, and trains on it", async () => {
+    const result = await caller().datasets.upload({ name: "prices", csv });
+    expect(result.report).toMatchObject({ rowsRead: 5, rowsAccepted: 3 });
+    expect(result.report.rejectedRows.map((r) => r.reason).sort()).toEqual(["bad-date", "duplicate-date"]);
+    expect(result.summary.join("\n")).toMatch(/rejected/);
+    const preview = await caller().datasets.preview({ name: "prices" });
+    expect(preview).toEqual({
+      name: "prices",
+      totalRows: 3,
+      columns: ["price", "volume"],
+      rows: [
+        { date: "2024-01-01", values: [10, 100] },
+        { date: "2024-01-02", values: [11, null] },
+        { date: "2024-01-04", values: [13, 130] },
+      ],
+    });
+    const listed = (await caller().datasets.list()).find((d) => d.name === "prices");
+    expect(listed).toMatchObject({ builtin: false, columns: ["price", "volume"], rows: 3, start: "2024-01-01", end: "2024-01-04" });
+    const started = await caller().training.start({ spec: { data: { dataset: "prices", target: "price" } } });
+    expect(started.status).toBe("QUEUED");
+    await expect(caller().training.start({ spec: { data: { dataset: "prices", target: "close" } } })).rejects.toThrow(
+      /spec\.data\.target: "close" is not a column of prices; use one of price, volume/,
+    );
+  });
+
+  it("refuses a bad name, a built-in's name, and a CSV it cannot read, keeping what is stored", async () => {
+    await expect(caller().datasets.upload({ name: "Bad Name", csv })).rejects.toThrow(/Dataset name "Bad Name" is not allowed/);
+    await expect(caller().datasets.upload({ name: "sp500", csv })).rejects.toThrow(/"sp500" is a built-in dataset/);
+    await expect(caller().datasets.upload({ name: "prices", csv: "just one line" })).rejects.toThrow(/^csv: /);
+    expect((await caller().datasets.preview({ name: "prices" })).totalRows).toBe(3);
+    await expect(caller().datasets.preview({ name: "nope" })).rejects.toThrow(/unknown dataset "nope"/);
+  });
+});

@@ -1,8 +1,8 @@
 export { builtinDatasets, loadBuiltinDataset } from "./builtin.js";
 export type { BuiltinColumn, BuiltinDatasetInfo } from "./builtin-catalog.js";
+export { type DatasetSummary, listAllDatasets, loadAnyDataset } from "./catalog.js";
 export { type CsvImportOptions, type CsvImportResult, importCsv } from "./csv-import.js";
 export { CsvImportError } from "./errors.js";
-
 export {
   type CsvImportReport,
   type IgnoredColumn,

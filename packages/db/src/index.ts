@@ -2,6 +2,7 @@ export { type RunEvent, runCancelChannel, runEventsChannel } from "./channels.js
 export { createPrismaClient, type PrismaClient } from "./client.js";
 export { parseDatabaseUrl, redact, withDatabase } from "./connection-url.js";
 export { assertConnectable, createDatabaseIfMissing, type DatabaseHandle, openDatabase } from "./database.js";
+export { assertDatasetName, listDatasets, loadDataset, type StoredDataset, saveDataset } from "./datasets.js";
 export { type EmbeddedServer, startEmbeddedPostgres } from "./embedded.js";
 export { isUserFacingError, UserFacingError } from "./errors.js";
 export * from "./generated/prisma/enums.js";

@@ -64,8 +64,8 @@ export const loadDataStage: TrainingStage = {
   execute: async (ctx) => {
     progressOf(ctx).phase("loadData", `Loading ${ctx.spec.data.dataset}`);
     await timed(ctx, "loadData", async () => {
-      const dataset = await ctx.ports.datasets.load(ctx.spec.data.dataset);
       try {
+        const dataset = await ctx.ports.datasets.load(ctx.spec.data.dataset);
         const series = prepareSeries(dataset, ctx.spec.data);
         const windows = planRetrodiction(
           series,

@@ -1,4 +1,4 @@
-import { builtinDatasets } from "@hindcast/datasets";
+import { listAllDatasets } from "@hindcast/datasets";
 import { cancelRun, enqueueRun, runEventsChannel, terminalStatuses } from "@hindcast/db";
 import { trainingSpecSchema } from "@hindcast/models";
 import { TRPCError, tracked } from "@trpc/server";
@@ -53,14 +53,15 @@ function decodeCursor(text: string): Cursor {
 
 export const trainingRouter = router({
   start: operatorProcedure.input(startTrainingInput).mutation(async ({ ctx, input }) => {
-    const known = builtinDatasets.find((d) => d.name === input.spec.data.dataset);
+    const datasets = await listAllDatasets(ctx.pool);
+    const known = datasets.find((d) => d.name === input.spec.data.dataset);
     if (!known) {
       throw new TRPCError({
         code: "BAD_REQUEST",
-        message: `spec.data.dataset: unknown dataset "${input.spec.data.dataset}"; use one of ${builtinDatasets.map((d) => d.name).join(", ")}`,
+        message: `spec.data.dataset: unknown dataset "${input.spec.data.dataset}"; use one of ${datasets.map((d) => d.name).join(", ")}`,
       });
     }
-    const columns = known.columns.map((c) => c.name);
+    const columns = known.columns;
     for (const [path, column] of [
       ["spec.data.target", input.spec.data.target],
       ...input.spec.data.features.map((f, i) => [`spec.data.features.${i}`, f]),
