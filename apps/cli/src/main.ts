@@ -1,6 +1,9 @@
+import os from "node:os";
+import { createInterface } from "node:readline/promises";
+import { TRPCClientError } from "@trpc/client";
 import { Command, CommanderError, Option } from "commander";
 import { type ApiClient, apiClient, describeApiError } from "./client.js";
-import { loadCredentials, saveCredentials } from "./credentials.js";
+import { defaultServer, loadCredentials, saveCredentials } from "./credentials.js";
 import { CliError, ExitCode } from "./errors.js";
 import { readSpecFile } from "./spec-file.js";
 import { watchRun } from "./watch.js";
@@ -28,18 +31,46 @@ async function withClient(fn: (client: ApiClient) => Promise<unknown>): Promise<
 
 program
   .command("login")
-  .description("store an API token for this machine")
-  .requiredOption("--token <token>", "an API token (hc_...) an admin created for you")
-  .action(async (options: { token: string }) => {
-    const server = program.opts<{ server?: string }>().server ?? process.env.HINDCAST_SERVER ?? "http://127.0.0.1:3000/api/trpc";
+  .description("store an API token for this machine: pass one, or sign in with email and password")
+  .option("--token <token>", "an API token (hc_...) an admin created for you")
+  .option("--email <email>", "sign in with your email; the password comes from HINDCAST_PASSWORD or a prompt")
+  .action(async (options: { token?: string; email?: string }) => {
+    const server = program.opts<{ server?: string }>().server ?? process.env.HINDCAST_SERVER ?? defaultServer;
+    if (!options.token && !options.email) throw new CliError("login needs --token <token> or --email <email>");
     try {
-      const me = await apiClient({ server, token: options.token }).users.me.query();
-      const file = saveCredentials({ server, token: options.token });
+      const token = options.token ?? (await signIn(server, options.email as string));
+      const me = await apiClient({ server, token }).users.me.query();
+      const file = saveCredentials({ server, token });
       process.stdout.write(`Logged in to ${server} as ${me.email} (${me.role.toLowerCase()}); token stored in ${file}\n`);
     } catch (error) {
-      throw describeApiError(error, server);
+      throw error instanceof CliError ? error : describeApiError(error, server);
     }
   });
+
+async function signIn(server: string, email: string): Promise<string> {
+  const password = process.env.HINDCAST_PASSWORD ?? (await promptPassword(`Password for ${email}: `));
+  try {
+    const { token } = await apiClient({ server, token: "" }).users.login.mutate({ email, password, tokenName: `cli on ${os.hostname()}` });
+    return token;
+  } catch (error) {
+    if (error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "UNAUTHORIZED") {
+      throw new CliError(`Wrong email or password for ${email} at ${server}. Fix: check both, or ask an admin for an API token`);
+    }
+    throw error;
+  }
+}
+
+async function promptPassword(question: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new CliError("No password: set HINDCAST_PASSWORD or run hindcast login in a terminal");
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  // Echo nothing while the password is typed.
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+  process.stdout.write(question);
+  const answer = await rl.question("");
+  rl.close();
+  process.stdout.write("\n");
+  return answer;
+}
 
 const train = program.command("train").description("trainings");
 

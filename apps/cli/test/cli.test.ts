@@ -137,6 +137,20 @@ describe("hindcast CLI against a running server", () => {
     expect(bad.stderr.trim()).toMatch(/^hindcast: The server at .* rejected the API token\. Fix: hindcast login/);
   });
 
+  it("logs in with email and password, storing a fresh token", async () => {
+    const configDir = path.join(dir, "config-email");
+    const wrong = await hindcast(["login", "--email", "op@example.com"], { HINDCAST_CONFIG_DIR: configDir, HINDCAST_PASSWORD: "nope" });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr.trim()).toMatch(/^hindcast: Wrong email or password for op@example\.com at .*\. Fix: /);
+    const ok = await hindcast(["login", "--email", "op@example.com"], {
+      HINDCAST_CONFIG_DIR: configDir,
+      HINDCAST_PASSWORD: "operator password",
+    });
+    expect(ok.stdout, ok.stderr).toMatch(/Logged in to .* as op@example\.com \(operator\)/);
+    const list = await hindcast(["train", "list", "--json"], { HINDCAST_CONFIG_DIR: configDir });
+    expect(list.code, list.stderr).toBe(0);
+  });
+
   it("lists datasets and workers", async () => {
     const datasets = await hindcast(["datasets", "list"]);
     expect(datasets.stdout).toMatch(/seattle_weather\s+daily/);

@@ -61,6 +61,16 @@ describe("auth", () => {
     expect((await createContext(pool, new Headers({ authorization: `Bearer ${token}` }))).user).toBeUndefined();
   });
 
+  it("signs in with email and password for a new API token; a wrong password is refused", async () => {
+    const anonymous = createCaller({ pool, user: undefined });
+    expect((await rejection(anonymous.users.login({ email: "operator@example.com", password: "wrong password" }))).code).toBe(
+      "UNAUTHORIZED",
+    );
+    const { token, role } = await anonymous.users.login({ email: "Operator@Example.com", password: "correct horse battery" });
+    expect(role).toBe("OPERATOR");
+    expect((await createContext(pool, new Headers({ authorization: `Bearer ${token}` }))).user?.id).toBe(users.operator.id);
+  });
+
   it("checks roles on the server: anonymous is unauthorized, viewers cannot start, only admins manage users", async () => {
     expect((await rejection(createCaller({ pool, user: undefined }).training.list({}))).code).toBe("UNAUTHORIZED");
     expect((await rejection(as("viewer").training.start({ spec }))).code).toBe("FORBIDDEN");

@@ -1,10 +1,26 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { createApiToken, hashPassword } from "../auth.js";
-import { adminProcedure, router, viewerProcedure } from "../trpc.js";
+import { createApiToken, hashPassword, verifyPassword } from "../auth.js";
+import { adminProcedure, publicProcedure, router, viewerProcedure } from "../trpc.js";
 
 export const usersRouter = router({
   me: viewerProcedure.query(({ ctx }) => ctx.user),
+
+  /** Email + password -> a new API token for this machine (the CLI's `hindcast login`). */
+  login: publicProcedure
+    .input(z.object({ email: z.string().email(), password: z.string().min(1), tokenName: z.string().min(1).max(100).default("cli") }))
+    .mutation(async ({ ctx, input }) => {
+      const { rows } = await ctx.pool.query<{ id: string; role: string; passwordHash: string | null; disabled: boolean }>(
+        `SELECT "id", "role", "passwordHash", "disabled" FROM "User" WHERE "email" = $1`,
+        [input.email.toLowerCase()],
+      );
+      const user = rows[0];
+      const ok = user?.passwordHash && !user.disabled ? await verifyPassword(input.password, user.passwordHash) : false;
+      if (!user || !ok) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong email or password" });
+      await ctx.pool.query(`UPDATE "User" SET "lastLoginAt" = now() WHERE "id" = $1`, [user.id]);
+      const { token } = await createApiToken(ctx.pool, user.id, input.tokenName);
+      return { token, email: input.email.toLowerCase(), role: user.role };
+    }),
 
   create: adminProcedure
     .input(
