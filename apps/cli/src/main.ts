@@ -83,6 +83,7 @@ train
   )
   .option("--name <name>", "run name")
   .option("--tag <tag...>", "tags", [])
+  .option("--experiment <name>", "file the run under this experiment (created if missing)")
   .option("--gpu", "only a GPU worker may take it", false)
   .option("--watch", "follow the run until it ends", false)
   .option("--json", "print JSON", false)
@@ -148,6 +149,26 @@ train
               .join("\n")
           : "No runs.",
       );
+    }),
+  );
+
+train
+  .command("compare <ids...>")
+  .description("parameters that differ and the last/min/max of every metric, side by side")
+  .option("--json", "print JSON", false)
+  .action((ids: string[], options: { json: boolean }) =>
+    withClient(async (client) => {
+      if (ids.length < 2) throw new CliError("compare needs at least two run ids");
+      const result = await client.compare.runs.query({ ids });
+      print(result, options.json, () => {
+        const cell = (v: unknown) => String(v ?? "-").padEnd(14);
+        const lines = [`${"".padEnd(28)}${ids.map((id) => cell(id.slice(0, 8))).join("")}`];
+        for (const [key, values] of Object.entries(result.differing)) lines.push(`${key.padEnd(28)}${values.map(cell).join("")}`);
+        for (const [key, values] of Object.entries(result.metrics)) {
+          lines.push(`${`${key} (last)`.padEnd(28)}${values.map((v) => cell(v?.last.toPrecision(4))).join("")}`);
+        }
+        return lines.join("\n");
+      });
     }),
   );
 

@@ -72,6 +72,16 @@ describe("hindcast CLI against a running server", () => {
     expect(result.stdout).toMatch(/RMSE \d.* vs naive \d/);
   });
 
+  it("compares runs side by side", async () => {
+    const second = await hindcast(["train", "start", path.join(dir, "seattle.yaml"), "--set", "train.epochs=3", "--json"]);
+    expect(second.code, second.stderr).toBe(0);
+    const listed = JSON.parse((await hindcast(["train", "list", "--json", "--limit", "2"])).stdout) as { id: string }[];
+    const result = await hindcast(["train", "compare", ...listed.map((r) => r.id)]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/train\.epochs\s+3\s+2/);
+    expect((await hindcast(["train", "compare", listed[0]?.id ?? ""])).stderr).toMatch(/at least two run ids/);
+  });
+
   it("lists runs as JSON for scripts", async () => {
     const result = await hindcast(["train", "list", "--tag", "cli", "--json"]);
     expect(result.code, result.stderr).toBe(0);

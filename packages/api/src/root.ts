@@ -1,5 +1,6 @@
 import { compareRouter } from "./routers/compare.js";
 import { datasetsRouter } from "./routers/datasets.js";
+import { experimentsRouter } from "./routers/experiments.js";
 import { metricsRouter } from "./routers/metrics.js";
 import { trainingRouter } from "./routers/training.js";
 import { usersRouter } from "./routers/users.js";
@@ -12,6 +13,7 @@ export const appRouter = router({
   compare: compareRouter,
   workers: workersRouter,
   datasets: datasetsRouter,
+  experiments: experimentsRouter,
   users: usersRouter,
 });
 

@@ -18,6 +18,8 @@ export const startTrainingInput = z.object({
   pipeline: z.enum(pipelineNames).default("retrodiction"),
   name: z.string().trim().min(1).max(200).optional(),
   tags: z.array(tag).max(32).default([]),
+  /** Experiment to file the run under; created if it does not exist. */
+  experiment: z.string().trim().min(1).max(200).optional(),
   /** Only workers whose backend is a GPU may take the run. */
   requireGpu: z.boolean().default(false),
 });
@@ -31,6 +33,7 @@ export const listRunsInput = z.object({
   tags: z.array(tag).optional(),
   /** Flattened spec params that must match exactly, e.g. { "model.kind": "linear" }. */
   params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  experiment: z.string().trim().min(1).max(200).optional(),
   /** Free text over name, pipeline, dataset and target. */
   search: z.string().trim().max(200).optional(),
   parentId: z.string().uuid().nullable().optional(),

@@ -127,3 +127,17 @@ describe("datasets: CSV upload into PostgreSQL", () => {
     await expect(caller().datasets.preview({ name: "nope" })).rejects.toThrow(/unknown dataset "nope"/);
   });
 });
+
+describe("experiments", () => {
+  it("files runs under a named experiment, created on first use, and filters by it", async () => {
+    const a = await caller().training.start({ spec, experiment: "seattle-baselines" });
+    const b = await caller().training.start({ spec, experiment: "seattle-baselines" });
+    await caller().training.start({ spec, experiment: "other" });
+    const listed = await caller().experiments.list();
+    expect(listed.find((e) => e.name === "seattle-baselines")).toMatchObject({ runs: 2, active: 2 });
+    const runs = await caller().training.list({ experiment: "seattle-baselines" });
+    expect(runs.runs.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+    expect(new Set(runs.runs.map((r) => r.experimentId)).size).toBe(1);
+    expect((await caller().training.list({ experiment: "no-such" })).runs).toEqual([]);
+  });
+});

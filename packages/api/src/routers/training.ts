@@ -5,10 +5,11 @@ import { TRPCError, tracked } from "@trpc/server";
 import { z } from "zod";
 import { cloneRunInput, flattenParams, listRunsInput, runIdInput, setPath, startTrainingInput } from "../schemas.js";
 import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
+import { ensureExperiment } from "./experiments.js";
 
 const runColumns = `r."id", r."name", r."status", r."pipeline", r."queue", r."tags", r."params", r."attempt", r."backend",
   r."phase", r."step", r."totalSteps", r."itemsDone", r."itemsTotal", r."percent", r."etaSeconds", r."samplesPerSecond",
-  r."message", r."resultSummary", r."error", r."parentId", r."workerId", r."createdAt", r."startedAt", r."finishedAt"`;
+  r."message", r."resultSummary", r."error", r."parentId", r."workerId", r."experimentId", r."createdAt", r."startedAt", r."finishedAt"`;
 
 export interface RunSummaryRow {
   id: string;
@@ -33,6 +34,7 @@ export interface RunSummaryRow {
   error: Record<string, unknown> | null;
   parentId: string | null;
   workerId: string | null;
+  experimentId: string | null;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -80,6 +82,7 @@ export const trainingRouter = router({
       tags: input.tags,
       name: input.name,
       createdById: ctx.user.id,
+      experimentId: input.experiment ? await ensureExperiment(ctx.pool, input.experiment, ctx.user.id) : undefined,
     });
     return { id, status: "QUEUED" as const };
   }),
@@ -183,6 +186,7 @@ export const trainingRouter = router({
     if (input.status?.length) where.push(`r."status" = ANY(${param(input.status)}::"RunStatus"[])`);
     if (input.tags?.length) where.push(`r."tags" @> ${param(input.tags)}::text[]`);
     if (input.params && Object.keys(input.params).length) where.push(`r."params" @> ${param(JSON.stringify(input.params))}::jsonb`);
+    if (input.experiment) where.push(`r."experimentId" = (SELECT "id" FROM "Experiment" WHERE "name" = ${param(input.experiment)})`);
     if (input.parentId !== undefined)
       where.push(input.parentId === null ? `r."parentId" IS NULL` : `r."parentId" = ${param(input.parentId)}`);
     if (input.search) {
