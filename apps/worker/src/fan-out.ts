@@ -1,15 +1,7 @@
 import { loadAnyDataset } from "@hindcast/datasets";
 import { insertRun, notify, runEventsChannel } from "@hindcast/db";
-import { errorMessage } from "@hindcast/engine";
-import {
-  overallReport,
-  planRetrodiction,
-  prepareSeries,
-  reportHeadline,
-  type TrainingSpec,
-  trainingSpecSchema,
-  type WindowResult,
-} from "@hindcast/models";
+import { errorMessage, planSpecWindows } from "@hindcast/engine";
+import { overallReport, prepareSeries, reportHeadline, type TrainingSpec, trainingSpecSchema, type WindowResult } from "@hindcast/models";
 import type { WorkerContext } from "./context.js";
 import { FileArtifactStore } from "./ports/artifact-store.js";
 import { retryTransient } from "./ports/transient.js";
@@ -17,9 +9,6 @@ import { type ClaimedRun, finishRun, inTransaction, setTerminal } from "./run-st
 
 /** A retrodiction whose windows run as child runs on any worker, aggregated when the last one ends. */
 export const parallelPipeline = "parallel-retrodiction";
-
-/** Rows every window's fit needs before it (as in the engine's loadData). */
-const minTrainWindows = 32;
 
 /**
  * Fan-out: one child run per retrodiction window, each fitting on the rows
@@ -29,11 +18,11 @@ const minTrainWindows = 32;
 export async function fanOutWindows(worker: WorkerContext, claimed: ClaimedRun): Promise<void> {
   const { pool, workerId } = worker;
   let spec: TrainingSpec;
-  let windows: ReturnType<typeof planRetrodiction>;
+  let windows: ReturnType<typeof planSpecWindows>;
   try {
     spec = trainingSpecSchema.parse(claimed.spec);
     const series = prepareSeries(await loadAnyDataset(pool, spec.data.dataset), spec.data);
-    windows = planRetrodiction(series, spec.retrodiction, spec.window, Math.max(minTrainWindows, spec.train.batchSize));
+    windows = planSpecWindows(series, spec);
   } catch (error) {
     await finishRun(pool, claimed.id, workerId, "FAILED", {
       message: `Cannot plan windows: ${errorMessage(error)}`,

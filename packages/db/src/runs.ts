@@ -95,19 +95,21 @@ export function cancelRun(pool: pg.Pool, runId: string, reason = "cancelled by u
 }
 
 async function cancelInTransaction(db: Queryable, runId: string, reason: string): Promise<CancelResult> {
-  const { rows } = await db.query<{ status: RunStatus }>(`SELECT "status" FROM "Run" WHERE "id" = $1 FOR UPDATE`, [runId]);
+  const { rows } = await db.query<{ status: RunStatus; parentId: string | null }>(
+    `SELECT "status", "parentId" FROM "Run" WHERE "id" = $1 FOR UPDATE`,
+    [runId],
+  );
   const current = rows[0]?.status;
   if (!current) throw new UserFacingError(`Run ${runId} does not exist`, "check the run id (hindcast train list shows them)");
   let status = current;
   if (current === "QUEUED") {
     await db.query("SELECT graphile_worker.remove_job($1)", [runId]);
-    const parent = await db.query<{ parentId: string | null }>(`SELECT "parentId" FROM "Run" WHERE "id" = $1`, [runId]);
     await db.query(
       `UPDATE "Run" SET "status" = 'CANCELLED', "cancelRequestedAt" = now(), "finishedAt" = now(), "message" = $2, "updatedAt" = now() WHERE "id" = $1`,
       [runId, `Cancelled before it started: ${reason}`],
     );
     status = "CANCELLED";
-    const parentId = parent.rows[0]?.parentId;
+    const parentId = rows[0]?.parentId;
     if (parentId) await countChildDone(db, parentId);
   } else if (current === "RUNNING") {
     await db.query(`UPDATE "Run" SET "status" = 'CANCELLING', "cancelRequestedAt" = now(), "updatedAt" = now() WHERE "id" = $1`, [runId]);

@@ -4,6 +4,7 @@ import {
   fitScaler,
   makeWindows,
   overallReport,
+  type PreparedSeries,
   planRetrodiction,
   predictWindow,
   prepareSeries,
@@ -12,6 +13,7 @@ import {
   saveModel,
   splitByTime,
   TrainingSession,
+  type TrainingSpec,
 } from "@hindcast/models";
 import { Checkpointer, EarlyStopping, NaNGuard, ReduceLROnPlateau } from "./callbacks.js";
 import { encodeCheckpoint } from "./checkpoint-codec.js";
@@ -27,6 +29,11 @@ type TrainingStage = Stage<TrainingContext>;
 
 /** Rows every fit needs at least, before the first retrodiction window. */
 const minTrainWindows = 32;
+
+/** The retrodiction windows of a spec over its prepared series (one plan for in-process and fanned-out runs). */
+export function planSpecWindows(series: PreparedSeries, spec: TrainingSpec): RetrodictionWindow[] {
+  return planRetrodiction(series, spec.retrodiction, spec.window, Math.max(minTrainWindows, spec.train.batchSize));
+}
 
 async function timed<T>(ctx: TrainingContext, name: string, fn: () => Promise<T> | T): Promise<T> {
   const clock = ctx.ports.clock ?? systemClock;
@@ -67,12 +74,7 @@ export const loadDataStage: TrainingStage = {
       try {
         const dataset = await ctx.ports.datasets.load(ctx.spec.data.dataset);
         const series = prepareSeries(dataset, ctx.spec.data);
-        const windows = planRetrodiction(
-          series,
-          ctx.spec.retrodiction,
-          ctx.spec.window,
-          Math.max(minTrainWindows, ctx.spec.train.batchSize),
-        );
+        const windows = planSpecWindows(series, ctx.spec);
         ctx.state.series = series;
         ctx.state.windows = windows;
         ctx.state.scaler = fitScaler(series, (windows[0] as RetrodictionWindow).startRow);
