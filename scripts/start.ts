@@ -1,11 +1,13 @@
 // `npm start`: the database (embedded unless DATABASE_URL is set), migrated,
-// the API server (HINDCAST_API_PORT, default 3000) with a first admin on an
-// empty database, then HINDCAST_WORKERS worker processes (default 1), until Ctrl-C.
+// a first admin on an empty database, the dashboard and API (built first when
+// needed; HINDCAST_PORT, default 3000), then HINDCAST_WORKERS worker
+// processes (default 1), until Ctrl-C.
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { bootstrapAdmin, startApiServer } from "@hindcast/api";
+import { bootstrapAdmin } from "@hindcast/api";
 import { NotificationHub, openDatabase, prepareDatabase, redact } from "@hindcast/db";
 import { runMain } from "@hindcast/db/run-main";
+import { ensureWebBuild, startWebServer } from "@hindcast/web/server";
 import pg from "pg";
 
 const workerMain = fileURLToPath(new URL("../apps/worker/src/main.ts", import.meta.url));
@@ -18,12 +20,13 @@ runMain(async () => {
   const pool = new pg.Pool({ connectionString: db.url, max: 8 });
   // Idle connections drop when the server stops (Ctrl-C stops the embedded one first).
   pool.on("error", () => {});
-  const admin = await bootstrapAdmin(pool);
+  const admin = await bootstrapAdmin(pool, process.env.HINDCAST_ADMIN_EMAIL, process.env.HINDCAST_ADMIN_PASSWORD);
   if (admin) console.log(`Created the first admin: ${admin.email} with password ${admin.password} (shown once; change it)`);
+  ensureWebBuild();
   const hub = new NotificationHub(db.url);
   await hub.start();
-  const api = await startApiServer(pool, { port: Number(process.env.HINDCAST_API_PORT ?? 3000), hub });
-  console.log(`API (tRPC) at ${api.url}`);
+  const web = await startWebServer(pool, { port: Number(process.env.HINDCAST_PORT ?? 3000), host: process.env.HINDCAST_HOST, hub });
+  console.log(`Hindcast dashboard at ${web.url} (API at ${web.url}/api/trpc)`);
   const count = Number(process.env.HINDCAST_WORKERS ?? 1);
   const workers: ChildProcess[] = [];
   for (let i = 0; i < count; i++) {
@@ -47,7 +50,7 @@ runMain(async () => {
         }),
     ),
   );
-  await api.close();
+  await web.close();
   await hub.close();
   await pool.end();
   await db.close();

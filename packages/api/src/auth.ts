@@ -54,14 +54,14 @@ export async function userForToken(db: pg.Pool, token: string): Promise<SessionU
 }
 
 /**
- * On an empty database, creates the first admin with a random password and
- * returns it (to print once); otherwise returns undefined.
+ * On an empty database, creates the first admin (with a random password
+ * unless one is given) and returns it (to print once); otherwise returns undefined.
  */
 export async function bootstrapAdmin(
   db: pg.Pool,
   email = "admin@hindcast.local",
+  password = randomBytes(12).toString("base64url"),
 ): Promise<{ email: string; password: string } | undefined> {
-  const password = randomBytes(12).toString("base64url");
   const { rowCount } = await db.query(
     `INSERT INTO "User" ("id", "email", "name", "role", "passwordHash")
      SELECT gen_random_uuid(), $1, 'Administrator', 'ADMIN', $2 WHERE NOT EXISTS (SELECT 1 FROM "User")`,

@@ -11,4 +11,8 @@ export {
 export { type ApiContext, createContext } from "./context.js";
 export { type AppRouter, appRouter, createCaller } from "./root.js";
 export * from "./schemas.js";
-export { type ApiServer, apiBasePath, startApiServer } from "./server.js";
+export { apiBasePath, createApiHandler } from "./http.js";
+export type { MetricStats, RunSummaryRow } from "./run-list.js";
+export type { RetrodictionResults } from "./routers/runs.js";
+export { type ApiServer, startApiServer } from "./server.js";
+export { sessionCookieName } from "./session.js";

@@ -1,4 +1,4 @@
-import { trainingSpecSchema } from "@hindcast/models";
+import { trainingSpecSchema } from "@hindcast/models/specs";
 import { z } from "zod";
 
 /** Pipelines a run may name (the engine's YAML ones plus the worker's fan-out). */
@@ -37,6 +37,20 @@ export const listRunsInput = z.object({
   /** Free text over name, pipeline, dataset and target. */
   search: z.string().trim().max(200).optional(),
   parentId: z.string().uuid().nullable().optional(),
+  createdFrom: z.date().optional(),
+  createdTo: z.date().optional(),
+  sort: z
+    .object({
+      by: z.enum(["createdAt", "name", "status", "metric"]).default("createdAt"),
+      /** The metric to sort by when `by` is "metric". */
+      key: z.string().min(1).max(200).optional(),
+      stat: z.enum(["last", "min", "max"]).default("last"),
+      direction: z.enum(["asc", "desc"]).default("desc"),
+    })
+    .refine((sort) => sort.by !== "metric" || sort.key, { message: "name the metric to sort by", path: ["key"] })
+    .default({ by: "createdAt", stat: "last", direction: "desc" }),
+  /** Metric summaries (last/min/max) to return with each run, for table columns. */
+  metricKeys: z.array(z.string().min(1).max(200)).max(20).default([]),
   limit: z.number().int().min(1).max(500).default(50),
   /** The `nextCursor` of the previous page. */
   cursor: z.string().optional(),
@@ -45,6 +59,8 @@ export const listRunsInput = z.object({
 export const seriesInput = z.object({
   runIds: z.array(z.string().uuid()).min(1).max(20),
   keys: z.array(z.string().min(1).max(200)).min(1).max(20),
+  /** step; wall = epoch milliseconds; relative = seconds since the run's first point. */
+  x: z.enum(["step", "wall", "relative"]).default("step"),
   fromStep: z.number().int().min(0).optional(),
   toStep: z.number().int().min(0).optional(),
   maxPoints: z.number().int().min(8).max(20_000).default(2_000),

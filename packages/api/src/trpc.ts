@@ -12,6 +12,8 @@ function fieldIssues(error: ZodError): { path: string; message: string }[] {
 
 const t = initTRPC.context<ApiContext>().create({
   transformer: superjson,
+  // Never send stack traces to clients, whatever NODE_ENV says.
+  isDev: false,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     return {

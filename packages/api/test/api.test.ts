@@ -168,10 +168,11 @@ describe("metrics", () => {
       [b, "val_loss"],
     ]);
     const loss = series[0];
-    expect(loss?.points.length).toBeLessThanOrEqual(500);
+    expect(loss?.values.length).toBeLessThanOrEqual(500);
     expect(loss?.downsampled).toBe(true);
-    expect(loss?.points).toContainEqual({ step: 1, value: 1 });
-    expect(series[1]?.points).toHaveLength(20);
+    expect(loss?.steps[0]).toBe(1);
+    expect(loss?.values[0]).toBe(1);
+    expect(series[1]?.values).toHaveLength(20);
     expect((await rejection(as("viewer").metrics.series({ runIds: [], keys: ["x"] }))).code).toBe("BAD_REQUEST");
   });
 });

@@ -127,7 +127,7 @@ describe("embedded database", () => {
   it("npm start brings up the embedded server, other processes share it, Ctrl-C stops it", async () => {
     const home = await tempHome();
     const start: ChildProcess = spawn(tsx, [startBin], {
-      env: baseEnv({ HINDCAST_HOME: home, HINDCAST_WORKERS: "0", HINDCAST_API_PORT: "0" }),
+      env: baseEnv({ HINDCAST_HOME: home, HINDCAST_WORKERS: "0", HINDCAST_PORT: "0" }),
       cwd: projectRoot,
     });
     let output = "";
@@ -138,7 +138,7 @@ describe("embedded database", () => {
       await expect.poll(() => output, { timeout: 60_000, interval: 200 }).toMatch(/Press Ctrl-C/);
       expect(output).toMatch(/Hindcast database ready \(embedded \(started here\)\)/);
       expect(output).toMatch(/Created the first admin: admin@hindcast\.local with password \S+ \(shown once/);
-      expect(output).toMatch(/API \(tRPC\) at http:\/\/127\.0\.0\.1:\d+\/api\/trpc/);
+      expect(output).toMatch(/Hindcast dashboard at http:\/\/127\.0\.0\.1:\d+ \(API at http:\/\/127\.0\.0\.1:\d+\/api\/trpc\)/);
       expect(existsSync(path.join(home, "pg", "PG_VERSION"))).toBe(true);
 
       const second = await run(migrateBin, { HINDCAST_HOME: home });

@@ -1,0 +1,71 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createApiHandler } from "@hindcast/api";
+import type { NotificationHub } from "@hindcast/db";
+import next from "next";
+import type pg from "pg";
+
+export const webDir = path.dirname(fileURLToPath(import.meta.url));
+const distDir = () => path.join(webDir, process.env.HINDCAST_WEB_DIST ?? ".next");
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs `next build` when there is no build, or the app's sources are newer than it. */
+export function ensureWebBuild(log: (line: string) => void = console.log): void {
+  const buildId = path.join(distDir(), "BUILD_ID");
+  const sources = Math.max(newestMtime(path.join(webDir, "src")), statSync(path.join(webDir, "next.config.ts")).mtimeMs);
+  if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
+  log("Building the dashboard (next build)…");
+  const nextBin = path.join(path.dirname(fileURLToPath(import.meta.resolve("next/package.json"))), "dist/bin/next");
+  const result = spawnSync(process.execPath, [nextBin, "build", webDir], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (result.status !== 0) throw new Error(`next build failed with exit code ${result.status}`);
+}
+
+export interface WebServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * One HTTP server for the dashboard: the API (tRPC with SSE subscriptions,
+ * artifact downloads) answered by packages/api's handler, every other path
+ * by Next. A custom server keeps the database pool and the one LISTEN
+ * connection in this process instead of inside Next's bundles.
+ */
+export async function startWebServer(
+  pool: pg.Pool,
+  options: { port?: number; host?: string; hub?: NotificationHub; dev?: boolean } = {},
+): Promise<WebServer> {
+  const host = options.host ?? "127.0.0.1";
+  const app = next({ dev: options.dev ?? false, dir: webDir, hostname: host, port: options.port ?? 3000 });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+  const handleApi = createApiHandler(pool, options.hub);
+  const server = createServer((req, res) => {
+    void handleApi(req, res).then((handled) => (handled ? undefined : handleNext(req, res)));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { TRPCError } from "@trpc/server";
+import type pg from "pg";
+import type { z } from "zod";
+import type { listRunsInput } from "./schemas.js";
+
+export const runColumns = `r."id", r."name", r."status", r."pipeline", r."queue", r."tags", r."params", r."attempt", r."backend",
+  r."phase", r."step", r."totalSteps", r."itemsDone", r."itemsTotal", r."percent", r."etaSeconds", r."samplesPerSecond",
+  r."message", r."resultSummary", r."error", r."parentId", r."workerId", r."experimentId", r."createdAt", r."startedAt", r."finishedAt"`;
+
+export interface RunSummaryRow {
+  id: string;
+  name: string | null;
+  status: "QUEUED" | "RUNNING" | "CANCELLING" | "CANCELLED" | "SUCCEEDED" | "FAILED";
+  pipeline: string;
+  queue: string;
+  tags: string[];
+  params: Record<string, unknown>;
+  attempt: number;
+  backend: string | null;
+  phase: string | null;
+  step: number;
+  totalSteps: number | null;
+  itemsDone: number;
+  itemsTotal: number | null;
+  percent: number;
+  etaSeconds: number | null;
+  samplesPerSecond: number | null;
+  message: string | null;
+  resultSummary: Record<string, unknown> | null;
+  error: Record<string, unknown> | null;
+  parentId: string | null;
+  workerId: string | null;
+  experimentId: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface MetricStats {
+  last: number;
+  min: number | null;
+  max: number | null;
+}
+
+/** Keyset cursor: the sort value of the page's last run, and its id as the tie-break. */
+interface Cursor {
+  value: string | number;
+  id: string;
+}
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
+function decodeCursor(text: string): Cursor {
+  try {
+    const cursor = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Cursor;
+    if (typeof cursor.id === "string" && (typeof cursor.value === "string" || typeof cursor.value === "number")) return cursor;
+  } catch {}
+  throw new TRPCError({ code: "BAD_REQUEST", message: "cursor: not one this API returned for this sort; start from the first page" });
+}
+
+/** JSON has no Infinity (missing metrics sort as ±Infinity) and no Date. */
+function cursorValue(value: string | number | Date): string | number {
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
+}
+
+type ListInput = z.output<typeof listRunsInput>;
+
+/**
+ * One page of runs, newest first unless sorted otherwise. Sort values never
+ * null (missing metrics sort last), so (value, id) keysets stay stable while
+ * runs are added.
+ */
+export async function listRuns(pool: pg.Pool, input: ListInput) {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  const param = (value: unknown) => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const { sort } = input;
+  const descending = sort.direction === "desc";
+  let join = "";
+  let sortExpr: string;
+  let cast: string;
+  if (sort.by === "metric") {
+    join = `LEFT JOIN "MetricSummary" ms ON ms."runId" = r."id" AND ms."key" = ${param(sort.key)}`;
+    sortExpr = `coalesce(ms."${sort.stat}", '${descending ? "-Infinity" : "Infinity"}'::float8)`;
+    cast = "float8";
+  } else if (sort.by === "name") {
+    sortExpr = `coalesce(r."name", '')`;
+    cast = "text";
+  } else if (sort.by === "status") {
+    sortExpr = `r."status"::text`;
+    cast = "text";
+  } else {
+    sortExpr = `r."createdAt"`;
+    cast = "timestamptz";
+  }
+  if (input.status?.length) where.push(`r."status" = ANY(${param(input.status)}::"RunStatus"[])`);
+  if (input.tags?.length) where.push(`r."tags" @> ${param(input.tags)}::text[]`);
+  if (input.params && Object.keys(input.params).length) where.push(`r."params" @> ${param(JSON.stringify(input.params))}::jsonb`);
+  if (input.experiment) where.push(`r."experimentId" = (SELECT "id" FROM "Experiment" WHERE "name" = ${param(input.experiment)})`);
+  if (input.parentId !== undefined) where.push(input.parentId === null ? `r."parentId" IS NULL` : `r."parentId" = ${param(input.parentId)}`);
+  if (input.createdFrom) where.push(`r."createdAt" >= ${param(input.createdFrom)}`);
+  if (input.createdTo) where.push(`r."createdAt" < ${param(input.createdTo)}`);
+  if (input.search) {
+    const pattern = param(`%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    where.push(
+      `(r."name" ILIKE ${pattern} OR r."pipeline" ILIKE ${pattern} OR r."params"->>'data.dataset' ILIKE ${pattern} OR r."params"->>'data.target' ILIKE ${pattern})`,
+    );
+  }
+  if (input.cursor) {
+    const cursor = decodeCursor(input.cursor);
+    where.push(`(${sortExpr}, r."id") ${descending ? "<" : ">"} (${param(cursor.value)}::${cast}, ${param(cursor.id)}::uuid)`);
+  }
+  const direction = descending ? "DESC" : "ASC";
+  const { rows } = await pool.query<RunSummaryRow & { sortValue: string | number | Date }>(
+    `SELECT ${runColumns}, ${sortExpr} AS "sortValue" FROM "Run" r ${join} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY ${sortExpr} ${direction}, r."id" ${direction} LIMIT ${param(input.limit + 1)}`,
+    values,
+  );
+  const page = rows.slice(0, input.limit);
+  const metrics = await metricStats(pool, page.map((r) => r.id), input.metricKeys);
+  const last = page.at(-1);
+  return {
+    runs: page.map(({ sortValue: _, ...run }) => ({ ...run, metrics: metrics.get(run.id) ?? {} })),
+    nextCursor:
+      rows.length > input.limit && last
+        ? encodeCursor({ value: cursorValue(last.sortValue), id: last.id })
+        : null,
+  };
+}
+
+async function metricStats(pool: pg.Pool, runIds: string[], keys: string[]): Promise<Map<string, Record<string, MetricStats>>> {
+  const byRun = new Map<string, Record<string, MetricStats>>();
+  if (!runIds.length || !keys.length) return byRun;
+  const { rows } = await pool.query<MetricStats & { runId: string; key: string }>(
+    `SELECT "runId", "key", "last", "min", "max" FROM "MetricSummary" WHERE "runId" = ANY($1::uuid[]) AND "key" = ANY($2::text[])`,
+    [runIds, keys],
+  );
+  for (const { runId, key, ...stats } of rows) {
+    const run = byRun.get(runId) ?? {};
+    run[key] = stats;
+    byRun.set(runId, run);
+  }
+  return byRun;
+}
