@@ -28,7 +28,10 @@ export function ensureWebBuild(log: (line: string) => void = console.log): void 
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
   log("Building the dashboard (next build)…");
   const nextBin = path.join(path.dirname(fileURLToPath(import.meta.resolve("next/package.json"))), "dist/bin/next");
-  const result = spawnSync(process.execPath, [nextBin, "build", webDir], { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync(process.execPath, [nextBin, "build", webDir], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) throw new Error(`next build failed with exit code ${result.status}`);
 }
 

@@ -48,7 +48,12 @@ export function createApiHandler(pool: pg.Pool, hub?: NotificationHub) {
     const artifact = rows[0];
     if (!artifact) return fail(res, 404, `No artifact ${id}`);
     const file = artifactPath(artifact.uri);
-    const size = file ? await stat(file).then((s) => s.size, () => undefined) : undefined;
+    const size = file
+      ? await stat(file).then(
+          (s) => s.size,
+          () => undefined,
+        )
+      : undefined;
     if (!file || size === undefined) return fail(res, 410, `The file of artifact ${artifact.name} is gone from the artifact store`);
     res.writeHead(200, {
       "content-type": artifact.contentType ?? "application/octet-stream",

@@ -9,10 +9,10 @@ export {
   verifyPassword,
 } from "./auth.js";
 export { type ApiContext, createContext } from "./context.js";
-export { type AppRouter, appRouter, createCaller } from "./root.js";
-export * from "./schemas.js";
 export { apiBasePath, createApiHandler } from "./http.js";
-export type { MetricStats, RunSummaryRow } from "./run-list.js";
+export { type AppRouter, appRouter, createCaller } from "./root.js";
 export type { RetrodictionResults } from "./routers/runs.js";
+export type { MetricStats, RunSummaryRow } from "./run-list.js";
+export * from "./schemas.js";
 export { type ApiServer, startApiServer } from "./server.js";
 export { sessionCookieName } from "./session.js";

@@ -99,7 +99,8 @@ export async function listRuns(pool: pg.Pool, input: ListInput) {
   if (input.tags?.length) where.push(`r."tags" @> ${param(input.tags)}::text[]`);
   if (input.params && Object.keys(input.params).length) where.push(`r."params" @> ${param(JSON.stringify(input.params))}::jsonb`);
   if (input.experiment) where.push(`r."experimentId" = (SELECT "id" FROM "Experiment" WHERE "name" = ${param(input.experiment)})`);
-  if (input.parentId !== undefined) where.push(input.parentId === null ? `r."parentId" IS NULL` : `r."parentId" = ${param(input.parentId)}`);
+  if (input.parentId !== undefined)
+    where.push(input.parentId === null ? `r."parentId" IS NULL` : `r."parentId" = ${param(input.parentId)}`);
   if (input.createdFrom) where.push(`r."createdAt" >= ${param(input.createdFrom)}`);
   if (input.createdTo) where.push(`r."createdAt" < ${param(input.createdTo)}`);
   if (input.search) {
@@ -119,14 +120,15 @@ export async function listRuns(pool: pg.Pool, input: ListInput) {
     values,
   );
   const page = rows.slice(0, input.limit);
-  const metrics = await metricStats(pool, page.map((r) => r.id), input.metricKeys);
+  const metrics = await metricStats(
+    pool,
+    page.map((r) => r.id),
+    input.metricKeys,
+  );
   const last = page.at(-1);
   return {
     runs: page.map(({ sortValue: _, ...run }) => ({ ...run, metrics: metrics.get(run.id) ?? {} })),
-    nextCursor:
-      rows.length > input.limit && last
-        ? encodeCursor({ value: cursorValue(last.sortValue), id: last.id })
-        : null,
+    nextCursor: rows.length > input.limit && last ? encodeCursor({ value: cursorValue(last.sortValue), id: last.id }) : null,
   };
 }
 

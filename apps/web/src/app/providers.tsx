@@ -4,8 +4,8 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
-import { TRPCProvider } from "@/lib/trpc";
 import { isAuthError } from "@/lib/errors";
+import { TRPCProvider } from "@/lib/trpc";
 
 const url = "/api/trpc";
 

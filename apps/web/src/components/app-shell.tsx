@@ -46,7 +46,9 @@ export function AppShell({ children }: { children: ReactNode }) {
   }, [me.error, pathname, router]);
 
   if (!me.data) {
-    return <main className="main muted">{me.error && !isAuthError(me.error) ? `Cannot reach the API: ${me.error.message}` : "Loading…"}</main>;
+    return (
+      <main className="main muted">{me.error && !isAuthError(me.error) ? `Cannot reach the API: ${me.error.message}` : "Loading…"}</main>
+    );
   }
   return (
     <UserContext.Provider value={me.data}>

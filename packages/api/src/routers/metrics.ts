@@ -31,10 +31,14 @@ async function xValues(pool: pg.Pool, runId: string, key: string, steps: number[
 
 export const metricsRouter = router({
   keys: viewerProcedure.input(z.object({ runId: z.string().uuid() })).query(async ({ ctx, input }) => {
-    const { rows } = await ctx.pool.query<{ key: string; count: number; last: number; lastStep: number; min: number | null; max: number | null }>(
-      `SELECT "key", "count", "last", "lastStep", "min", "max" FROM "MetricSummary" WHERE "runId" = $1 ORDER BY "key"`,
-      [input.runId],
-    );
+    const { rows } = await ctx.pool.query<{
+      key: string;
+      count: number;
+      last: number;
+      lastStep: number;
+      min: number | null;
+      max: number | null;
+    }>(`SELECT "key", "count", "last", "lastStep", "min", "max" FROM "MetricSummary" WHERE "runId" = $1 ORDER BY "key"`, [input.runId]);
     return rows;
   }),
 
@@ -47,7 +51,13 @@ export const metricsRouter = router({
     const pairs = input.runIds.flatMap((runId) => input.keys.map((key) => ({ runId, key })));
     return Promise.all(
       pairs.map(async ({ runId, key }) => {
-        const series = await readSeries(ctx.pool, { runId, key, fromStep: input.fromStep, toStep: input.toStep, maxPoints: input.maxPoints });
+        const series = await readSeries(ctx.pool, {
+          runId,
+          key,
+          fromStep: input.fromStep,
+          toStep: input.toStep,
+          maxPoints: input.maxPoints,
+        });
         const steps = series.points.map((p) => p.step);
         return {
           runId,

@@ -9,7 +9,12 @@ import { router, viewerProcedure } from "../trpc.js";
 export const runsRouter = router({
   /** Log lines after `afterId` (oldest first), or the newest `limit` when no `afterId` is given. */
   logs: viewerProcedure
-    .input(runIdInput.extend({ afterId: z.string().regex(/^\d+$/, "use the id of a log line").optional(), limit: z.number().int().min(1).max(1000).default(200) }))
+    .input(
+      runIdInput.extend({
+        afterId: z.string().regex(/^\d+$/, "use the id of a log line").optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+      }),
+    )
     .query(async ({ ctx, input }) => {
       const { rows } = await ctx.pool.query<{ id: string; attempt: number; level: string; message: string; fields: unknown; at: Date }>(
         input.afterId
@@ -21,16 +26,29 @@ export const runsRouter = router({
     }),
 
   artifacts: viewerProcedure.input(runIdInput).query(async ({ ctx, input }) => {
-    const { rows } = await ctx.pool.query<{ id: string; name: string; kind: string; contentType: string | null; sizeBytes: string | null; createdAt: Date }>(
+    const { rows } = await ctx.pool.query<{
+      id: string;
+      name: string;
+      kind: string;
+      contentType: string | null;
+      sizeBytes: string | null;
+      createdAt: Date;
+    }>(
       `SELECT "id", "name", "kind", "contentType", "sizeBytes"::text, "createdAt" FROM "Artifact" WHERE "runId" = $1 ORDER BY "kind", "name"`,
       [input.id],
     );
-    return rows.map((row) => ({ ...row, sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes), url: `/api/artifacts/${row.id}` }));
+    return rows.map((row) => ({
+      ...row,
+      sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
+      url: `/api/artifacts/${row.id}`,
+    }));
   }),
 
   /** The run's results.json (per-window forecasts and metrics against the baselines), or null before it exists. */
   results: viewerProcedure.input(runIdInput).query(async ({ ctx, input }) => {
-    const { rows } = await ctx.pool.query<{ uri: string }>(`SELECT "uri" FROM "Artifact" WHERE "runId" = $1 AND "name" = 'results.json'`, [input.id]);
+    const { rows } = await ctx.pool.query<{ uri: string }>(`SELECT "uri" FROM "Artifact" WHERE "runId" = $1 AND "name" = 'results.json'`, [
+      input.id,
+    ]);
     if (!rows[0]) return null;
     try {
       return (await readJsonArtifact(rows[0].uri)) as RetrodictionResults;

@@ -11,10 +11,14 @@ import { ensureExperiment } from "./experiments.js";
 
 /** A new run with the spec of `input.id`, changed by `input.set` ({"train.epochs": 50}); the new spec is validated whole. */
 async function cloneRun(pool: pg.Pool, userId: string, input: z.output<typeof cloneRunInput>, retry = false) {
-  const { rows } = await pool.query<{ spec: unknown; pipeline: string; queue: string; tags: string[]; name: string | null; status: string }>(
-    `SELECT "spec", "pipeline", "queue", "tags", "name", "status" FROM "Run" WHERE "id" = $1`,
-    [input.id],
-  );
+  const { rows } = await pool.query<{
+    spec: unknown;
+    pipeline: string;
+    queue: string;
+    tags: string[];
+    name: string | null;
+    status: string;
+  }>(`SELECT "spec", "pipeline", "queue", "tags", "name", "status" FROM "Run" WHERE "id" = $1`, [input.id]);
   const source = rows[0];
   if (!source) throw new TRPCError({ code: "NOT_FOUND", message: `Run ${input.id} does not exist` });
   if (retry && !terminalStatuses.includes(source.status as (typeof terminalStatuses)[number])) {

@@ -34,7 +34,8 @@ export const usersRouter = router({
       if (!user || !ok) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong email or password" });
       await ctx.pool.query(`UPDATE "User" SET "lastLoginAt" = now() WHERE "id" = $1`, [user.id]);
       if (input.session) {
-        if (!ctx.setSessionCookie) throw new TRPCError({ code: "BAD_REQUEST", message: "session: sessions need an HTTP request; ask for a token" });
+        if (!ctx.setSessionCookie)
+          throw new TRPCError({ code: "BAD_REQUEST", message: "session: sessions need an HTTP request; ask for a token" });
         const { token } = await createApiToken(ctx.pool, user.id, "browser session", new Date(Date.now() + sessionMaxAgeSeconds * 1000));
         ctx.setSessionCookie(token);
         return { token: null, email, role: user.role };
@@ -58,7 +59,15 @@ export const usersRouter = router({
     const { rows } = await ctx.pool.query(
       `SELECT "id", "email", "name", "role", "disabled", "createdAt", "lastLoginAt" FROM "User" ORDER BY "createdAt"`,
     );
-    return rows as { id: string; email: string; name: string | null; role: z.infer<typeof roleInput>; disabled: boolean; createdAt: Date; lastLoginAt: Date | null }[];
+    return rows as {
+      id: string;
+      email: string;
+      name: string | null;
+      role: z.infer<typeof roleInput>;
+      disabled: boolean;
+      createdAt: Date;
+      lastLoginAt: Date | null;
+    }[];
   }),
 
   create: adminProcedure
@@ -80,22 +89,25 @@ export const usersRouter = router({
       return { id: rows[0].id };
     }),
 
-  setRole: adminProcedure.input(z.object({ userId: z.string().uuid(), role: roleInput, disabled: z.boolean().optional() })).mutation(async ({ ctx, input }) => {
-    if (input.userId === ctx.user.id && (input.role !== "ADMIN" || input.disabled)) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "role: you cannot demote or disable yourself; ask another admin" });
-    }
-    const { rowCount } = await ctx.pool.query(`UPDATE "User" SET "role" = $2, "disabled" = coalesce($3, "disabled") WHERE "id" = $1`, [
-      input.userId,
-      input.role,
-      input.disabled ?? null,
-    ]);
-    if (!rowCount) throw new TRPCError({ code: "NOT_FOUND", message: `userId: no user ${input.userId}` });
-    return { ok: true };
-  }),
+  setRole: adminProcedure
+    .input(z.object({ userId: z.string().uuid(), role: roleInput, disabled: z.boolean().optional() }))
+    .mutation(async ({ ctx, input }) => {
+      if (input.userId === ctx.user.id && (input.role !== "ADMIN" || input.disabled)) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "role: you cannot demote or disable yourself; ask another admin" });
+      }
+      const { rowCount } = await ctx.pool.query(`UPDATE "User" SET "role" = $2, "disabled" = coalesce($3, "disabled") WHERE "id" = $1`, [
+        input.userId,
+        input.role,
+        input.disabled ?? null,
+      ]);
+      if (!rowCount) throw new TRPCError({ code: "NOT_FOUND", message: `userId: no user ${input.userId}` });
+      return { ok: true };
+    }),
 
   /** API tokens (never the secrets): your own, or everyone's for an admin with `all`. Browser sessions are left out. */
   tokens: viewerProcedure.input(z.object({ all: z.boolean().default(false) }).default({ all: false })).query(async ({ ctx, input }) => {
-    if (input.all && ctx.user.role !== "ADMIN") throw new TRPCError({ code: "FORBIDDEN", message: "all: only admins see everyone's tokens" });
+    if (input.all && ctx.user.role !== "ADMIN")
+      throw new TRPCError({ code: "FORBIDDEN", message: "all: only admins see everyone's tokens" });
     const { rows } = await ctx.pool.query(
       `SELECT t."id", t."name", t."prefix", t."createdAt", t."lastUsedAt", t."expiresAt", t."revokedAt", u."email"
          FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId"
@@ -103,7 +115,16 @@ export const usersRouter = router({
         ORDER BY t."createdAt" DESC`,
       [input.all, ctx.user.id],
     );
-    return rows as { id: string; name: string; prefix: string; email: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null }[];
+    return rows as {
+      id: string;
+      name: string;
+      prefix: string;
+      email: string;
+      createdAt: Date;
+      lastUsedAt: Date | null;
+      expiresAt: Date | null;
+      revokedAt: Date | null;
+    }[];
   }),
 
   /** A new API token: for yourself, or (admins) for `userId`. The token is in this answer only. */

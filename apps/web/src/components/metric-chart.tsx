@@ -1,0 +1,107 @@
+"use client";
+import { useEffect, useMemo, useRef } from "react";
+import uPlot from "uplot";
+import { smooth } from "@/lib/smoothing";
+
+export interface ChartSeries {
+  label: string;
+  x: number[];
+  y: number[];
+  color?: string;
+  dash?: number[];
+}
+
+export type XKind = "step" | "wall" | "relative" | "date";
+
+export interface MetricChartProps {
+  series: ChartSeries[];
+  xKind?: XKind;
+  logScale?: boolean;
+  /** TensorBoard-style EMA weight in [0, 1); 0 draws the raw values. */
+  smoothing?: number;
+  height?: number;
+  title?: string;
+  testId?: string;
+}
+
+const palette = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563", "#65a30d"];
+
+/** One x array for all series (uPlot's aligned data), nulls where a series has no point. */
+function align(series: ChartSeries[], smoothing: number): uPlot.AlignedData {
+  if (series.length === 0) return [[]];
+  const tables = series.map((s) => [s.x, smoothing > 0 ? smooth(s.y, smoothing) : s.y] as uPlot.AlignedData);
+  return series.length === 1 ? (tables[0] as uPlot.AlignedData) : uPlot.join(tables);
+}
+
+/**
+ * A canvas line chart (uPlot): drag to zoom, double-click to reset, log
+ * scale, smoothing, and new data applied in place so live updates keep the
+ * zoom and never rebuild the chart.
+ */
+export function MetricChart({ series, xKind = "step", logScale = false, smoothing = 0, height = 260, title, testId }: MetricChartProps) {
+  const container = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const data = useMemo(() => align(series, smoothing), [series, smoothing]);
+  const shape = `${series.map((s) => `${s.label}|${s.color ?? ""}`).join(",")}|${xKind}|${logScale}|${height}`;
+  const dataRef = useRef(data);
+  dataRef.current = data;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rebuilt only when the chart's shape changes; data goes through setData below
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    const options: uPlot.Options = {
+      title,
+      width: Math.max(element.clientWidth, 200),
+      height,
+      scales: { x: { time: xKind === "wall" || xKind === "date" }, y: logScale ? { distr: 3 } : {} },
+      axes: [
+        {
+          label: xKind === "relative" ? "seconds" : xKind === "step" ? "step" : undefined,
+          stroke: "currentColor",
+          grid: { stroke: "rgba(128,128,128,0.2)" },
+        },
+        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" }, size: 60 },
+      ],
+      series: [
+        { label: xKind },
+        ...series.map((s, i) => ({
+          label: s.label,
+          stroke: s.color ?? palette[i % palette.length],
+          dash: s.dash,
+          width: 1.5,
+          spanGaps: true,
+          points: { show: false },
+        })),
+      ],
+      cursor: { drag: { x: true, y: false } },
+      legend: { live: true },
+    };
+    const chart = new uPlot(options, dataRef.current, element);
+    plot.current = chart;
+    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(element.clientWidth, 200), height }));
+    resize.observe(element);
+    return () => {
+      resize.disconnect();
+      chart.destroy();
+      plot.current = null;
+    };
+  }, [shape]);
+
+  useEffect(() => {
+    // resetScales false keeps a user's zoom while live points arrive.
+    plot.current?.setData(data, plot.current.scales.x?.min === undefined);
+  }, [data]);
+
+  const points = series.reduce((sum, s) => sum + s.y.length, 0);
+  return (
+    <div
+      ref={container}
+      className="chart"
+      data-testid={testId}
+      data-points={points}
+      role="img"
+      aria-label={`${title ?? "chart"}: ${series.map((s) => s.label).join(", ")}`}
+    />
+  );
+}

@@ -1,0 +1,29 @@
+import { defineConfig } from "@playwright/test";
+import { e2eBaseUrl } from "./e2e/support/env";
+
+/**
+ * End-to-end tests against the real app (`scripts/start.ts`: dashboard, API,
+ * workers, PostgreSQL) in Debian's Chromium; no browser is ever downloaded.
+ */
+export default defineConfig({
+  testDir: "e2e",
+  globalSetup: "./e2e/support/global-setup.ts",
+  outputDir: process.env.HINDCAST_E2E_OUTPUT ?? "test-results/e2e",
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: e2eBaseUrl,
+    browserName: "chromium",
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      // Root needs --no-sandbox; --enable-unsafe-webgpu gives headless Chromium a SwiftShader WebGPU adapter.
+      args: ["--no-sandbox", "--enable-unsafe-webgpu", "--disable-dev-shm-usage"],
+    },
+  },
+});
