@@ -1,0 +1,158 @@
+// API latency over real HTTP (`npm run bench:api -w bench`): the runs list's
+// first page with 10,000 runs stored, a 1M-point series downsampled to 2,000
+// points end to end, and how soon a progress NOTIFY reaches an SSE watcher.
+// Each is also measured without HTTP in the same run, so the ratio shows what
+// the API layer (tRPC, superjson, HTTP) adds to the database work.
+import { type ApiServer, bootstrapAdmin, createApiToken, createCaller, startApiServer } from "@hindcast/api";
+import { NotificationHub, readSeries, writeMetricPoints } from "@hindcast/db";
+import pg from "pg";
+import superjson from "superjson";
+import { openBenchDatabase } from "./bench-database.js";
+import { median, percentile } from "./stats.js";
+
+const runCount = 10_000;
+const seriesPoints = 1_000_000;
+const samples = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
+
+function describe(label: string, ms: number[], goal?: string): string {
+  return `${label}: p50 ${median(ms).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (${ms.length} calls)${goal ? ` [goal p95 ${goal}]` : ""}`;
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/** Alternates the HTTP call and the direct call so both see the same machine load. */
+async function sideBySide(http: () => Promise<unknown>, direct: () => Promise<unknown>): Promise<{ http: number[]; direct: number[] }> {
+  for (let i = 0; i < 10; i++) await Promise.all([http(), direct()]); // warm-up: JIT, plans, connections
+  const out = { http: [] as number[], direct: [] as number[] };
+  for (let i = 0; i < samples; i++) {
+    out.http.push(await timed(http));
+    out.direct.push(await timed(direct));
+  }
+  return out;
+}
+
+async function seedRuns(pool: pg.Pool, userId: string): Promise<string> {
+  await pool.query(
+    `INSERT INTO "Run" ("id", "status", "spec", "params", "pipeline", "queue", "tags", "name", "createdById", "percent", "createdAt", "updatedAt")
+     SELECT gen_random_uuid(), (ARRAY['SUCCEEDED','FAILED','CANCELLED','RUNNING','QUEUED'])[1 + g % 5]::"RunStatus",
+            jsonb_build_object('data', jsonb_build_object('dataset', 'sp500', 'target', 'spx_close'), 'train', jsonb_build_object('epochs', g % 50)),
+            jsonb_build_object('data.dataset', 'sp500', 'data.target', 'spx_close', 'train.epochs', g % 50, 'model.kind', (ARRAY['linear','mlp','nbeats'])[1 + g % 3]),
+            'retrodiction', 'any', ARRAY['bench', 'group-' || (g % 20)], 'bench run ' || g, $1, (g % 101)::float8,
+            now() - make_interval(secs => g), now()
+       FROM generate_series(1, ${runCount}) g`,
+    [userId],
+  );
+  await pool.query(
+    `INSERT INTO "MetricSummary" ("runId", "key", "count", "last", "lastStep", "min", "max", "updatedAt")
+     SELECT r."id", k, 100, random(), 100, random(), random() + 1, now() FROM "Run" r, unnest(ARRAY['train_loss', 'val_loss', 'rmse']) k`,
+  );
+  const { rows } = await pool.query<{ id: string }>(`SELECT "id" FROM "Run" ORDER BY "createdAt" LIMIT 1`);
+  const runId = (rows[0] as { id: string }).id;
+  for (let start = 0; start < seriesPoints; start += 100_000) {
+    await writeMetricPoints(
+      pool,
+      Array.from({ length: 100_000 }, (_, i) => {
+        const step = start + i + 1;
+        return { runId, key: "train_loss", step, value: 1 / Math.sqrt(step) + 0.05 * Math.sin(step / 500) };
+      }),
+    );
+  }
+  await pool.query("ANALYZE");
+  return runId;
+}
+
+/** Milliseconds from a committed progress NOTIFY to its event arriving at an SSE client. */
+async function notifyToEvent(server: ApiServer, pool: pg.Pool, token: string, runId: string): Promise<number[]> {
+  await pool.query(`UPDATE "Run" SET "status" = 'RUNNING' WHERE "id" = $1`, [runId]);
+  const input = encodeURIComponent(JSON.stringify(superjson.serialize({ id: runId })));
+  const response = await fetch(`${server.url}/training.events?input=${input}`, { headers: { authorization: `Bearer ${token}` } });
+  const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  const nextPercent = async (): Promise<number> => {
+    for (;;) {
+      const end = buffer.indexOf("\n\n");
+      if (end >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = block.match(/^data: (.+)$/m)?.[1];
+        if (/^id: /m.test(block) && data) return (JSON.parse(data) as { json: { percent: number } }).json.percent;
+        continue;
+      }
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the event stream ended early");
+      buffer += value;
+    }
+  };
+  await nextPercent(); // the current state
+  const latencies: number[] = [];
+  for (let i = 1; i <= samples; i++) {
+    const percent = i / 10;
+    const sent = performance.now();
+    await pool.query(
+      `WITH updated AS (UPDATE "Run" SET "percent" = $2, "updatedAt" = now() WHERE "id" = $1 RETURNING "id")
+       SELECT pg_notify('run_events', json_build_object('runId', $1::text, 'kind', 'progress', 'percent', $2::float8)::text) FROM updated`,
+      [runId, percent],
+    );
+    while ((await nextPercent()) !== percent) {}
+    latencies.push(performance.now() - sent);
+  }
+  await reader.cancel();
+  return latencies;
+}
+
+const database = await openBenchDatabase();
+const pool = new pg.Pool({ connectionString: database.url, max: 8 });
+const hub = new NotificationHub(database.url);
+await hub.start();
+await bootstrapAdmin(pool, "bench@example.com", "bench password");
+const admin = (await pool.query(`SELECT "id", "email", "role" FROM "User"`)).rows[0];
+const { token } = await createApiToken(pool, admin.id, "bench");
+console.log(`Seeding ${runCount.toLocaleString("en-US")} runs and a ${seriesPoints.toLocaleString("en-US")}-point series…`);
+const seriesRun = await seedRuns(pool, admin.id);
+const server = await startApiServer(pool, { hub });
+const caller = createCaller({ pool, user: admin });
+const headers = { authorization: `Bearer ${token}` };
+const get = async (procedure: string, input: unknown) => {
+  const response = await fetch(`${server.url}/${procedure}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`, { headers });
+  if (!response.ok) throw new Error(`${procedure}: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
+};
+
+try {
+  console.log(`server: ${(await pool.query("SHOW server_version")).rows[0].server_version}`);
+  for (const [label, input] of [
+    ["runs list, first page of 50, newest first", { limit: 50 }],
+    ["runs list, first page of 200 with 3 metric columns", { limit: 200, metricKeys: ["train_loss", "val_loss", "rmse"] }],
+    ["runs list, first page of 50 sorted by val_loss", { limit: 50, sort: { by: "metric", key: "val_loss", direction: "asc" } }],
+    ["runs list, status + tag + text filter", { limit: 50, status: ["SUCCEEDED"], tags: ["group-3"], search: "run 1" }],
+  ] as const) {
+    const { http, direct } = await sideBySide(
+      () => get("training.list", input),
+      () => caller.training.list(input as never),
+    );
+    console.log(describe(`${label} over HTTP`, http, "<= 100 ms"));
+    console.log(`  in-process call p50 ${median(direct).toFixed(1)} ms; HTTP/in-process p50 ratio ${(median(http) / median(direct)).toFixed(2)}`);
+  }
+  for (const x of ["step", "wall"] as const) {
+    const input = { runIds: [seriesRun], keys: ["train_loss"], maxPoints: 2000, x };
+    const { http, direct } = await sideBySide(
+      () => get("metrics.series", input),
+      () => readSeries(pool, { runId: seriesRun, key: "train_loss", maxPoints: 2000 }),
+    );
+    const answer = (await get("metrics.series", input)) as { result: { data: { json: { values: number[] }[] } } };
+    const points = answer.result.data.json[0]?.values.length;
+    console.log(describe(`1M-point series -> ${points} points (x = ${x}) over HTTP`, http, "<= 80 ms"));
+    console.log(`  readSeries alone p50 ${median(direct).toFixed(1)} ms; HTTP/readSeries p50 ratio ${(median(http) / median(direct)).toFixed(2)}`);
+  }
+  const latencies = await notifyToEvent(server, pool, token, seriesRun);
+  console.log(describe("progress NOTIFY -> SSE event at the client", latencies, "<= 100 ms"));
+} finally {
+  await server.close();
+  await hub.close();
+  await pool.end();
+  await database.drop();
+}
