@@ -1,4 +1,4 @@
-import { writeMetricPoints } from "@hindcast/db";
+import { notify, runEventsChannel, writeMetricPoints } from "@hindcast/db";
 import type { MetricPointRecord, MetricSink } from "@hindcast/engine";
 import type pg from "pg";
 import { BatchBuffer } from "./batch-buffer.js";
@@ -78,5 +78,7 @@ export class DbMetricSink implements MetricSink {
     }
     this.#stats.flushes++;
     this.#stats.pointsWritten += points.length;
+    // Live charts re-read on this; a lost one only delays them to the next flush, so it is never retried.
+    await notify(this.#pool, runEventsChannel, { runId, kind: "metrics" }).catch(() => {});
   }
 }

@@ -119,7 +119,7 @@ export const trainingRouter = router({
     let pending = false;
     let wake: (() => void) | undefined;
     const unlisten = await hub.listen(runEventsChannel, (event) => {
-      if (event.runId !== input.id) return;
+      if (event.runId !== input.id || event.kind === "metrics") return;
       pending = true;
       wake?.();
     });
