@@ -117,7 +117,9 @@ const server = await startApiServer(pool, { hub });
 const caller = createCaller({ pool, user: admin });
 const headers = { authorization: `Bearer ${token}` };
 const get = async (procedure: string, input: unknown) => {
-  const response = await fetch(`${server.url}/${procedure}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`, { headers });
+  const response = await fetch(`${server.url}/${procedure}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`, {
+    headers,
+  });
   if (!response.ok) throw new Error(`${procedure}: HTTP ${response.status} ${await response.text()}`);
   return response.json();
 };
@@ -135,7 +137,9 @@ try {
       () => caller.training.list(input as never),
     );
     console.log(describe(`${label} over HTTP`, http, "<= 100 ms"));
-    console.log(`  in-process call p50 ${median(direct).toFixed(1)} ms; HTTP/in-process p50 ratio ${(median(http) / median(direct)).toFixed(2)}`);
+    console.log(
+      `  in-process call p50 ${median(direct).toFixed(1)} ms; HTTP/in-process p50 ratio ${(median(http) / median(direct)).toFixed(2)}`,
+    );
   }
   for (const x of ["step", "wall"] as const) {
     const input = { runIds: [seriesRun], keys: ["train_loss"], maxPoints: 2000, x };
@@ -146,7 +150,9 @@ try {
     const answer = (await get("metrics.series", input)) as { result: { data: { json: { values: number[] }[] } } };
     const points = answer.result.data.json[0]?.values.length;
     console.log(describe(`1M-point series -> ${points} points (x = ${x}) over HTTP`, http, "<= 80 ms"));
-    console.log(`  readSeries alone p50 ${median(direct).toFixed(1)} ms; HTTP/readSeries p50 ratio ${(median(http) / median(direct)).toFixed(2)}`);
+    console.log(
+      `  readSeries alone p50 ${median(direct).toFixed(1)} ms; HTTP/readSeries p50 ratio ${(median(http) / median(direct)).toFixed(2)}`,
+    );
   }
   const latencies = await notifyToEvent(server, pool, token, seriesRun);
   console.log(describe("progress NOTIFY -> SSE event at the client", latencies, "<= 100 ms"));

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { createServer } from "node:http";
+import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -35,6 +35,24 @@ export function ensureWebBuild(log: (line: string) => void = console.log): void 
   if (result.status !== 0) throw new Error(`next build failed with exit code ${result.status}`);
 }
 
+const wasmDir = path.join(path.dirname(fileURLToPath(import.meta.resolve("@tensorflow/tfjs-backend-wasm/package.json"))), "dist");
+export const wasmRoute = "/tfjs-wasm/";
+
+/** TF.js' wasm binaries for the browser preview, straight from the installed package (so they always match its JS). */
+function serveWasm(req: IncomingMessage, res: ServerResponse): boolean {
+  const name = (req.url ?? "").split("?")[0]?.slice(wasmRoute.length) ?? "";
+  if (!(req.url ?? "").startsWith(wasmRoute)) return false;
+  if (!/^tfjs-backend-wasm[\w-]*\.wasm$/.test(name)) {
+    res.writeHead(404).end();
+    return true;
+  }
+  res.writeHead(200, { "content-type": "application/wasm", "cache-control": "public, max-age=86400" });
+  createReadStream(path.join(wasmDir, name))
+    .on("error", () => res.end())
+    .pipe(res);
+  return true;
+}
+
 export interface WebServer {
   url: string;
   close(): Promise<void>;
@@ -56,6 +74,7 @@ export async function startWebServer(
   const handleNext = app.getRequestHandler();
   const handleApi = createApiHandler(pool, options.hub);
   const server = createServer((req, res) => {
+    if (serveWasm(req, res)) return;
     void handleApi(req, res).then((handled) => (handled ? undefined : handleNext(req, res)));
   });
   await new Promise<void>((resolve, reject) => {

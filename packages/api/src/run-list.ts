@@ -120,16 +120,46 @@ export async function listRuns(pool: pg.Pool, input: ListInput) {
     values,
   );
   const page = rows.slice(0, input.limit);
-  const metrics = await metricStats(
-    pool,
-    page.map((r) => r.id),
-    input.metricKeys,
-  );
   const last = page.at(-1);
   return {
-    runs: page.map(({ sortValue: _, ...run }) => ({ ...run, metrics: metrics.get(run.id) ?? {} })),
+    runs: await withMetrics(
+      pool,
+      page.map(({ sortValue: _, ...run }) => run),
+      input.metricKeys,
+    ),
     nextCursor: rows.length > input.limit && last ? encodeCursor({ value: cursorValue(last.sortValue), id: last.id }) : null,
   };
+}
+
+/** The same rows as `listRuns` for these ids (in no particular order): how a live table refreshes the runs it shows. */
+export async function runRowsByIds(pool: pg.Pool, ids: string[], metricKeys: string[]) {
+  const { rows } = await pool.query<RunSummaryRow>(`SELECT ${runColumns} FROM "Run" r WHERE r."id" = ANY($1::uuid[])`, [ids]);
+  return withMetrics(pool, rows, metricKeys);
+}
+
+/**
+ * Every param key (of the newest runs: keys come from specs, so a sample
+ * sees them all without reading every row) and every metric key, for the
+ * runs table's column chooser.
+ */
+export async function runColumnKeys(pool: pg.Pool, newestRuns = 5_000): Promise<{ params: string[]; metrics: string[] }> {
+  const [params, metrics] = await Promise.all([
+    pool.query<{ key: string }>(
+      `SELECT DISTINCT k AS "key" FROM (SELECT "params" FROM "Run" ORDER BY "createdAt" DESC LIMIT $1) r, jsonb_object_keys(r."params") k ORDER BY 1`,
+      [newestRuns],
+    ),
+    pool.query<{ key: string }>(`SELECT DISTINCT "key" FROM "MetricSummary" ORDER BY 1`),
+  ]);
+  return { params: params.rows.map((r) => r.key), metrics: metrics.rows.map((r) => r.key) };
+}
+
+async function withMetrics(pool: pg.Pool, runs: RunSummaryRow[], keys: string[]) {
+  const metrics = await metricStats(
+    pool,
+    runs.map((r) => r.id),
+    keys,
+  );
+  return runs.map((run) => ({ ...run, metrics: metrics.get(run.id) ?? ({} as Record<string, MetricStats>) }));
 }
 
 async function metricStats(pool: pg.Pool, runIds: string[], keys: string[]): Promise<Map<string, Record<string, MetricStats>>> {

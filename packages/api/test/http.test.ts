@@ -7,7 +7,15 @@ import pg from "pg";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
-import { type ApiServer, appRouter, bootstrapAdmin, createApiToken, createCaller, sessionCookieName, startApiServer } from "../src/index.js";
+import {
+  type ApiServer,
+  appRouter,
+  bootstrapAdmin,
+  createApiToken,
+  createCaller,
+  sessionCookieName,
+  startApiServer,
+} from "../src/index.js";
 
 type Who = "anonymous" | "viewer" | "operator" | "admin";
 
@@ -29,9 +37,13 @@ const leastRole: Record<string, Who> = {
   "metrics.keys": "viewer",
   "metrics.series": "viewer",
   "compare.runs": "viewer",
+  "compare.columns": "viewer",
+  "compare.rows": "viewer",
   "workers.list": "viewer",
   "datasets.list": "viewer",
   "datasets.preview": "viewer",
+  "datasets.data": "viewer",
+  "datasets.limits": "viewer",
   "datasets.upload": "operator",
   "experiments.list": "viewer",
   "experiments.create": "operator",
@@ -55,13 +67,22 @@ let artifactDir: string;
 const tokens: Partial<Record<Who, string>> = {};
 const origin = () => server.url.replace(/\/api\/trpc$/, "");
 
-async function call(procedure: string, type: "query" | "mutation", input: unknown, headers: Record<string, string> = {}): Promise<Response> {
+async function call(
+  procedure: string,
+  type: "query" | "mutation",
+  input: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const url = `${server.url}/${procedure}`;
   const body = input === undefined ? undefined : superjson.serialize(input);
   if (type === "query") {
     return fetch(body ? `${url}?input=${encodeURIComponent(JSON.stringify(body))}` : url, { headers });
   }
-  return fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: body ? JSON.stringify(body) : undefined });
+  return fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
 }
 
 const auth = (who: Who): Record<string, string> => (tokens[who] ? { authorization: `Bearer ${tokens[who]}` } : {});
@@ -171,7 +192,10 @@ describe("browser session", () => {
   });
 
   it("serves artifacts to signed-in users only, and says when a file is gone", async () => {
-    const caller = createCaller({ pool, user: (await pool.query(`SELECT "id", "email", "role" FROM "User" WHERE "role" = 'OPERATOR'`)).rows[0] });
+    const caller = createCaller({
+      pool,
+      user: (await pool.query(`SELECT "id", "email", "role" FROM "User" WHERE "role" = 'OPERATOR'`)).rows[0],
+    });
     const { id: runId } = await caller.training.start({ spec: { data: { dataset: "co2", target: "co2" } }, requireGpu: true });
     const file = path.join(artifactDir, "results.json");
     await writeFile(file, JSON.stringify({ windows: [], overall: null }));
@@ -189,7 +213,9 @@ describe("browser session", () => {
     expect(await download.json()).toEqual({ windows: [], overall: null });
     expect((await fetch(`${origin()}/api/artifacts/${gone}`, { headers: auth("viewer") })).status).toBe(410);
     expect((await fetch(`${origin()}/api/artifacts/${crypto.randomUUID()}`, { headers: auth("viewer") })).status).toBe(404);
-    const listed = await createCaller({ pool, user: undefined as never }).runs.artifacts({ id: runId }).catch((e: Error) => e);
+    const listed = await createCaller({ pool, user: undefined as never })
+      .runs.artifacts({ id: runId })
+      .catch((e: Error) => e);
     expect(listed).toMatchObject({ code: "UNAUTHORIZED" });
     expect(await caller.runs.results({ id: runId })).toEqual({ windows: [], overall: null });
   });
@@ -199,7 +225,11 @@ describe("run list pagination", () => {
   it("pages through ties and missing metrics by every sort, each run exactly once, while new runs arrive", async () => {
     const operator = (await pool.query(`SELECT "id", "email", "role" FROM "User" WHERE "role" = 'OPERATOR'`)).rows[0];
     const caller = createCaller({ pool, user: operator });
-    const { id: first } = await caller.training.start({ spec: { data: { dataset: "co2", target: "co2" } }, tags: ["paging"], requireGpu: true });
+    const { id: first } = await caller.training.start({
+      spec: { data: { dataset: "co2", target: "co2" } },
+      tags: ["paging"],
+      requireGpu: true,
+    });
     // 120 runs sharing one createdAt (ties), half of them with a metric, some metric values equal.
     const { rows } = await pool.query<{ id: string }>(
       `INSERT INTO "Run" ("id", "status", "spec", "params", "pipeline", "queue", "tags", "name", "createdAt", "updatedAt")
@@ -231,12 +261,18 @@ describe("run list pagination", () => {
         seen.push(...page.runs.map((r) => r.id));
         cursor = page.nextCursor ?? undefined;
         // A run that arrives mid-way must not shift the pages of the runs already there.
-        if (pages++ === 2) await caller.training.start({ spec: { data: { dataset: "co2", target: "co2" } }, tags: ["paging-late"], requireGpu: true });
+        if (pages++ === 2)
+          await caller.training.start({ spec: { data: { dataset: "co2", target: "co2" } }, tags: ["paging-late"], requireGpu: true });
       } while (cursor);
       expect(seen.length, JSON.stringify(sort)).toBe(new Set(seen).size);
       expect(new Set(seen), JSON.stringify(sort)).toEqual(new Set(ids));
     }
-    const byMetric = await caller.training.list({ tags: ["paging"], sort: { by: "metric", key: "val_loss", direction: "asc" }, limit: 500, metricKeys: ["val_loss"] });
+    const byMetric = await caller.training.list({
+      tags: ["paging"],
+      sort: { by: "metric", key: "val_loss", direction: "asc" },
+      limit: 500,
+      metricKeys: ["val_loss"],
+    });
     const values = byMetric.runs.map((r) => r.metrics.val_loss?.last ?? null);
     const present = values.filter((v) => v !== null);
     expect(present).toEqual([...present].sort((a, b) => a - b));
@@ -273,7 +309,10 @@ async function* sseEvents(response: Response): AsyncGenerator<{ id?: string; eve
 describe("live events over SSE", () => {
   it("streams the state, then each progress NOTIFY as it commits, resumes from a last event id, and ends with the run", async () => {
     const operator = (await pool.query(`SELECT "id", "email", "role" FROM "User" WHERE "role" = 'OPERATOR'`)).rows[0];
-    const { id } = await createCaller({ pool, user: operator }).training.start({ spec: { data: { dataset: "co2", target: "co2" } }, requireGpu: true });
+    const { id } = await createCaller({ pool, user: operator }).training.start({
+      spec: { data: { dataset: "co2", target: "co2" } },
+      requireGpu: true,
+    });
     const open = (lastEventId?: string) => {
       const input = encodeURIComponent(JSON.stringify(superjson.serialize({ id, lastEventId })));
       return fetch(`${server.url}/training.events?input=${input}`, { headers: { ...auth("viewer"), accept: "text/event-stream" } });

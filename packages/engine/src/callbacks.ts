@@ -1,5 +1,5 @@
-import { DivergenceError } from "./recovery.js";
-import { MetricKey, type Tracker } from "./tracker.js";
+import { DivergenceError } from "./recovery";
+import { MetricKey, type Tracker } from "./tracker";
 
 /** What a callback may do to the training it watches. */
 export interface TrainingControl {

@@ -1,4 +1,4 @@
-import type { Checkpoint } from "./trainer.js";
+import type { Checkpoint } from "./trainer";
 
 /**
  * A checkpoint as one byte buffer: a JSON header (epoch, step, shapes, ...)

@@ -10,12 +10,12 @@ import type {
   TrainingSpec,
   WindowResult,
 } from "@hindcast/models";
-import type { Callback } from "./callbacks.js";
-import type { ArtifactStore, Clock, MetricSink, RunStore } from "./ports.js";
-import type { ProgressBridge } from "./progress.js";
-import type { RecoveryPolicy } from "./recovery.js";
-import type { Tracker } from "./tracker.js";
-import type { Checkpoint, TrainingLoop } from "./trainer.js";
+import type { Callback } from "./callbacks";
+import type { ArtifactStore, Clock, MetricSink, RunStore } from "./ports";
+import type { ProgressBridge } from "./progress";
+import type { RecoveryPolicy } from "./recovery";
+import type { Tracker } from "./tracker";
+import type { Checkpoint, TrainingLoop } from "./trainer";
 
 export interface DatasetSource {
   load(name: string): Promise<Dataset>;

@@ -1,5 +1,5 @@
-import { type CancellationToken, cancellableWait } from "./cancellation.js";
-import type { ArtifactStore, Clock, MetricPointRecord, MetricSink, ProgressSnapshot, RunStore, StageEventRecord } from "./ports.js";
+import { type CancellationToken, cancellableWait } from "./cancellation";
+import type { ArtifactStore, Clock, MetricPointRecord, MetricSink, ProgressSnapshot, RunStore, StageEventRecord } from "./ports";
 
 export class MemoryRunStore implements RunStore {
   readonly events: StageEventRecord[] = [];

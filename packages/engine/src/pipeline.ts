@@ -1,6 +1,6 @@
-import { CancellationToken, CancelledError } from "./cancellation.js";
-import { type Clock, type RunStore, type StageEventKind, type StageEventRecord, systemClock } from "./ports.js";
-import { errorMessage, errorName } from "./recovery.js";
+import { CancellationToken, CancelledError } from "./cancellation";
+import { type Clock, type RunStore, type StageEventKind, type StageEventRecord, systemClock } from "./ports";
+import { errorMessage, errorName } from "./recovery";
 
 export interface StageContext {
   attempt: number;

@@ -1,4 +1,4 @@
-import { type CancellationToken, cancellableWait } from "./cancellation.js";
+import { type CancellationToken, cancellableWait } from "./cancellation";
 
 export interface Clock {
   /** Milliseconds from an arbitrary origin; only differences are meaningful. */

@@ -1,4 +1,4 @@
-import { type Clock, type ProgressSnapshot, systemClock } from "./ports.js";
+import { type Clock, type ProgressSnapshot, systemClock } from "./ports";
 
 export interface TrainingPlan {
   totalEpochs: number;

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { CancellationToken, CancelledError } from "./cancellation.js";
-import { type Clock, systemClock } from "./ports.js";
+import { CancellationToken, CancelledError } from "./cancellation";
+import { type Clock, systemClock } from "./ports";
 
 export type ErrorClass = "transient" | "divergence" | "out_of_memory" | "invalid_input" | "cancelled" | "bug";
 

@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-import { Pipeline, type PipelineOptions, type Stage } from "./pipeline.js";
+import { Pipeline, type PipelineOptions, type Stage } from "./pipeline";
 
 export type StageFactory<C> = (options: Record<string, unknown>) => Stage<C>;
 

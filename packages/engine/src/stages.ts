@@ -15,15 +15,15 @@ import {
   TrainingSession,
   type TrainingSpec,
 } from "@hindcast/models";
-import { Checkpointer, EarlyStopping, NaNGuard, ReduceLROnPlateau } from "./callbacks.js";
-import { encodeCheckpoint } from "./checkpoint-codec.js";
-import type { ResultSummary, TrainingContext } from "./context.js";
-import type { Stage, StageContext } from "./pipeline.js";
-import { systemClock } from "./ports.js";
-import { ProgressBridge } from "./progress.js";
-import { InvalidInputError, RecoveryController, recoveryPolicySchema, runWithRecovery } from "./recovery.js";
-import { Tracker } from "./tracker.js";
-import { type Checkpoint, TrainingLoop } from "./trainer.js";
+import { Checkpointer, EarlyStopping, NaNGuard, ReduceLROnPlateau } from "./callbacks";
+import { encodeCheckpoint } from "./checkpoint-codec";
+import type { ResultSummary, TrainingContext } from "./context";
+import type { Stage, StageContext } from "./pipeline";
+import { systemClock } from "./ports";
+import { ProgressBridge } from "./progress";
+import { InvalidInputError, RecoveryController, recoveryPolicySchema, runWithRecovery } from "./recovery";
+import { Tracker } from "./tracker";
+import { type Checkpoint, TrainingLoop } from "./trainer";
 
 type TrainingStage = Stage<TrainingContext>;
 

@@ -1,4 +1,4 @@
-import type { Clock, MetricPointRecord, MetricSink } from "./ports.js";
+import type { Clock, MetricPointRecord, MetricSink } from "./ports";
 
 /** Metric keys every training reports. */
 export const MetricKey = {

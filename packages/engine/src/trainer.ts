@@ -1,10 +1,10 @@
 import type { TrainingSession, WeightsSnapshot } from "@hindcast/models";
-import type { Callback, TrainingControl } from "./callbacks.js";
-import { type CancellationToken, CancelledError } from "./cancellation.js";
-import { type Clock, systemClock } from "./ports.js";
-import type { ProgressBridge } from "./progress.js";
-import { MetricKey, type Tracker } from "./tracker.js";
-import { yieldToEventLoop } from "./yield.js";
+import type { Callback, TrainingControl } from "./callbacks";
+import { type CancellationToken, CancelledError } from "./cancellation";
+import { type Clock, systemClock } from "./ports";
+import type { ProgressBridge } from "./progress";
+import { MetricKey, type Tracker } from "./tracker";
+import { yieldToEventLoop } from "./yield";
 
 export interface Checkpoint {
   /** Last completed epoch (0-based); -1 for the weights before training. */

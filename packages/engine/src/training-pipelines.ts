@@ -1,7 +1,7 @@
-import type { TrainingContext } from "./context.js";
-import type { Pipeline, PipelineOptions } from "./pipeline.js";
-import { PipelineRegistry } from "./registry.js";
-import { trainingStages } from "./stages.js";
+import type { TrainingContext } from "./context";
+import type { Pipeline, PipelineOptions } from "./pipeline";
+import { PipelineRegistry } from "./registry";
+import { trainingStages } from "./stages";
 
 /** The pipelines a run's spec can name (seed: the experiment manager's registered pipelines). */
 export const trainingPipelinesYaml = `

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { CausalShift1D } from "./layers.js";
-import type { ModelSpec } from "./specs.js";
+import { CausalShift1D } from "./layers";
+import type { ModelSpec } from "./specs";
 
 export interface ModelShape {
   lookback: number;

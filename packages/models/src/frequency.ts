@@ -1,5 +1,5 @@
-import type { Frequency } from "./dataset.js";
-import { dayNumber, isWeekday } from "./dates.js";
+import type { Frequency } from "./dataset";
+import { dayNumber, isWeekday } from "./dates";
 
 const MAX_BUSINESS_GAP_DAYS = 4;
 /** Share of gaps that must fit a weekend plus a holiday; market closures (e.g. 2001-09-11) make a few longer. */

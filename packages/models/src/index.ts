@@ -1,12 +1,12 @@
-export { browserBackends } from "./backends/browser.js";
-export { type BackendCandidate, type BackendChoice, type BackendProbe, pickBackend, preferBackends } from "./backends/pick.js";
-export { probeForSpec, trainingStepProbe } from "./backends/probe.js";
-export { buildModel, type ModelShape, movingAverageMatrix } from "./build.js";
-export type { Dataset, Frequency } from "./dataset.js";
-export { addDays, dayNumber, isWeekday } from "./dates.js";
-export { DataError } from "./errors.js";
-export { inferFrequency } from "./frequency.js";
-export { CausalShift1D } from "./layers.js";
+export { browserBackends } from "./backends/browser";
+export { type BackendCandidate, type BackendChoice, type BackendProbe, pickBackend, preferBackends } from "./backends/pick";
+export { probeForSpec, trainingStepProbe } from "./backends/probe";
+export { buildModel, type ModelShape, movingAverageMatrix } from "./build";
+export type { Dataset, Frequency } from "./dataset";
+export { addDays, dayNumber, isWeekday } from "./dates";
+export { DataError } from "./errors";
+export { inferFrequency } from "./frequency";
+export { CausalShift1D } from "./layers";
 export {
   type ErrorMetrics,
   errorMetrics,
@@ -15,12 +15,12 @@ export {
   naiveScale,
   type Predictions,
   reportHeadline,
-} from "./metrics.js";
-export { type GapReport, type PreparedSeries, prepareSeries } from "./prepare.js";
-export { seededRandom, shuffledIndices } from "./random.js";
-export { overallReport, planRetrodiction, predictWindow, type RetrodictionWindow, type WindowResult } from "./retrodiction.js";
-export { loadModel, type SavedModel, saveModel } from "./serialize.js";
-export { TrainingSession, type WeightsSnapshot } from "./session.js";
-export * from "./specs.js";
-export { tf } from "./tf.js";
-export { fitScaler, makeWindows, type Scaler, scaleTarget, splitByTime, unscaleTarget, type WindowSet } from "./windows.js";
+} from "./metrics";
+export { type GapReport, type PreparedSeries, prepareSeries } from "./prepare";
+export { seededRandom, shuffledIndices } from "./random";
+export { overallReport, planRetrodiction, predictWindow, type RetrodictionWindow, type WindowResult } from "./retrodiction";
+export { loadModel, type SavedModel, saveModel } from "./serialize";
+export { TrainingSession, type WeightsSnapshot } from "./session";
+export * from "./specs";
+export { tf } from "./tf";
+export { fitScaler, makeWindows, type Scaler, scaleTarget, splitByTime, unscaleTarget, type WindowSet } from "./windows";

@@ -1,8 +1,8 @@
-import type { Dataset, Frequency } from "./dataset.js";
-import { dayNumber } from "./dates.js";
-import { DataError } from "./errors.js";
-import { inferFrequency } from "./frequency.js";
-import type { DataSpec } from "./specs.js";
+import type { Dataset, Frequency } from "./dataset";
+import { dayNumber } from "./dates";
+import { DataError } from "./errors";
+import { inferFrequency } from "./frequency";
+import type { DataSpec } from "./specs";
 
 export interface GapReport {
   policy: DataSpec["gapPolicy"];

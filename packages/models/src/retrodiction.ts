@@ -1,10 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
-import { addDays } from "./dates.js";
-import { DataError } from "./errors.js";
-import { type ForecastReport, forecastReport, naiveScale, type Predictions } from "./metrics.js";
-import type { PreparedSeries } from "./prepare.js";
-import type { RetrodictionSpec, WindowSpec } from "./specs.js";
-import { type Scaler, unscaleTarget, writeInputs } from "./windows.js";
+import { addDays } from "./dates";
+import { DataError } from "./errors";
+import { type ForecastReport, forecastReport, naiveScale, type Predictions } from "./metrics";
+import type { PreparedSeries } from "./prepare";
+import type { RetrodictionSpec, WindowSpec } from "./specs";
+import { type Scaler, unscaleTarget, writeInputs } from "./windows";
 
 /** One walk-forward window: fit on rows [0, startRow), predict rows [startRow, endRow). */
 export interface RetrodictionWindow {

@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import "./layers.js";
+import "./layers";
 
 /** A model as plain data: topology JSON plus one binary weights buffer. */
 export interface SavedModel {

@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
-import { seededRandom, shuffledIndices } from "./random.js";
-import type { TrainSpec } from "./specs.js";
-import type { WindowSet } from "./windows.js";
+import { seededRandom, shuffledIndices } from "./random";
+import type { TrainSpec } from "./specs";
+import type { WindowSet } from "./windows";
 
 export interface WeightsSnapshot {
   values: Float32Array[];

@@ -1,5 +1,5 @@
-import type { PreparedSeries } from "./prepare.js";
-import type { WindowSpec } from "./specs.js";
+import type { PreparedSeries } from "./prepare";
+import type { WindowSpec } from "./specs";
 
 /** Per-column standardisation, fitted on the training slice only. */
 export interface Scaler {

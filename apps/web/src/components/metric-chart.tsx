@@ -89,8 +89,15 @@ export function MetricChart({ series, xKind = "step", logScale = false, smoothin
   }, [shape]);
 
   useEffect(() => {
-    // resetScales false keeps a user's zoom while live points arrive.
-    plot.current?.setData(data, plot.current.scales.x?.min === undefined);
+    const chart = plot.current;
+    if (!chart) return;
+    // Live points: follow the data while the whole series is in view; keep a user's zoom (resetScales false) otherwise.
+    const xs = chart.data[0];
+    const { min, max } = chart.scales.x ?? {};
+    const first = xs[0];
+    const last = xs[xs.length - 1];
+    const zoomed = min != null && max != null && first !== undefined && last !== undefined && (min > first || max < last);
+    chart.setData(data, !zoomed);
   }, [data]);
 
   const points = series.reduce((sum, s) => sum + s.y.length, 0);

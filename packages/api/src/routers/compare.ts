@@ -1,14 +1,27 @@
 import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { type RunSummaryRow, runColumnKeys, runRowsByIds } from "../run-list.js";
 import { compareRunsInput } from "../schemas.js";
 import { router, viewerProcedure } from "../trpc.js";
 
+const runRowsInput = z.object({
+  ids: z.array(z.string().uuid()).max(500),
+  metricKeys: z.array(z.string().min(1).max(200)).max(20).default([]),
+});
+
 export const compareRouter = router({
+  /** The param and metric keys runs have, for choosing table columns and compare axes. */
+  columns: viewerProcedure.query(({ ctx }) => runColumnKeys(ctx.pool)),
+
+  /** Rows of the runs table for these runs, as training.list returns them: the table refreshes its active runs with it. */
+  rows: viewerProcedure.input(runRowsInput).query(({ ctx, input }) => runRowsByIds(ctx.pool, input.ids, input.metricKeys)),
+
   /** Parameters that differ between the runs (and those they share), and last/best values of every metric. */
   runs: viewerProcedure.input(compareRunsInput).query(async ({ ctx, input }) => {
     const runs = await ctx.pool.query<{
       id: string;
       name: string | null;
-      status: string;
+      status: RunSummaryRow["status"];
       params: Record<string, unknown>;
       resultSummary: unknown;
     }>(`SELECT "id", "name", "status", "params", "resultSummary" FROM "Run" WHERE "id" = ANY($1::uuid[])`, [input.ids]);

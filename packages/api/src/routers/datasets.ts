@@ -1,25 +1,93 @@
 import { CsvImportError, importCsv, listAllDatasets, loadAnyDataset, summarizeReport } from "@hindcast/datasets";
-import { assertDatasetName, saveDataset } from "@hindcast/db";
+import { assertDatasetName, isUserFacingError, saveDataset } from "@hindcast/db";
 import { TRPCError } from "@trpc/server";
+import type pg from "pg";
 import { z } from "zod";
 import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
 
-export const datasetsRouter = router({
-  list: viewerProcedure.query(({ ctx }) => listAllDatasets(ctx.pool)),
+/** The largest CSV `upload` takes, in characters; the dashboard refuses bigger files before sending them. */
+export const maxUploadCsvChars = 50_000_000;
 
-  /** The first rows of a dataset, for the start form and the CLI. */
+/**
+ * At most `maxPoints` points of one column over the whole date range: each
+ * bucket of dates keeps its lowest and highest value (in date order), so spikes
+ * survive the thinning. Missing values are left out.
+ */
+function thinColumn(dates: readonly string[], values: readonly (number | null)[], maxPoints: number) {
+  const present = dates.flatMap((date, i) => {
+    const value = values[i];
+    return value === null || value === undefined ? [] : [{ date, value }];
+  });
+  if (present.length <= maxPoints) return present;
+  const bucketSize = Math.ceil(present.length / Math.floor(maxPoints / 2));
+  const points: typeof present = [];
+  for (let start = 0; start < present.length; start += bucketSize) {
+    const bucket = present.slice(start, start + bucketSize);
+    let low = 0;
+    let high = 0;
+    bucket.forEach((point, i) => {
+      if (point.value < (bucket[low] as typeof point).value) low = i;
+      if (point.value > (bucket[high] as typeof point).value) high = i;
+    });
+    for (const i of low === high ? [low] : [Math.min(low, high), Math.max(low, high)]) points.push(bucket[i] as (typeof present)[number]);
+  }
+  return points;
+}
+
+const loadOrNotFound = (pool: pg.Pool, name: string) =>
+  loadAnyDataset(pool, name).catch((error: Error) => {
+    throw new TRPCError({ code: "NOT_FOUND", message: error.message });
+  });
+
+export const datasetsRouter = router({
+  /** Built-in and uploaded datasets; built-ins are counted from their (cached) files. */
+  list: viewerProcedure.query(async ({ ctx }) => {
+    const datasets = await listAllDatasets(ctx.pool);
+    return Promise.all(
+      datasets.map(async (d) => (d.rows === null ? { ...d, rows: (await loadAnyDataset(ctx.pool, d.name)).dates.length } : d)),
+    );
+  }),
+
+  /** A whole dataset (dates and every column), for training in the browser (/preview). */
+  data: viewerProcedure.input(z.object({ name: z.string().min(1) })).query(({ ctx, input }) => loadOrNotFound(ctx.pool, input.name)),
+
+  /** What the dashboard checks before sending a CSV. */
+  limits: viewerProcedure.query(() => ({ maxUploadCsvChars })),
+
+  /**
+   * The first rows of a dataset, for the start form and the CLI; with
+   * `chartColumn`, that column over the whole range, thinned to `chartPoints`.
+   */
   preview: viewerProcedure
-    .input(z.object({ name: z.string().min(1), rows: z.number().int().min(1).max(500).default(20) }))
+    .input(
+      z.object({
+        name: z.string().min(1),
+        rows: z.number().int().min(1).max(500).default(20),
+        chartColumn: z.string().min(1).optional(),
+        chartPoints: z.number().int().min(16).max(10_000).default(2_000),
+      }),
+    )
     .query(async ({ ctx, input }) => {
-      const dataset = await loadAnyDataset(ctx.pool, input.name).catch((error: Error) => {
-        throw new TRPCError({ code: "NOT_FOUND", message: error.message });
-      });
+      const dataset = await loadOrNotFound(ctx.pool, input.name);
+      const columns = Object.keys(dataset.columns);
       const n = Math.min(input.rows, dataset.dates.length);
+      let chart: { column: string; points: { date: string; value: number }[] } | undefined;
+      if (input.chartColumn !== undefined) {
+        const values = dataset.columns[input.chartColumn];
+        if (!values) {
+          throw new TRPCError({
+            code: "BAD_REQUEST",
+            message: `chartColumn: "${input.chartColumn}" is not a column of ${dataset.name}; use one of ${columns.join(", ")}`,
+          });
+        }
+        chart = { column: input.chartColumn, points: thinColumn(dataset.dates, values, input.chartPoints) };
+      }
       return {
         name: dataset.name,
         totalRows: dataset.dates.length,
-        columns: Object.keys(dataset.columns),
+        columns,
         rows: dataset.dates.slice(0, n).map((date, r) => ({ date, values: Object.values(dataset.columns).map((col) => col[r] ?? null) })),
+        ...(chart ? { chart } : {}),
       };
     }),
 
@@ -28,7 +96,10 @@ export const datasetsRouter = router({
     .input(
       z.object({
         name: z.string(),
-        csv: z.string().min(1).max(50_000_000),
+        csv: z
+          .string()
+          .min(1, "the file is empty")
+          .max(maxUploadCsvChars, `the file is larger than ${maxUploadCsvChars / 1_000_000} MB; split it or upload it with the CLI`),
         description: z.string().max(2_000).optional(),
         dateColumn: z.string().optional(),
         pivotBy: z.string().optional(),
@@ -36,7 +107,13 @@ export const datasetsRouter = router({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      assertDatasetName(input.name);
+      try {
+        assertDatasetName(input.name);
+      } catch (error) {
+        // "name: ..." lets forms put the message next to the name field; no cause, or the user-error middleware would drop the prefix.
+        if (isUserFacingError(error)) throw new TRPCError({ code: "BAD_REQUEST", message: `name: ${error.toLine()}` });
+        throw error;
+      }
       if ((await listAllDatasets(ctx.pool)).some((d) => d.builtin && d.name === input.name)) {
         throw new TRPCError({ code: "CONFLICT", message: `name: "${input.name}" is a built-in dataset; choose another name` });
       }

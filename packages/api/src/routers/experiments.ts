@@ -4,10 +4,21 @@ import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
 
 export const experimentNameInput = z.string().trim().min(1).max(200);
 
+export interface ExperimentRow {
+  id: string;
+  name: string;
+  description: string | null;
+  createdAt: Date;
+  runs: number;
+  /** Runs queued, running or cancelling. */
+  active: number;
+  lastRunAt: Date | null;
+}
+
 export const experimentsRouter = router({
   /** Experiments with their run counts by status, most recently active first. */
   list: viewerProcedure.query(async ({ ctx }) => {
-    const { rows } = await ctx.pool.query(
+    const { rows } = await ctx.pool.query<ExperimentRow>(
       `SELECT e."id", e."name", e."description", e."createdAt",
               count(r."id")::int AS "runs",
               count(r."id") FILTER (WHERE r."status" IN ('QUEUED', 'RUNNING', 'CANCELLING'))::int AS "active",

@@ -73,10 +73,10 @@ export const usersRouter = router({
   create: adminProcedure
     .input(
       z.object({
-        email: z.string().email(),
+        email: z.string().email("enter an email address like ada@example.com"),
         name: z.string().max(200).optional(),
         role: roleInput,
-        password: z.string().min(12),
+        password: z.string().min(12, "use at least 12 characters"),
       }),
     )
     .mutation(async ({ ctx, input }) => {

@@ -1,4 +1,4 @@
-import type { BackendCandidate } from "./pick.js";
+import type { BackendCandidate } from "./pick";
 
 interface GpuAdapterLike {
   isFallbackAdapter?: boolean;

@@ -1,7 +1,7 @@
 // Node-only backend candidates (the package's ./node entry; the browser never
 // loads this file). Native TensorFlow and Dawn are optional dependencies:
 // their absence is a reason to move on, never an error.
-import type { BackendCandidate } from "./pick.js";
+import type { BackendCandidate } from "./pick";
 
 /** Imports an optional package by a name the bundler/type checker need not resolve. */
 async function importOptional(name: string): Promise<unknown> {

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { buildModel, type ModelShape } from "../build.js";
-import type { ModelSpec, TrainingSpec } from "../specs.js";
+import { buildModel, type ModelShape } from "../build";
+import type { ModelSpec, TrainingSpec } from "../specs";
 
 /** One Adam step of `spec` on random data: what a backend must run to count. */
 export function trainingStepProbe(spec: ModelSpec, shape: ModelShape): () => void {

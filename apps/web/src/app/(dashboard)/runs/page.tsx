@@ -1,3 +1,107 @@
-export default function Page() {
-  return <h1>Runs</h1>;
+"use client";
+import Link from "next/link";
+import { useRouter, useSearchParams } from "next/navigation";
+import { Suspense, useCallback, useId, useMemo, useState } from "react";
+import { ColumnChooser } from "@/components/runs-table/column-chooser";
+import { type RunRow, runsColumns } from "@/components/runs-table/columns";
+import { hasFilters, noFilters, RunsFilters } from "@/components/runs-table/runs-filters";
+import { RunsTable } from "@/components/runs-table/runs-table";
+import styles from "@/components/runs-table/runs-table.module.css";
+import { listQueryFromView, type RunsView, searchFromView, viewFromSearch } from "@/components/runs-table/runs-view";
+import { useColumnChoice } from "@/components/runs-table/use-column-choice";
+
+const pageSize = 200;
+const compareRange = { min: 2, max: 20 };
+
+function Runs() {
+  const router = useRouter();
+  const searchString = useSearchParams().toString();
+  const view = useMemo(() => viewFromSearch(new URLSearchParams(searchString)), [searchString]);
+  const [choice, setChoice] = useColumnChoice();
+  const columns = useMemo(() => runsColumns(choice), [choice]);
+  const listQuery = useMemo(() => listQueryFromView(view, { metricKeys: choice.metrics, limit: pageSize }), [view, choice.metrics]);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const compareHint = useId();
+
+  const show = useCallback(
+    (next: RunsView) => {
+      const search = searchFromView(next);
+      router.push(search ? `/runs?${search}` : "/runs", { scroll: false });
+    },
+    [router],
+  );
+  const toggle = useCallback(
+    (run: RunRow) =>
+      setSelected((current) => {
+        const next = new Set(current);
+        if (!next.delete(run.id)) next.add(run.id);
+        return next;
+      }),
+    [],
+  );
+  const canCompare = selected.size >= compareRange.min && selected.size <= compareRange.max;
+
+  return (
+    <>
+      <h1>Runs</h1>
+      <RunsFilters view={view} issues={listQuery.issues} onApply={show} />
+      <div className={styles.toolbar}>
+        {canCompare ? (
+          <Link className="btn primary" href={`/compare?ids=${[...selected].join(",")}`}>
+            Compare ({selected.size})
+          </Link>
+        ) : (
+          <button type="button" className="primary" disabled aria-describedby={compareHint}>
+            Compare ({selected.size})
+          </button>
+        )}
+        <span id={compareHint} className="muted">
+          {canCompare ? "" : `Select ${compareRange.min} to ${compareRange.max} runs to compare them.`}
+        </span>
+        {selected.size > 0 && (
+          <button type="button" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+        )}
+        <span className={styles.grow} />
+        <ColumnChooser choice={choice} onChange={setChoice} />
+      </div>
+      {listQuery.query ? (
+        <RunsTable
+          query={listQuery.query}
+          columns={columns}
+          sort={view.sort}
+          onSort={(sort) => show({ ...view, sort })}
+          selected={selected}
+          onToggle={toggle}
+          empty={
+            hasFilters(view) ? (
+              <p>
+                No runs match these filters.{" "}
+                <button type="button" onClick={() => show(noFilters(view))}>
+                  Clear filters
+                </button>{" "}
+                or <Link href="/new">start a training</Link>.
+              </p>
+            ) : (
+              <p>
+                No runs yet. <Link href="/new">Start a training</Link> to see it here.
+              </p>
+            )
+          }
+        />
+      ) : (
+        <p className="banner-error">This link&apos;s filters are not valid; fix the fields marked above.</p>
+      )}
+    </>
+  );
+}
+
+/** useSearchParams needs a Suspense boundary in the App Router. */
+export default function RunsPage() {
+  return (
+    <Suspense fallback={<p className="muted">Loading…</p>}>
+      <Runs />
+    </Suspense>
+  );
 }

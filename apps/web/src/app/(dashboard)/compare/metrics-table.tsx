@@ -1,0 +1,107 @@
+import Link from "next/link";
+import { formatNumber } from "@/lib/format";
+import { bestIndex, bestStat, metricDirection } from "@/lib/metric-direction";
+import styles from "./compare.module.css";
+import { type Comparison, hasHeadline, headlineRows, headlineValue, runLabel } from "./types";
+
+interface Row {
+  id: string;
+  label: string;
+  /** The key whose direction decides the best run. */
+  directionKey: string;
+  values: (number | null)[];
+}
+
+function metricRows(comparison: Comparison): Row[] {
+  return Object.entries(comparison.metrics).flatMap(([key, perRun]) => {
+    const best = bestStat(key);
+    return [
+      { id: `${key}:last`, label: `${key} · last`, directionKey: key, values: perRun.map((s) => s?.last ?? null) },
+      { id: `${key}:best`, label: `${key} · best (${best})`, directionKey: key, values: perRun.map((s) => s?.[best] ?? null) },
+    ];
+  });
+}
+
+function headline(comparison: Comparison): Row[] {
+  return headlineRows.map((row) => ({
+    id: `headline:${row.key}`,
+    label: row.label,
+    directionKey: row.key,
+    values: comparison.runs.map((run) => headlineValue(run, row.key)),
+  }));
+}
+
+function Rows({ rows }: { rows: Row[] }) {
+  return rows.map((row) => {
+    const best = bestIndex(row.directionKey, row.values);
+    return (
+      <tr key={row.id} data-row={row.id}>
+        <th scope="row">
+          {row.label} <span className="muted">({metricDirection(row.directionKey)} is better)</span>
+        </th>
+        {row.values.map((value, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: one cell per compared run, in run order
+          <td key={i} className={i === best ? `num ${styles.best}` : "num"} data-best={i === best || undefined}>
+            {formatNumber(value)}
+            {i === best && (
+              <span className={styles.bestMark} title="best of these runs">
+                {" "}
+                ★<span className={styles.srOnly}> best</span>
+              </span>
+            )}
+          </td>
+        ))}
+      </tr>
+    );
+  });
+}
+
+/** Last and best of every metric per run, and the retrodiction headline, with the best run of each row marked. */
+export function MetricsTable({ comparison }: { comparison: Comparison }) {
+  const { runs } = comparison;
+  const tracked = metricRows(comparison);
+  const retrodiction = hasHeadline(runs) ? headline(comparison) : [];
+  return (
+    <section className="card" aria-labelledby="metric-table-title">
+      <h2 id="metric-table-title">Results</h2>
+      {tracked.length === 0 && retrodiction.length === 0 ? (
+        <p className="muted">No metrics or results yet.</p>
+      ) : (
+        <div className={styles.tableScroll}>
+          <table data-testid="metrics-table">
+            <thead>
+              <tr>
+                <th scope="col">Metric</th>
+                {runs.map((run) => (
+                  <th key={run.id} scope="col" className="num">
+                    <Link href={`/runs/${run.id}`}>{runLabel(run)}</Link>
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            {retrodiction.length > 0 && (
+              <tbody>
+                <tr className={styles.group}>
+                  <th scope="rowgroup" colSpan={runs.length + 1}>
+                    Retrodiction (all windows)
+                  </th>
+                </tr>
+                <Rows rows={retrodiction} />
+              </tbody>
+            )}
+            {tracked.length > 0 && (
+              <tbody>
+                <tr className={styles.group}>
+                  <th scope="rowgroup" colSpan={runs.length + 1}>
+                    Tracked metrics
+                  </th>
+                </tr>
+                <Rows rows={tracked} />
+              </tbody>
+            )}
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,127 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { Field } from "@/components/form-field";
+import { errorMessage, fieldErrors } from "@/lib/errors";
+import { useTRPC } from "@/lib/trpc";
+import styles from "./datasets.module.css";
+import { ImportReport } from "./import-report";
+import type { DatasetSummary } from "./types";
+
+const megabytes = (n: number) => `${(n / 1_000_000).toLocaleString("en-US", { maximumFractionDigits: 1 })} MB`;
+
+/** A dataset name the API accepts, suggested from a file name ("S&P 500.csv" -> "s_p_500"). */
+function nameFromFile(fileName: string): string {
+  const base = fileName
+    .replace(/\.[^.]*$/, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "_")
+    .replace(/^[^a-z]+|_+$/g, "");
+  return base.slice(0, 63);
+}
+
+/** CSV upload for operators: checks the size before sending, then shows the import report. */
+export function UploadForm({ datasets, onUploaded }: { datasets: DatasetSummary[]; onUploaded(name: string): void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const limits = useQuery(trpc.datasets.limits.queryOptions(undefined, { staleTime: Number.POSITIVE_INFINITY }));
+  const [file, setFile] = useState<File>();
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [dateColumn, setDateColumn] = useState("");
+  const [pivotBy, setPivotBy] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const upload = useMutation(
+    trpc.datasets.upload.mutationOptions({
+      onSuccess: async (result) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.datasets.pathKey() });
+        onUploaded(result.name);
+      },
+      onError: (error) => setErrors(fieldErrors(error)),
+    }),
+  );
+  const limit = limits.data?.maxUploadCsvChars;
+  const tooBig = (fileName: string, size: number) =>
+    limit !== undefined && size > limit ? `${fileName} is ${megabytes(size)}; the limit is ${megabytes(limit)}` : undefined;
+
+  const chooseFile = (chosen: File | undefined) => {
+    upload.reset();
+    setFile(chosen);
+    const sizeError = chosen && tooBig(chosen.name, chosen.size);
+    setErrors(sizeError ? { csv: sizeError } : {});
+    if (chosen && !name) setName(nameFromFile(chosen.name));
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    upload.reset();
+    const found: Record<string, string> = {};
+    if (!file) found.csv = "choose a CSV file";
+    if (!name.trim()) found.name = "required";
+    const sizeError = file && tooBig(file.name, file.size);
+    if (sizeError) found.csv = sizeError;
+    setErrors(found);
+    if (!file || Object.keys(found).length > 0) return;
+    const csv = await file.text();
+    // Bytes and characters differ for non-ASCII text; the API counts characters.
+    const charsError = tooBig(file.name, csv.length);
+    if (charsError) {
+      setErrors({ csv: charsError });
+      return;
+    }
+    upload.mutate({
+      name: name.trim(),
+      csv,
+      description: description.trim() || undefined,
+      dateColumn: dateColumn.trim() || undefined,
+      pivotBy: pivotBy.trim() || undefined,
+    });
+  };
+
+  const replaces = datasets.some((d) => !d.builtin && d.name === name.trim());
+  const unplaced = upload.error && !["name", "csv", "description", "dateColumn", "pivotBy"].some((k) => errors[k]);
+
+  return (
+    <form onSubmit={submit} noValidate aria-label="Upload a CSV">
+      <p className="muted">
+        A header line, one date column (ISO or common formats) and numeric columns.
+        {limit !== undefined && ` Up to ${megabytes(limit)}.`}
+      </p>
+      <div className={styles.fields}>
+        <Field id="upload-file" label="CSV file" error={errors.csv} hint={limit !== undefined ? `at most ${megabytes(limit)}` : undefined}>
+          {(control) => (
+            <input {...control} type="file" accept=".csv,text/csv,text/plain" onChange={(event) => chooseFile(event.target.files?.[0])} />
+          )}
+        </Field>
+        <Field
+          id="upload-name"
+          label="Name"
+          error={errors.name}
+          hint={replaces ? `replaces the uploaded dataset ${name.trim()}` : "lower-case letters, digits and _"}
+        >
+          {(control) => <input {...control} type="text" value={name} onChange={(event) => setName(event.target.value)} />}
+        </Field>
+        <Field id="upload-description" label="Description" error={errors.description} hint="optional">
+          {(control) => <input {...control} type="text" value={description} onChange={(event) => setDescription(event.target.value)} />}
+        </Field>
+        <Field id="upload-date-column" label="Date column" error={errors.dateColumn} hint="optional; found by name or content">
+          {(control) => <input {...control} type="text" value={dateColumn} onChange={(event) => setDateColumn(event.target.value)} />}
+        </Field>
+        <Field id="upload-pivot" label="Pivot by" error={errors.pivotBy} hint="optional; a long file's series column">
+          {(control) => <input {...control} type="text" value={pivotBy} onChange={(event) => setPivotBy(event.target.value)} />}
+        </Field>
+      </div>
+      {unplaced && (
+        <p className="banner-error" role="alert">
+          {errorMessage(upload.error)}
+        </p>
+      )}
+      <div className={`row ${styles.actions}`}>
+        <button type="submit" className="primary" disabled={upload.isPending}>
+          {upload.isPending ? "Uploading…" : "Upload"}
+        </button>
+      </div>
+      {upload.data && <ImportReport result={upload.data} />}
+    </form>
+  );
+}

@@ -1,0 +1,182 @@
+"use client";
+import { type ReactNode, useEffect, useState } from "react";
+import { Field } from "@/components/form-field";
+import { listFromInput, listToInput, numberFromInput, valueAt } from "./draft";
+import { fieldId, useDraftForm } from "./form-context";
+import styles from "./new-training.module.css";
+
+interface FieldBase {
+  path: string;
+  label: ReactNode;
+  hint?: ReactNode;
+}
+
+/** Label, hint and error of the draft field at `path`, with the control's id and aria wiring. */
+function DraftField({ path, label, hint, children }: FieldBase & { children: Parameters<typeof Field>[0]["children"] }) {
+  const form = useDraftForm();
+  return (
+    <Field id={fieldId(path)} label={label} hint={hint} error={form.errorFor(path)}>
+      {children}
+    </Field>
+  );
+}
+
+export function NumberField({ path, label, hint, integer = false }: FieldBase & { integer?: boolean }) {
+  const form = useDraftForm();
+  const value = valueAt(form.draft, path);
+  return (
+    <DraftField path={path} label={label} hint={hint}>
+      {(control) => (
+        <input
+          {...control}
+          type="number"
+          step={integer ? 1 : "any"}
+          // A number goes to React as a number so "0.10" being typed is not rewritten to "0.1".
+          value={typeof value === "number" ? value : typeof value === "string" ? value : ""}
+          onChange={(event) => form.set(path, numberFromInput(event.target.value))}
+          onBlur={() => form.touch(path)}
+        />
+      )}
+    </DraftField>
+  );
+}
+
+/** `list` names a <datalist> of suggestions. */
+export function TextField({ path, label, hint, placeholder, list }: FieldBase & { placeholder?: string; list?: string }) {
+  const form = useDraftForm();
+  const value = valueAt(form.draft, path);
+  return (
+    <DraftField path={path} label={label} hint={hint}>
+      {(control) => (
+        <input
+          {...control}
+          type="text"
+          placeholder={placeholder}
+          list={list}
+          value={typeof value === "string" ? value : ""}
+          // Empty optional text is left out of the input rather than sent as "".
+          onChange={(event) => form.set(path, event.target.value === "" ? undefined : event.target.value)}
+          onBlur={() => form.touch(path)}
+        />
+      )}
+    </DraftField>
+  );
+}
+
+export function DateField({ path, label, hint, min, max }: FieldBase & { min?: string | null; max?: string | null }) {
+  const form = useDraftForm();
+  const value = valueAt(form.draft, path);
+  return (
+    <DraftField path={path} label={label} hint={hint}>
+      {(control) => (
+        <input
+          {...control}
+          type="date"
+          min={min ?? undefined}
+          max={max ?? undefined}
+          value={typeof value === "string" ? value : ""}
+          onChange={(event) => form.set(path, event.target.value || undefined)}
+          onBlur={() => form.touch(path)}
+        />
+      )}
+    </DraftField>
+  );
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+export function SelectField({
+  path,
+  label,
+  hint,
+  choices,
+  onChoose,
+}: FieldBase & { choices: Choice[]; onChoose?: (value: string) => void }) {
+  const form = useDraftForm();
+  const value = valueAt(form.draft, path);
+  const current = typeof value === "string" ? value : "";
+  // A value from the spec editor or a cloned run that is not offered stays visible, so its error makes sense.
+  const all =
+    current && !choices.some((c) => c.value === current) ? [...choices, { value: current, label: `${current} (unknown)` }] : choices;
+  return (
+    <DraftField path={path} label={label} hint={hint}>
+      {(control) => (
+        <select
+          {...control}
+          value={current}
+          onChange={(event) => (onChoose ? onChoose(event.target.value) : form.set(path, event.target.value))}
+          onBlur={() => form.touch(path)}
+        >
+          {current === "" && <option value="">Choose…</option>}
+          {all.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </DraftField>
+  );
+}
+
+/** Comma-separated numbers or words; keeps the text as typed ("64, ") while the draft holds the parsed list. */
+export function ListField({ path, label, hint, kind, placeholder }: FieldBase & { kind: "number" | "text"; placeholder?: string }) {
+  const form = useDraftForm();
+  const value = valueAt(form.draft, path);
+  const [text, setText] = useState(() => listToInput(value));
+  useEffect(() => {
+    // Take the draft's value when it changed elsewhere (spec editor, family switch), not when it is this text parsed.
+    setText((typed) => (JSON.stringify(listFromInput(typed, kind)) === JSON.stringify(value ?? []) ? typed : listToInput(value)));
+  }, [value, kind]);
+  return (
+    <DraftField path={path} label={label} hint={hint}>
+      {(control) => (
+        <input
+          {...control}
+          type="text"
+          placeholder={placeholder}
+          value={text}
+          onChange={(event) => {
+            setText(event.target.value);
+            form.set(path, listFromInput(event.target.value, kind));
+          }}
+          onBlur={() => form.touch(path)}
+        />
+      )}
+    </DraftField>
+  );
+}
+
+export function CheckboxField({ path, label, hint }: FieldBase) {
+  const form = useDraftForm();
+  const id = fieldId(path);
+  const error = form.errorFor(path);
+  return (
+    <div>
+      <label htmlFor={id} className={styles.checkbox}>
+        <input
+          id={id}
+          type="checkbox"
+          checked={valueAt(form.draft, path) === true}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+          onChange={(event) => form.set(path, event.target.checked)}
+        />
+        {label}
+      </label>
+      {hint && (
+        <span id={`${id}-hint`} className={styles.hint}>
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,189 @@
+"use client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useMemo, useRef, useState } from "react";
+import { errorMessage, fieldErrors } from "@/lib/errors";
+import { useTRPC } from "@/lib/trpc";
+import { DataSection } from "./data-section";
+import { type Draft, putValue, valueAt } from "./draft";
+import { type DraftForm, DraftFormContext, fieldId } from "./form-context";
+import { ModelSection } from "./model-section";
+import styles from "./new-training.module.css";
+import { RunSection } from "./run-section";
+import { SpecEditor } from "./spec-editor";
+import { TrainingSection, WindowSection } from "./training-section";
+import { errorAt, type FieldErrors, validateDraft } from "./validation";
+
+type Tab = "form" | "spec";
+
+/** Focuses the control of `path`, or of the nearest field holding it ("spec.data.features.0" -> the features group). */
+function focusField(path: string) {
+  for (let keys = path.split("."); keys.length > 0; keys = keys.slice(0, -1)) {
+    const element = document.getElementById(fieldId(keys.join(".")));
+    if (element) {
+      element.scrollIntoView({ block: "center" });
+      (element.matches("fieldset") ? element.querySelector("input") : element)?.focus();
+      return;
+    }
+  }
+}
+
+const withoutPath = (errors: FieldErrors, path: string): FieldErrors =>
+  Object.fromEntries(Object.entries(errors).filter(([key]) => key !== path && !key.startsWith(`${path}.`)));
+
+/**
+ * The new-training form: the draft is validated by `startTrainingInput` (the
+ * API's own schema) on every change; errors show for fields left once and for
+ * all of them after a submit, next to each field and in a summary.
+ */
+export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnly: boolean }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const datasets = useQuery(trpc.datasets.list.queryOptions());
+  const [draft, setDraft] = useState(initial);
+  const [tab, setTab] = useState<Tab>("form");
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<FieldErrors>({});
+  const summary = useRef<HTMLDivElement>(null);
+
+  const start = useMutation(
+    trpc.training.start.mutationOptions({
+      onSuccess: async (run) => {
+        await queryClient.invalidateQueries({ queryKey: trpc.training.list.pathKey() });
+        router.push(`/runs/${run.id}`);
+      },
+      onError: (error) => {
+        setServerErrors(fieldErrors(error));
+        requestAnimationFrame(() => summary.current?.focus());
+      },
+    }),
+  );
+
+  const validation = useMemo(() => validateDraft(draft), [draft]);
+  const shown: FieldErrors = useMemo(() => {
+    const visible = Object.entries(validation.errors).filter(
+      ([path]) => submitted || [...touched].some((t) => path === t || path.startsWith(`${t}.`)),
+    );
+    return { ...Object.fromEntries(visible), ...serverErrors };
+  }, [validation.errors, submitted, touched, serverErrors]);
+
+  const update: DraftForm["update"] = (path, change) => {
+    setDraft((current) => {
+      const next = structuredClone(current);
+      change(next);
+      return next;
+    });
+    // What the server said about this field no longer applies.
+    setServerErrors((errors) => withoutPath(errors, path));
+  };
+  const form: DraftForm = {
+    draft,
+    errorFor: (path) => errorAt(shown, path),
+    set: (path, value) => update(path, (next) => putValue(next, path, value)),
+    update,
+    touch: (path) => setTouched((current) => (current.has(path) ? current : new Set(current).add(path))),
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (readOnly) return;
+    setSubmitted(true);
+    setServerErrors({});
+    if (!validation.input) {
+      // The summary renders with this state change; focus it a frame later.
+      requestAnimationFrame(() => summary.current?.focus());
+      return;
+    }
+    start.mutate(validation.input);
+  };
+
+  const dataset = datasets.data?.find((d) => d.name === valueAt(draft, "spec.data.dataset"));
+  // The summary comes with a submit; before that, errors show next to the fields left (a summary appearing
+  // on blur would move the page under the pointer on its way to the button).
+  const problems = submitted || start.error ? Object.entries(shown) : [];
+
+  return (
+    <DraftFormContext.Provider value={form}>
+      <form onSubmit={submit} noValidate aria-label="New training">
+        {problems.length > 0 && (
+          <div ref={summary} tabIndex={-1} role="alert" className={`banner-error ${styles.summary}`} data-testid="form-errors">
+            {start.error
+              ? "The server refused the run:"
+              : problems.length === 1
+                ? "1 field needs attention:"
+                : `${problems.length} fields need attention:`}
+            <ul>
+              {problems.map(([path, message]) => (
+                <li key={path}>
+                  <a
+                    href={`#${fieldId(path)}`}
+                    onClick={(event) => {
+                      event.preventDefault();
+                      setTab("form");
+                      requestAnimationFrame(() => focusField(path));
+                    }}
+                  >
+                    {path}
+                  </a>
+                  : {message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
+        {start.error && problems.length === 0 && (
+          <div ref={summary} tabIndex={-1} role="alert" className="banner-error">
+            The server refused the run: {errorMessage(start.error)}
+          </div>
+        )}
+        <div className={styles.toolbar}>
+          <div className={styles.tabs} role="tablist" aria-label="Edit as">
+            {(
+              [
+                ["form", "Form"],
+                ["spec", "YAML / JSON"],
+              ] as const
+            ).map(([id, label]) => (
+              <button
+                key={id}
+                type="button"
+                role="tab"
+                id={`tab-${id}`}
+                aria-selected={tab === id}
+                aria-controls={`panel-${id}`}
+                onClick={() => setTab(id)}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+          <span className={styles.spacer} />
+          <button type="submit" className="primary" disabled={readOnly || start.isPending}>
+            {start.isPending ? "Starting…" : "Start training"}
+          </button>
+        </div>
+        <fieldset disabled={readOnly} className={styles.bare}>
+          {tab === "form" ? (
+            <div id="panel-form" role="tabpanel" aria-labelledby="tab-form" className={styles.sections}>
+              <div className={styles.column}>
+                <DataSection datasets={datasets.data ?? []} loading={datasets.isPending} />
+                <RunSection />
+              </div>
+              <div className={styles.column}>
+                <ModelSection />
+                <TrainingSection />
+                <WindowSection dataset={dataset} />
+              </div>
+            </div>
+          ) : (
+            <div id="panel-spec" role="tabpanel" aria-labelledby="tab-spec" className="card">
+              <SpecEditor spec={draft.spec} errors={validation.errors} readOnly={readOnly} onChange={(spec) => form.set("spec", spec)} />
+            </div>
+          )}
+        </fieldset>
+      </form>
+    </DraftFormContext.Provider>
+  );
+}

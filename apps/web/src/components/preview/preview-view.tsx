@@ -1,0 +1,164 @@
+"use client";
+import type { RetrodictionResults } from "@hindcast/api";
+import { modelKinds, trainingSpecSchema } from "@hindcast/models/specs";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter, useSearchParams } from "next/navigation";
+import { type FormEvent, useMemo, useState } from "react";
+import { canOperate, useCurrentUser } from "@/components/app-shell";
+import { MetricChart } from "@/components/metric-chart";
+import { RetrodictionView } from "@/components/run/retrodiction-panel";
+import { ProgressBar } from "@/components/run-status";
+import { errorMessage } from "@/lib/errors";
+import { formatDuration, formatNumber } from "@/lib/format";
+import { useTRPC } from "@/lib/trpc";
+import { BackendReport } from "./backend-report";
+import { usePreviewWorker } from "./use-preview-worker";
+
+/** Small defaults that finish in seconds in a browser. */
+const defaults = {
+  dataset: "sp500",
+  target: "spx_close",
+  model: "linear",
+  epochs: 5,
+  lookback: 28,
+  horizon: 1,
+  windows: 2,
+  batchSizeDays: 60,
+  seed: 42,
+};
+
+export function PreviewView() {
+  const trpc = useTRPC();
+  const user = useCurrentUser();
+  const router = useRouter();
+  const params = useSearchParams();
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState(defaults);
+  const [issues, setIssues] = useState<Record<string, string>>({});
+  const datasets = useQuery(trpc.datasets.list.queryOptions());
+  const columns = datasets.data?.find((d) => d.name === form.dataset)?.columns ?? [];
+  const { state, start, stop } = usePreviewWorker();
+  // ?backend=wasm (or a comma list) forces the order, e.g. to compare backends.
+  const backends = params.get("backend")?.split(",").filter(Boolean);
+
+  const spec = useMemo(
+    () =>
+      trainingSpecSchema.safeParse({
+        data: { dataset: form.dataset, target: form.target },
+        window: { lookback: form.lookback, horizon: form.horizon },
+        model: { kind: form.model },
+        train: { epochs: form.epochs, seed: form.seed },
+        retrodiction: { windows: form.windows, batchSizeDays: form.batchSizeDays },
+      }),
+    [form],
+  );
+  const queue = useMutation(trpc.training.start.mutationOptions({ onSuccess: ({ id }) => router.push(`/runs/${id}`) }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!spec.success) {
+      setIssues(Object.fromEntries(spec.error.issues.map((i) => [i.path.join("."), i.message])));
+      return;
+    }
+    setIssues({});
+    const dataset = await queryClient.fetchQuery(trpc.datasets.data.queryOptions({ name: form.dataset }, { staleTime: 600_000 }));
+    start(spec.data, dataset, backends);
+  };
+
+  const set = (key: keyof typeof defaults) => (event: { target: { value: string } }) =>
+    setForm((f) => ({ ...f, [key]: typeof defaults[key] === "number" ? Number(event.target.value) : event.target.value }));
+  const number = (key: keyof typeof defaults, label: string, path: string, min = 1) => (
+    <label>
+      {label}
+      <input type="number" min={min} value={form[key]} onChange={set(key)} aria-invalid={issues[path] ? true : undefined} />
+      {issues[path] && <span className="field-error">{issues[path]}</span>}
+    </label>
+  );
+
+  const loss = state.points.get("train_loss") ?? [];
+  const val = state.points.get("val_loss") ?? [];
+  const running = state.status === "running";
+  return (
+    <>
+      <h1>Preview in this browser</h1>
+      <p className="muted">
+        Trains a small model here, on WebGPU when this browser has it, with the same pipeline, metrics and baselines as a queued run.
+      </p>
+      <form className="card row" onSubmit={submit} aria-label="Preview spec">
+        <label>
+          Dataset
+          <select value={form.dataset} onChange={(e) => setForm((f) => ({ ...f, dataset: e.target.value, target: "" }))}>
+            {datasets.data?.map((d) => (
+              <option key={d.name}>{d.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Target
+          <select value={form.target} onChange={set("target")} aria-invalid={issues["data.target"] ? true : undefined}>
+            <option value="">choose…</option>
+            {columns.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+          {issues["data.target"] && <span className="field-error">{issues["data.target"]}</span>}
+        </label>
+        <label>
+          Model
+          <select value={form.model} onChange={set("model")}>
+            {modelKinds.map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </label>
+        {number("epochs", "Epochs", "train.epochs")}
+        {number("lookback", "Lookback", "window.lookback")}
+        {number("horizon", "Horizon", "window.horizon")}
+        {number("windows", "Windows", "retrodiction.windows")}
+        {number("batchSizeDays", "Days per window", "retrodiction.batchSizeDays")}
+        {number("seed", "Seed", "train.seed", -2147483648)}
+        <div className="row">
+          <button type="submit" className="primary" disabled={running}>
+            {running ? "Training…" : "Train in this browser"}
+          </button>
+          <button type="button" onClick={stop} disabled={!running}>
+            Stop
+          </button>
+          {canOperate(user) && (
+            <button
+              type="button"
+              disabled={!spec.success || queue.isPending}
+              onClick={() => spec.success && queue.mutate({ spec: spec.data })}
+            >
+              Queue this as a full training
+            </button>
+          )}
+        </div>
+      </form>
+      {queue.error && <p className="banner-error">{errorMessage(queue.error)}</p>}
+      {state.status !== "idle" && (
+        <section className="card" aria-live="polite">
+          <BackendReport choice={state.backend} />
+          <ProgressBar big percent={state.progress?.percent ?? 0} label="preview progress" />
+          <p data-testid="preview-status">
+            <strong>{state.status}</strong> {state.progress?.message}
+            {state.progress?.samplesPerSecond ? (
+              <span data-testid="preview-rate"> · {formatNumber(state.progress.samplesPerSecond)} samples/s</span>
+            ) : null}
+            {state.durationMs ? ` · ${formatDuration(state.durationMs / 1000)}` : ""}
+          </p>
+          {state.message && <p className={state.status === "failed" ? "banner-error" : "muted"}>{state.message}</p>}
+          <MetricChart
+            title="Loss"
+            testId="preview-loss-chart"
+            series={[
+              { label: "train_loss", x: loss.map((p) => p.step), y: loss.map((p) => p.value) },
+              ...(val.length ? [{ label: "val_loss", x: val.map((p) => p.step), y: val.map((p) => p.value) }] : []),
+            ]}
+          />
+        </section>
+      )}
+      {state.results ? <RetrodictionView results={state.results as RetrodictionResults} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+"use client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { ChartControls, type ChartSettings, chartX, defaultChartSettings } from "@/components/chart-controls";
+import { type ChartSeries, MetricChart } from "@/components/metric-chart";
+import { formatNumber } from "@/lib/format";
+import { useTRPC } from "@/lib/trpc";
+import styles from "./run.module.css";
+
+const defaultKeys = ["train_loss", "val_loss"];
+const lossChartTestId = "loss-chart";
+
+/**
+ * The run's metric series: key choice (train and validation loss together by
+ * default), smoothing, log scale, x axis, drag-zoom; refetched about once a
+ * second while the run is active, and the chart keeps the user's zoom.
+ */
+export function MetricPanel({ runId, active }: { runId: string; active: boolean }) {
+  const trpc = useTRPC();
+  const [chosen, setChosen] = useState<string[] | null>(null);
+  const [separate, setSeparate] = useState(false);
+  const [settings, setSettings] = useState<ChartSettings>(defaultChartSettings);
+  const { x } = settings;
+
+  const keys = useQuery(trpc.metrics.keys.queryOptions({ runId }, { refetchInterval: active ? 3_000 : false }));
+  const available = keys.data ?? [];
+  const fallback = available.some((k) => defaultKeys.includes(k.key))
+    ? defaultKeys.filter((key) => available.some((k) => k.key === key))
+    : available.slice(0, 1).map((k) => k.key);
+  const selected = chosen ?? fallback;
+
+  const series = useQuery(
+    trpc.metrics.series.queryOptions(
+      { runIds: [runId], keys: selected.length ? selected : ["train_loss"], x, maxPoints: 2_000 },
+      { enabled: selected.length > 0, refetchInterval: active ? 1_000 : false, placeholderData: keepPreviousData },
+    ),
+  );
+  const chartSeries = useMemo<ChartSeries[]>(
+    () => (series.data ?? []).map((s) => ({ label: s.key, x: chartX(s.x, x), y: s.values })),
+    [series.data, x],
+  );
+  const downsampled = (series.data ?? []).filter((s) => s.downsampled);
+
+  const toggle = (key: string) => setChosen(selected.includes(key) ? selected.filter((k) => k !== key) : [...selected, key]);
+  const chartProps = { xKind: x, logScale: settings.logScale, smoothing: settings.smoothing };
+  return (
+    <section className="card" aria-labelledby="metrics-title">
+      <h2 id="metrics-title">Metrics</h2>
+      {available.length === 0 ? (
+        <p className="muted">{keys.isPending ? "Loading metrics…" : active ? "No metric points yet." : "This run recorded no metrics."}</p>
+      ) : (
+        <>
+          <fieldset className={styles.keyPicker}>
+            <legend>Series</legend>
+            {available.map((k) => (
+              <label key={k.key} className={styles.inline}>
+                <input type="checkbox" checked={selected.includes(k.key)} onChange={() => toggle(k.key)} />
+                {k.key} <span className="muted">({formatNumber(k.last)})</span>
+              </label>
+            ))}
+          </fieldset>
+          <div className={styles.chartControls}>
+            <label className={styles.inline}>
+              <input type="checkbox" checked={separate} onChange={(e) => setSeparate(e.target.checked)} />
+              One chart per series
+            </label>
+            <ChartControls value={settings} onChange={setSettings} />
+          </div>
+          {series.error && <p className="banner-error">Cannot load the series: {series.error.message}</p>}
+          {selected.length === 0 ? (
+            <p className="muted">Choose a series to plot.</p>
+          ) : separate ? (
+            <div className={styles.split}>
+              {chartSeries.map((s, index) => (
+                <MetricChart
+                  key={s.label}
+                  series={[s]}
+                  title={s.label}
+                  testId={s.label === "train_loss" || (index === 0 && !selected.includes("train_loss")) ? lossChartTestId : undefined}
+                  {...chartProps}
+                />
+              ))}
+            </div>
+          ) : (
+            <MetricChart series={chartSeries} title={selected.join(", ")} testId={lossChartTestId} {...chartProps} />
+          )}
+          {downsampled.length > 0 && (
+            <p className="muted">
+              Downsampled for display (min/max kept):{" "}
+              {downsampled.map((s) => `${s.key} ${s.values.length} of ${s.count.toLocaleString("en-US")} points`).join(", ")}.
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

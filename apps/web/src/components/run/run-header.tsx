@@ -1,0 +1,75 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { StatusChip } from "@/components/run-status";
+import { formatDate, formatDuration, formatParam } from "@/lib/format";
+import styles from "./run.module.css";
+import { RunActions } from "./run-actions";
+import type { RunDetail } from "./types";
+
+function elapsedSeconds(run: RunDetail): number | null {
+  if (!run.startedAt) return null;
+  return ((run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime()) / 1000;
+}
+
+/** Name, status, what was trained on what, where and when; the operator's actions. */
+export function RunHeader({ run }: { run: RunDetail }) {
+  const param = (key: string) => formatParam(run.params[key]);
+  const facts: [string, ReactNode][] = [
+    ["Pipeline", run.pipeline],
+    ["Model", param("model.kind")],
+    ["Dataset", `${param("data.dataset")} / ${param("data.target")}`],
+    ["Backend", run.backend ?? "—"],
+    [
+      "Worker",
+      run.workerId ? (
+        <code key="worker" title={run.workerId}>
+          {run.workerId.slice(0, 8)}
+        </code>
+      ) : (
+        "—"
+      ),
+    ],
+    ["Attempt", String(run.attempt)],
+    ["Created", formatDate(run.createdAt)],
+    ["Started", formatDate(run.startedAt)],
+    ["Finished", formatDate(run.finishedAt)],
+    ["Duration", formatDuration(elapsedSeconds(run))],
+  ];
+  if (run.parentId)
+    facts.push([
+      "Parent",
+      <Link key="parent" href={`/runs/${run.parentId}`}>
+        {run.parentId.slice(0, 8)}
+      </Link>,
+    ]);
+  return (
+    <header className={`card ${styles.header}`}>
+      <div className={styles.titleRow}>
+        <h1 className={styles.title}>
+          {run.name ?? `Run ${run.id.slice(0, 8)}`} <StatusChip status={run.status} />
+        </h1>
+        <RunActions run={run} />
+      </div>
+      <p className={`muted ${styles.runId}`}>
+        <code>{run.id}</code>
+      </p>
+      <dl className={styles.facts}>
+        {facts.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {run.tags.length > 0 && (
+        <ul className={styles.tags} aria-label="Tags">
+          {run.tags.map((tag) => (
+            <li key={tag} className="chip">
+              {tag}
+            </li>
+          ))}
+        </ul>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,120 @@
+import type { AppRouter } from "@hindcast/api";
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { isActive } from "@/components/run/types";
+import { ProgressBar, StatusChip } from "@/components/run-status";
+import { formatDate, formatDuration, formatNumber, formatParam } from "@/lib/format";
+import { bestStat } from "@/lib/metric-direction";
+import styles from "./runs-table.module.css";
+import type { RunsSort } from "./runs-view";
+
+/** A row of the runs table, as training.list (and compare.rows) return it. */
+export type RunRow = inferRouterOutputs<AppRouter>["training"]["list"]["runs"][number];
+
+/** The columns a user added: flattened param keys and metric keys. */
+export interface ColumnChoice {
+  params: string[];
+  metrics: string[];
+}
+
+export interface RunsColumn {
+  id: string;
+  header: string;
+  /** Pixels; the table has a fixed layout so virtual rows never change its column widths. */
+  width: number;
+  numeric?: boolean;
+  /** The sort a click on the header asks for (the direction is decided by the table). */
+  sort?: Omit<RunsSort, "direction">;
+  cell: (run: RunRow, now: number) => ReactNode;
+}
+
+const text = (value: unknown) => formatParam(value);
+
+function duration(run: RunRow, now: number): string {
+  if (!run.startedAt) return "—";
+  return formatDuration(((run.finishedAt?.getTime() ?? now) - run.startedAt.getTime()) / 1000);
+}
+
+const fixedColumns: RunsColumn[] = [
+  {
+    id: "name",
+    header: "Name",
+    width: 220,
+    sort: { by: "name", stat: "last" },
+    cell: (run) => (
+      <Link href={`/runs/${run.id}`} className={styles.nameLink} title={run.name ?? run.id}>
+        {run.name ?? run.id.slice(0, 8)}
+      </Link>
+    ),
+  },
+  { id: "status", header: "Status", width: 120, sort: { by: "status", stat: "last" }, cell: (run) => <StatusChip status={run.status} /> },
+  {
+    id: "progress",
+    header: "Progress",
+    width: 150,
+    cell: (run) =>
+      isActive(run.status) ? (
+        <span className={styles.progress}>
+          <ProgressBar percent={run.percent} label={`progress of ${run.name ?? run.id}`} />
+          <span className={styles.percent}>{Math.round(run.percent)}%</span>
+        </span>
+      ) : null,
+  },
+  { id: "model", header: "Model", width: 90, cell: (run) => text(run.params["model.kind"]) },
+  {
+    id: "data",
+    header: "Dataset / target",
+    width: 190,
+    cell: (run) => `${text(run.params["data.dataset"])} / ${text(run.params["data.target"])}`,
+  },
+  { id: "created", header: "Created", width: 180, sort: { by: "createdAt", stat: "last" }, cell: (run) => formatDate(run.createdAt) },
+  { id: "duration", header: "Duration", width: 90, numeric: true, cell: duration },
+  {
+    id: "tags",
+    header: "Tags",
+    width: 170,
+    cell: (run) =>
+      run.tags.map((tag) => (
+        <span key={tag} className={styles.tag}>
+          {tag}
+        </span>
+      )),
+  },
+];
+
+function paramColumn(key: string): RunsColumn {
+  return { id: `param:${key}`, header: key, width: 130, cell: (run) => text(run.params[key]) };
+}
+
+/** Two columns per metric: its last value and its best (min or max by the metric's direction). */
+function metricColumns(key: string): RunsColumn[] {
+  const best = bestStat(key);
+  return [
+    {
+      id: `metric:${key}:last`,
+      header: `${key} (last)`,
+      width: 130,
+      numeric: true,
+      sort: { by: "metric", key, stat: "last" },
+      cell: (run) => formatNumber(run.metrics[key]?.last),
+    },
+    {
+      id: `metric:${key}:best`,
+      header: `${key} (best)`,
+      width: 130,
+      numeric: true,
+      sort: { by: "metric", key, stat: best },
+      cell: (run) => formatNumber(run.metrics[key]?.[best]),
+    },
+  ];
+}
+
+export function runsColumns(choice: ColumnChoice): RunsColumn[] {
+  return [...fixedColumns, ...choice.params.map(paramColumn), ...choice.metrics.flatMap(metricColumns)];
+}
+
+export const isSortedBy = (column: RunsColumn, sort: RunsSort) =>
+  column.sort !== undefined &&
+  column.sort.by === sort.by &&
+  (sort.by !== "metric" || (column.sort.key === sort.key && column.sort.stat === sort.stat));

@@ -1,0 +1,232 @@
+"use client";
+import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { type KeyboardEvent, memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { isActive } from "@/components/run/types";
+import { errorMessage } from "@/lib/errors";
+import { useTRPC } from "@/lib/trpc";
+import { isSortedBy, type RunRow, type RunsColumn } from "./columns";
+import styles from "./runs-table.module.css";
+import { firstDirection, type ListRunsQuery, type RunsSort } from "./runs-view";
+import { useLiveRuns } from "./use-live-runs";
+
+const rowHeight = 36;
+const headerHeight = 36;
+const selectWidth = 40;
+/** Load the next page when the last rendered row is this close to the end of the loaded ones. */
+const prefetchRows = 40;
+
+export interface RunsTableProps {
+  query: ListRunsQuery;
+  columns: RunsColumn[];
+  sort: RunsSort;
+  onSort: (sort: RunsSort) => void;
+  selected: ReadonlySet<string>;
+  onToggle: (run: RunRow) => void;
+  /** Shown instead of the table when no run matches. */
+  empty: ReactNode;
+}
+
+/** The time now, ticking every second while `live`, for durations of running runs. */
+function useNow(live: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, [live]);
+  return now;
+}
+
+interface RowProps {
+  index: number;
+  run: RunRow;
+  columns: RunsColumn[];
+  selected: boolean;
+  /** The clock for durations; 0 for finished runs so they skip the every-second re-render. */
+  now: number;
+  onToggle: (run: RunRow) => void;
+}
+
+/** One row; memoised so scrolling renders only the rows that come into view. */
+const Row = memo(function Row({ index, run, columns, selected, now, onToggle }: RowProps) {
+  return (
+    <tr data-index={index} data-run-id={run.id} aria-rowindex={index + 2} className={selected ? styles.selected : undefined}>
+      <td>
+        <input type="checkbox" checked={selected} onChange={() => onToggle(run)} aria-label={`Select ${run.name ?? run.id}`} />
+      </td>
+      {columns.map((column) => (
+        <td key={column.id} className={column.numeric ? "num" : undefined} data-column={column.id}>
+          {column.cell(run, now)}
+        </td>
+      ))}
+    </tr>
+  );
+});
+
+function sortFor(column: RunsColumn, current: RunsSort): RunsSort | undefined {
+  if (!column.sort) return undefined;
+  if (isSortedBy(column, current)) return { ...current, direction: current.direction === "asc" ? "desc" : "asc" };
+  return { ...column.sort, direction: firstDirection(column.sort.by, column.sort.key) };
+}
+
+/**
+ * Runs in a virtualised table: only the rows in view are in the DOM, pages
+ * of the cursor-paginated list load as the user scrolls near the end, and
+ * active runs stay live (useLiveRuns).
+ */
+export function RunsTable({ query, columns, sort, onSort, selected, onToggle, empty }: RunsTableProps) {
+  const trpc = useTRPC();
+  const list = useInfiniteQuery(
+    trpc.training.list.infiniteQueryOptions(query, {
+      getNextPageParam: (page) => page.nextCursor ?? undefined,
+      placeholderData: keepPreviousData,
+    }),
+  );
+  const rows = useMemo(() => {
+    const byId = new Map<string, RunRow>();
+    for (const page of list.data?.pages ?? []) for (const run of page.runs) if (!byId.has(run.id)) byId.set(run.id, run);
+    return [...byId.values()];
+  }, [list.data]);
+  const { activeCount } = useLiveRuns({
+    query,
+    runs: rows,
+    ready: list.isSuccess && !list.isPlaceholderData,
+    listUpdatedAt: list.dataUpdatedAt,
+    refetchList: () => void list.refetch({ cancelRefetch: false }),
+  });
+  const now = useNow(activeCount > 0);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    getItemKey: useCallback((index: number) => rows[index]?.id ?? index, [rows]),
+    overscan: 12,
+    paddingStart: headerHeight,
+    scrollPaddingStart: headerHeight,
+  });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.at(-1)?.index ?? -1;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  useEffect(() => {
+    if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - prefetchRows) void fetchNextPage();
+  }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
+
+  const queryHash = JSON.stringify(query);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter or sort starts at the top
+  useEffect(() => {
+    // Braces matter: scrollTo returns a promise in newer browsers, and an effect may only return a cleanup.
+    scroller.current?.scrollTo({ top: 0 });
+  }, [queryHash]);
+
+  /** Focuses the same control in another row once the virtualiser has rendered it. */
+  const focusRow = (index: number, cell: number, tries = 10) =>
+    requestAnimationFrame(() => {
+      const target = scroller.current?.querySelector<HTMLElement>(`tr[data-index="${index}"] > :nth-child(${cell + 1}) :is(a, input)`);
+      if (target) target.focus({ preventScroll: true });
+      else if (tries > 0) focusRow(index, cell, tries - 1);
+    });
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
+    const target = event.target as HTMLElement;
+    const row = target.closest<HTMLTableRowElement>("tr[data-index]");
+    if (!row || event.altKey || event.ctrlKey || event.metaKey) return;
+    const index = Number(row.dataset.index);
+    if (event.key === "x") {
+      const run = rows[index];
+      if (run) onToggle(run);
+      event.preventDefault();
+      return;
+    }
+    const moves: Record<string, number> = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: rows.length - 1 };
+    const next = moves[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const clamped = Math.max(0, Math.min(rows.length - 1, next));
+    virtualizer.scrollToIndex(clamped, { align: "auto" });
+    focusRow(clamped, target.closest("td")?.cellIndex ?? 1);
+  };
+
+  if (list.error && !list.data) return <p className="banner-error">{errorMessage(list.error)}</p>;
+  if (list.isSuccess && rows.length === 0) return <div className={styles.empty}>{empty}</div>;
+
+  const top = (items[0]?.start ?? headerHeight) - headerHeight;
+  const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? headerHeight);
+  const width = selectWidth + columns.reduce((sum, column) => sum + column.width, 0);
+  const spacer = (height: number) => (
+    <tr className={styles.spacer} style={{ height }}>
+      <td colSpan={columns.length + 1} />
+    </tr>
+  );
+
+  return (
+    <>
+      <p className={styles.summary} aria-live="polite">
+        {list.isPending
+          ? "Loading runs…"
+          : `${rows.length.toLocaleString("en-US")} run${rows.length === 1 ? "" : "s"}${hasNextPage ? " loaded, more as you scroll" : ""}`}
+        {list.isFetching && !list.isPending ? " · refreshing…" : ""}
+        {list.error ? <span className="error"> · {errorMessage(list.error)}</span> : null}
+      </p>
+      <div ref={scroller} className={styles.scroller} data-testid="runs-table">
+        <table className={styles.table} style={{ width }} aria-rowcount={hasNextPage ? -1 : rows.length + 1}>
+          <colgroup>
+            <col style={{ width: selectWidth }} />
+            {columns.map((column) => (
+              <col key={column.id} style={{ width: column.width }} />
+            ))}
+          </colgroup>
+          <thead>
+            <tr aria-rowindex={1}>
+              <th scope="col">
+                <span className={styles.srOnly}>Select</span>
+              </th>
+              {columns.map((column) => {
+                const sorted = isSortedBy(column, sort);
+                const next = sortFor(column, sort);
+                return (
+                  <th
+                    key={column.id}
+                    scope="col"
+                    className={column.numeric ? "num" : undefined}
+                    aria-sort={sorted ? (sort.direction === "asc" ? "ascending" : "descending") : undefined}
+                  >
+                    {next ? (
+                      <button type="button" className={styles.sortButton} onClick={() => onSort(next)} title={`Sort by ${column.header}`}>
+                        {column.header}
+                        <span aria-hidden="true">{sorted ? (sort.direction === "asc" ? " ▲" : " ▼") : ""}</span>
+                      </button>
+                    ) : (
+                      column.header
+                    )}
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody onKeyDown={onKeyDown}>
+            {top > 0 && spacer(top)}
+            {items.map((item) => {
+              const run = rows[item.index] as RunRow;
+              return (
+                <Row
+                  key={run.id}
+                  index={item.index}
+                  run={run}
+                  columns={columns}
+                  selected={selected.has(run.id)}
+                  now={isActive(run.status) ? now : 0}
+                  onToggle={onToggle}
+                />
+              );
+            })}
+            {bottom > 0 && spacer(bottom)}
+          </tbody>
+        </table>
+      </div>
+      <p className={styles.hint}>Keys in the table: ↑ ↓ Home End move between runs, x selects one.</p>
+    </>
+  );
+}

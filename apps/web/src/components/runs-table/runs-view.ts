@@ -1,0 +1,160 @@
+import { listRunsInput } from "@hindcast/api/schemas";
+import type { z } from "zod";
+import { metricDirection } from "@/lib/metric-direction";
+
+export type ListRunsQuery = Omit<z.output<typeof listRunsInput>, "cursor">;
+export type RunsSort = Pick<ListRunsQuery["sort"], "by" | "key" | "stat" | "direction">;
+
+/**
+ * What the runs page shows, as its URL holds it. Filters stay as typed (not
+ * yet validated) so a bad value from a shared link is shown next to its field.
+ */
+export interface RunsView {
+  status: string[];
+  tags: string[];
+  search: string;
+  experiment: string;
+  /** Creation dates as YYYY-MM-DD, both inclusive. */
+  from: string;
+  to: string;
+  /** Param equality filters: [dotted key, value as typed]. */
+  params: [string, string][];
+  sort: RunsSort;
+}
+
+/** Form fields a view's problems are shown next to. */
+export type RunsViewField = "status" | "tags" | "search" | "experiment" | "from" | "to" | "params" | "sort";
+
+const sortNames = { created: "createdAt", name: "name", status: "status", metric: "metric" } as const;
+const stats = ["last", "min", "max"] as const;
+const paramPrefix = "p.";
+
+/** The direction a first click on a column sorts by: newest, A to Z, best metric first. */
+export function firstDirection(by: RunsSort["by"], key?: string): RunsSort["direction"] {
+  if (by === "createdAt") return "desc";
+  if (by === "metric" && key) return metricDirection(key) === "lower" ? "asc" : "desc";
+  return by === "metric" ? "desc" : "asc";
+}
+
+export const defaultSort: RunsSort = { by: "createdAt", stat: "last", direction: "desc" };
+
+const commaList = (text: string | null) =>
+  (text ?? "")
+    .split(",")
+    .map((part) => part.trim())
+    .filter(Boolean);
+
+export function viewFromSearch(search: URLSearchParams): RunsView {
+  const by = sortNames[search.get("sort") as keyof typeof sortNames] ?? "createdAt";
+  const key = by === "metric" ? (search.get("metric") ?? undefined) : undefined;
+  const stat = stats.find((s) => s === search.get("stat")) ?? "last";
+  const dir = search.get("dir");
+  return {
+    status: commaList(search.get("status")),
+    tags: commaList(search.get("tags")),
+    search: search.get("q") ?? "",
+    experiment: search.get("experiment") ?? "",
+    from: search.get("from") ?? "",
+    to: search.get("to") ?? "",
+    params: [...search.entries()]
+      .filter(([name]) => name.startsWith(paramPrefix))
+      .map(([name, value]) => [name.slice(paramPrefix.length), value]),
+    sort: { by, key, stat, direction: dir === "asc" || dir === "desc" ? dir : firstDirection(by, key) },
+  };
+}
+
+/** The query string of a view; defaults are left out so plain links stay plain. */
+export function searchFromView(view: RunsView): string {
+  const search = new URLSearchParams();
+  const set = (name: string, value: string) => value && search.set(name, value);
+  set("status", view.status.join(","));
+  set("tags", view.tags.join(","));
+  set("q", view.search);
+  set("experiment", view.experiment);
+  set("from", view.from);
+  set("to", view.to);
+  for (const [key, value] of view.params) search.append(`${paramPrefix}${key}`, value);
+  const { sort } = view;
+  if (sort.by !== defaultSort.by || sort.direction !== defaultSort.direction) {
+    set("sort", Object.entries(sortNames).find(([, by]) => by === sort.by)?.[0] ?? "");
+    if (sort.by === "metric") {
+      set("metric", sort.key ?? "");
+      set("stat", sort.stat);
+    }
+    set("dir", sort.direction);
+  }
+  return search.toString();
+}
+
+/** A param filter value as the API compares it: numbers and booleans typed, anything else text. */
+export function paramValue(text: string): string | number | boolean {
+  if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return Number(text);
+  if (text === "true" || text === "false") return text === "true";
+  return text;
+}
+
+/** "model.kind=linear, train.epochs=2" as pairs, or what is wrong with it. */
+export function parseParamFilters(text: string): { pairs: [string, string][] } | { error: string } {
+  const pairs: [string, string][] = [];
+  for (const part of commaList(text)) {
+    const match = part.match(/^([\w.]+)\s*=\s*(.+)$/);
+    if (!match) return { error: `"${part}": use key=value, e.g. model.kind=linear` };
+    pairs.push([match[1] as string, (match[2] as string).trim()]);
+  }
+  return { pairs };
+}
+
+export const paramFiltersText = (pairs: [string, string][]) => pairs.map(([key, value]) => `${key}=${value}`).join(", ");
+
+/** Midnight (local time) starting the day, or undefined when the text is no real YYYY-MM-DD date. */
+function localDay(text: string, addDays = 0): Date | undefined {
+  const match = text.match(/^(\d{4})-(\d{2})-(\d{2})$/);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]) - 1, Number(match[3])];
+  const date = new Date(year, month, day + addDays);
+  const real = new Date(year, month, day);
+  return real.getFullYear() === year && real.getMonth() === month && real.getDate() === day ? date : undefined;
+}
+
+const inputFields: Record<string, RunsViewField> = { createdFrom: "from", createdTo: "to" };
+
+/**
+ * The training.list input of a view (checked with the API's own schema), or
+ * every problem of it by form field.
+ */
+export function listQueryFromView(
+  view: RunsView,
+  options: { metricKeys: string[]; limit: number },
+): { query: ListRunsQuery; issues?: undefined } | { query?: undefined; issues: Partial<Record<RunsViewField, string>> } {
+  const issues: Partial<Record<RunsViewField, string>> = {};
+  const add = (field: RunsViewField, message: string) => {
+    issues[field] = issues[field] ? `${issues[field]}; ${message}` : message;
+  };
+  const createdFrom = view.from ? localDay(view.from) : undefined;
+  const createdTo = view.to ? localDay(view.to, 1) : undefined;
+  if (view.from && !createdFrom) add("from", "use a date as YYYY-MM-DD");
+  if (view.to && !createdTo) add("to", "use a date as YYYY-MM-DD");
+  if (createdFrom && createdTo && createdTo <= createdFrom) add("to", "must not be before the from date");
+  const raw = {
+    status: view.status.length ? view.status : undefined,
+    tags: view.tags.length ? view.tags : undefined,
+    search: view.search || undefined,
+    experiment: view.experiment || undefined,
+    createdFrom,
+    createdTo,
+    params: view.params.length ? Object.fromEntries(view.params.map(([key, value]) => [key, paramValue(value)])) : undefined,
+    sort: view.sort,
+    metricKeys: options.metricKeys,
+    limit: options.limit,
+  };
+  const parsed = listRunsInput.safeParse(raw);
+  for (const issue of parsed.error?.issues ?? []) {
+    const [first, item] = issue.path;
+    const field = inputFields[String(first)] ?? (String(first) as RunsViewField);
+    const list = (raw as Record<string, unknown>)[String(first)];
+    add(field, typeof item === "number" && Array.isArray(list) ? `"${list[item]}": ${issue.message}` : issue.message);
+  }
+  if (!parsed.success || Object.keys(issues).length) return { issues };
+  const { cursor: _, ...query } = parsed.data;
+  return { query };
+}

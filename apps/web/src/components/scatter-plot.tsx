@@ -1,0 +1,106 @@
+import { formatNumber, formatParam } from "@/lib/format";
+import styles from "./scatter-plot.module.css";
+
+export interface ScatterPoint {
+  label: string;
+  /** A number, or anything else as a category (model kinds, booleans). */
+  x: unknown;
+  y: number;
+}
+
+const width = 640;
+const height = 280;
+const margin = { left: 64, right: 20, top: 14, bottom: 46 };
+
+/** About `count` round tick values covering [min, max]. */
+function niceTicks(min: number, max: number, count = 5): number[] {
+  const raw = (max - min) / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * magnitude >= raw) ?? 10) * magnitude;
+  const ticks: number[] = [];
+  for (let tick = Math.ceil(min / step) * step; tick <= max + step * 1e-9; tick += step) ticks.push(Number(tick.toPrecision(12)));
+  return ticks;
+}
+
+/** A domain with some room, never empty. */
+function domain(values: number[]): [number, number] {
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  const pad = max > min ? (max - min) * 0.08 : Math.abs(min) * 0.1 || 1;
+  return [min - pad, max + pad];
+}
+
+/**
+ * A small SVG scatter of a few labelled points (up to the 20 runs of a
+ * comparison): numeric x on a linear axis, any other x as categories.
+ */
+export function ScatterPlot({
+  points,
+  xLabel,
+  yLabel,
+  testId,
+}: {
+  points: ScatterPoint[];
+  xLabel: string;
+  yLabel: string;
+  testId?: string;
+}) {
+  const numeric = points.every((p) => typeof p.x === "number" && Number.isFinite(p.x));
+  const categories = numeric ? [] : [...new Set(points.map((p) => formatParam(p.x)))].sort();
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = height - margin.top - margin.bottom;
+  const [xMin, xMax] = numeric ? domain(points.map((p) => p.x as number)) : [0, 1];
+  const [yMin, yMax] = domain(points.length ? points.map((p) => p.y) : [0]);
+  const xOf = (x: unknown) =>
+    margin.left +
+    (numeric
+      ? (((x as number) - xMin) / (xMax - xMin)) * plotWidth
+      : ((categories.indexOf(formatParam(x)) + 0.5) / categories.length) * plotWidth);
+  const yOf = (y: number) => margin.top + plotHeight - ((y - yMin) / (yMax - yMin)) * plotHeight;
+  const xTicks = numeric ? niceTicks(xMin, xMax).map((value) => ({ value: value as unknown, text: formatNumber(value) })) : [];
+  const yTicks = niceTicks(yMin, yMax);
+
+  return (
+    <figure className={styles.figure} data-testid={testId} data-points={points.length}>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        className={styles.svg}
+        role="img"
+        aria-label={`${yLabel} against ${xLabel}, ${points.length} runs`}
+      >
+        {yTicks.map((tick) => (
+          <g key={`y${tick}`}>
+            <line className={styles.grid} x1={margin.left} x2={width - margin.right} y1={yOf(tick)} y2={yOf(tick)} />
+            <text className={styles.axisText} x={margin.left - 6} y={yOf(tick)} textAnchor="end" dominantBaseline="middle">
+              {formatNumber(tick)}
+            </text>
+          </g>
+        ))}
+        {(numeric ? xTicks : categories.map((c) => ({ value: c as unknown, text: c }))).map((tick) => (
+          <g key={`x${tick.text}`}>
+            <line className={styles.grid} x1={xOf(tick.value)} x2={xOf(tick.value)} y1={margin.top} y2={margin.top + plotHeight} />
+            <text className={styles.axisText} x={xOf(tick.value)} y={margin.top + plotHeight + 14} textAnchor="middle">
+              {tick.text}
+            </text>
+          </g>
+        ))}
+        <text className={styles.axisLabel} x={margin.left + plotWidth / 2} y={height - 6} textAnchor="middle">
+          {xLabel}
+        </text>
+        <text className={styles.axisLabel} transform={`translate(14 ${margin.top + plotHeight / 2}) rotate(-90)`} textAnchor="middle">
+          {yLabel}
+        </text>
+        {points.map((point) => (
+          <g key={point.label}>
+            <circle className={styles.point} cx={xOf(point.x)} cy={yOf(point.y)} r={5}>
+              <title>{`${point.label}: ${xLabel} ${formatParam(point.x)}, ${yLabel} ${formatNumber(point.y)}`}</title>
+            </circle>
+            <text className={styles.pointLabel} x={xOf(point.x) + 7} y={yOf(point.y) - 7}>
+              {point.label}
+            </text>
+          </g>
+        ))}
+      </svg>
+    </figure>
+  );
+}

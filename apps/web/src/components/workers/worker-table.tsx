@@ -1,0 +1,113 @@
+import type { AppRouter } from "@hindcast/api";
+import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
+import { formatDate, formatDuration } from "@/lib/format";
+import styles from "./workers.module.css";
+
+export type Worker = inferRouterOutputs<AppRouter>["workers"]["list"][number];
+
+/**
+ * Heartbeats come every 2 s by default and a worker silent for 10 s is
+ * reaped as dead (apps/worker config): past this age a live one is worth a look.
+ */
+export const staleAfterSeconds = 6;
+
+export const isStale = (w: Worker) => (w.status === "ONLINE" || w.status === "DRAINING") && w.heartbeatAgeSeconds > staleAfterSeconds;
+
+function Capabilities({ worker }: { worker: Worker }) {
+  const { notes = [], rejected = [], tasks = [] } = worker.capabilities;
+  return (
+    <div className={styles.capabilities}>
+      {notes.length > 0 && (
+        <ul aria-label="backend notes">
+          {notes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
+      )}
+      {rejected.length > 0 && (
+        <details>
+          <summary>
+            {rejected.length} better backend{rejected.length === 1 ? "" : "s"} rejected: {rejected.map((r) => r.backend).join(", ")}
+          </summary>
+          <ul>
+            {rejected.map((r) => (
+              <li key={r.backend}>
+                <strong>{r.backend}</strong>: {r.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {tasks.length > 0 && <div className="muted">takes {tasks.join(", ")}</div>}
+    </div>
+  );
+}
+
+export function WorkerTable({ workers }: { workers: Worker[] }) {
+  return (
+    <div className={styles.scroll}>
+      <table className={styles.table} data-testid="worker-table">
+        <thead>
+          <tr>
+            <th>Worker</th>
+            <th>Status</th>
+            <th>Backend</th>
+            <th>GPU</th>
+            <th>Capabilities</th>
+            <th className="num">Runs / slots</th>
+            <th className="num">Heartbeat</th>
+            <th>Current runs</th>
+          </tr>
+        </thead>
+        <tbody>
+          {workers.map((w) => (
+            <tr key={w.id} data-worker={w.id}>
+              <td>
+                <div>
+                  {w.hostname}:{w.pid}
+                </div>
+                <div className="muted" title={`worker ${w.id}, started ${formatDate(w.startedAt)}`}>
+                  {w.id.slice(0, 8)} · up {formatDuration((Date.now() - w.startedAt.getTime()) / 1000)}
+                </div>
+              </td>
+              <td>
+                <span className={`chip ${styles.status} ${styles[w.status] ?? ""}`}>{w.status}</span>
+              </td>
+              <td data-testid="worker-backend">{w.backend}</td>
+              <td>{w.capabilities.gpu ? "yes" : "no"}</td>
+              <td>
+                <Capabilities worker={w} />
+              </td>
+              <td className="num">
+                {w.runIds.length} / {w.concurrency}
+              </td>
+              <td className="num">
+                {isStale(w) ? (
+                  <span className={styles.stale} title={`no heartbeat for ${formatDuration(w.heartbeatAgeSeconds)}`}>
+                    ⚠ {formatDuration(w.heartbeatAgeSeconds)} ago
+                  </span>
+                ) : (
+                  `${formatDuration(w.heartbeatAgeSeconds)} ago`
+                )}
+              </td>
+              <td>
+                <div className={styles.runs}>
+                  {w.runIds.length === 0 ? (
+                    <span className="muted">idle</span>
+                  ) : (
+                    w.runIds.map((id) => (
+                      <Link key={id} href={`/runs/${id}`}>
+                        {id.slice(0, 8)}
+                      </Link>
+                    ))
+                  )}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+/// <reference lib="webworker" />
+// The preview's training, off the main thread: the engine's own retrodiction
+// pipeline (the one queued runs execute in the worker process), with ports
+// that post to the page instead of writing to PostgreSQL.
+import {
+  buildTrainingPipeline,
+  CancellationSource,
+  createTrainingContext,
+  MemoryArtifactStore,
+  type MetricPointRecord,
+  type TrainingContext,
+} from "@hindcast/engine";
+import { browserBackends, pickBackend, preferBackends, probeForSpec } from "@hindcast/models";
+import type { PreviewMessage, PreviewPoint, PreviewRequest } from "./protocol";
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (message: PreviewMessage) => scope.postMessage(message);
+let running: CancellationSource | undefined;
+
+/** Metric points go out at most every 100 ms: one message per batch would flood the page. */
+function metricPoster(startedAt: number) {
+  let pending: PreviewPoint[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (pending.length) post({ type: "metrics", points: pending });
+    pending = [];
+  };
+  return {
+    write(points: readonly MetricPointRecord[]) {
+      for (const p of points) pending.push({ key: p.key, step: p.step, value: p.value, ms: p.wallTime.getTime() - startedAt });
+      timer ??= setTimeout(flush, 100);
+    },
+    async flush() {
+      if (timer) clearTimeout(timer);
+      flush();
+    },
+  };
+}
+
+async function start(request: Extract<PreviewRequest, { type: "start" }>): Promise<void> {
+  running?.cancel("a new preview started");
+  const source = new CancellationSource();
+  running = source;
+  const startedAt = Date.now();
+  const artifacts = new MemoryArtifactStore();
+  const metrics = metricPoster(startedAt);
+  const store = {
+    recordStageEvent: async (event: Parameters<TrainingContext["ports"]["store"]["recordStageEvent"]>[0]) =>
+      post({ type: "stage", event: { ...event, at: event.at.getTime() } }),
+    updateProgress: async (progress: Parameters<TrainingContext["ports"]["store"]["updateProgress"]>[0]) =>
+      post({ type: "progress", progress }),
+  };
+  const ctx = createTrainingContext(request.spec, {
+    store,
+    metrics,
+    artifacts,
+    datasets: {
+      load: async (name) => {
+        if (name !== request.dataset.name) throw new Error(`data.dataset: the preview was given ${request.dataset.name}, not ${name}`);
+        return request.dataset;
+      },
+    },
+    pickBackend: async (spec) => {
+      const candidates = browserBackends({ wasmPath: request.wasmPath });
+      const choice = await pickBackend(request.backends ? preferBackends(candidates, request.backends) : candidates, probeForSpec(spec));
+      post({ type: "backend", choice });
+      return choice;
+    },
+  });
+  const pipeline = buildTrainingPipeline("retrodiction", { store });
+  const outcome = await pipeline.execute(ctx, { token: source.token });
+  await metrics.flush();
+  if (outcome.status === "succeeded") {
+    const results = artifacts.artifacts.get("memory://results.json");
+    post({
+      type: "done",
+      status: "succeeded",
+      durationMs: outcome.durationMs,
+      results: results ? JSON.parse(new TextDecoder().decode(results.data)) : undefined,
+    });
+  } else if (outcome.status === "cancelled") {
+    post({ type: "done", status: "cancelled", message: outcome.reason, durationMs: outcome.durationMs });
+  } else {
+    const message = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
+    post({ type: "done", status: "failed", message: `Failed in ${outcome.stage}: ${message}`, durationMs: outcome.durationMs });
+  }
+  if (running === source) running = undefined;
+}
+
+scope.onmessage = (event: MessageEvent<PreviewRequest>) => {
+  const request = event.data;
+  if (request.type === "stop") running?.cancel("stopped by the user");
+  else void start(request).catch((error: Error) => post({ type: "done", status: "failed", message: error.message, durationMs: 0 }));
+};

@@ -1,0 +1,146 @@
+import { randomUUID } from "node:crypto";
+import type { Locator, Page } from "@playwright/test";
+import { apiAs } from "./support/api";
+import { expect, screenshot, signIn, test } from "./support/fixtures";
+
+/** Finishes in seconds; `epochs` differs between the runs so the comparison has a differing param. */
+const quickSpec = (epochs: number) => ({
+  data: { dataset: "seattle_weather", target: "temp_max" },
+  train: { epochs, refitEpochs: 1 },
+  retrodiction: { windows: 2, batchSizeDays: 30 },
+});
+/** Trains long enough to be seen RUNNING with a progress bar, then cancelled. */
+const longSpec = {
+  data: { dataset: "sp500", target: "spx_close", transform: "logReturn" as const },
+  train: { epochs: 40, batchSize: 16, patience: 0, refitEpochs: 1 },
+  retrodiction: { windows: 1, batchSizeDays: 30 },
+};
+
+type Api = Awaited<ReturnType<typeof apiAs>>;
+
+async function waitForStatus(api: Api, id: string, status: string, timeoutMs = 180_000) {
+  await expect.poll(async () => (await api.training.get.query({ id })).status, { timeout: timeoutMs, intervals: [1_000] }).toBe(status);
+  return api.training.get.query({ id });
+}
+
+const rows = (page: Page) => page.getByTestId("runs-table").locator("tbody tr[data-run-id]");
+const row = (page: Page, id: string) => page.locator(`tr[data-run-id="${id}"]`);
+const rowIds = async (page: Page) => rows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-run-id")));
+const number = async (locator: Locator, attribute: string) => Number(await locator.getAttribute(attribute));
+
+test.describe.configure({ timeout: 300_000 });
+
+test("runs table: live status, filters and sort in the URL, columns, and comparing two finished runs", async ({ page }) => {
+  const api = await apiAs("operator");
+  const tag = `h1-${Date.now()}`;
+  const a = (await api.training.start.mutate({ name: `${tag} a`, spec: quickSpec(2), tags: [tag, "quick"] })).id;
+  const b = (await api.training.start.mutate({ name: `${tag} b`, spec: quickSpec(4), tags: [tag, "quick"] })).id;
+  const c = (await api.training.start.mutate({ name: `${tag} c`, spec: longSpec, tags: [tag, "long"] })).id;
+  const [runA, runB] = [await waitForStatus(api, a, "SUCCEEDED"), await waitForStatus(api, b, "SUCCEEDED")];
+
+  await signIn(page, "viewer");
+  await page.goto("/runs");
+  await page.getByLabel("Tags").fill(tag);
+  await page.getByLabel("Tags").press("Enter");
+  await expect(page).toHaveURL(new RegExp(`tags=${tag}`));
+  await expect(rows(page)).toHaveCount(3);
+  await expect(row(page, a).getByTestId("run-status")).toHaveText("SUCCEEDED");
+  await expect(row(page, b).getByTestId("run-status")).toHaveText("SUCCEEDED");
+  // Live without a reload: the long run starts once a worker is free, then shows its progress.
+  await expect(row(page, c).getByTestId("run-status")).toHaveText("RUNNING", { timeout: 120_000 });
+  await expect(row(page, c).getByRole("progressbar")).toBeVisible();
+  await screenshot(page, "runs");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, "runs-dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  await api.training.cancel.mutate({ id: c });
+  await expect(row(page, c).getByTestId("run-status")).toHaveText("CANCELLED", { timeout: 30_000 });
+
+  // Status filter through the UI: in the URL, and still there after a reload.
+  await page.getByRole("checkbox", { name: "SUCCEEDED", exact: true }).check();
+  await expect(page).toHaveURL(/status=SUCCEEDED/);
+  await expect(rows(page)).toHaveCount(2);
+  await expect(row(page, c)).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole("checkbox", { name: "SUCCEEDED", exact: true })).toBeChecked();
+  await expect(page.getByLabel("Tags")).toHaveValue(tag);
+  await expect(rows(page)).toHaveCount(2);
+  await expect(row(page, c)).toHaveCount(0);
+
+  // Sorting by the best val_loss (lower is better: ascending first), then the other way.
+  const bestLoss = (run: typeof runA) => run.metrics.find((m: { key: string }) => m.key === "val_loss")?.min as number;
+  const ascending = [runA, runB].sort((x, y) => bestLoss(x) - bestLoss(y)).map((run) => run.id);
+  await page.getByRole("button", { name: "val_loss (best)" }).click();
+  await expect(page).toHaveURL(/sort=metric&metric=val_loss&stat=min&dir=asc/);
+  await expect.poll(() => rowIds(page)).toEqual(ascending);
+  await expect(page.getByRole("columnheader", { name: /val_loss \(best\)/ })).toHaveAttribute("aria-sort", "ascending");
+  await page.getByRole("button", { name: "val_loss (best)" }).click();
+  await expect(page).toHaveURL(/dir=desc/);
+  await expect.poll(() => rowIds(page)).toEqual([...ascending].reverse());
+  await page.goBack();
+  await expect.poll(() => rowIds(page)).toEqual(ascending);
+
+  // A param column from the chooser, kept across reloads.
+  await page.getByRole("button", { name: "Columns…" }).click();
+  const chooser = page.getByRole("dialog", { name: "Columns" });
+  await chooser.getByLabel("Filter keys").fill("train.epochs");
+  await chooser.getByRole("checkbox", { name: "train.epochs" }).check();
+  await chooser.getByRole("button", { name: "Done" }).click();
+  await expect(chooser).toBeHidden();
+  await page.reload();
+  await expect(row(page, a).locator('td[data-column="param:train.epochs"]')).toHaveText("2");
+  await expect(row(page, b).locator('td[data-column="param:train.epochs"]')).toHaveText("4");
+
+  // Keyboard: arrows move between rows, x selects.
+  const first = rows(page).first();
+  await first.getByRole("link").focus();
+  await page.keyboard.press("x");
+  await page.keyboard.press("ArrowDown");
+  await expect(rows(page).nth(1).getByRole("link")).toBeFocused();
+  await page.keyboard.press("x");
+  await expect(page.getByRole("checkbox", { name: `Select ${tag} a` })).toBeChecked();
+  await expect(page.getByRole("checkbox", { name: `Select ${tag} b` })).toBeChecked();
+  await page.getByRole("link", { name: "Compare (2)" }).click();
+  await expect(page).toHaveURL(/\/compare\?ids=/);
+  expect(new URL(page.url()).searchParams.get("ids")?.split(",").sort()).toEqual([a, b].sort());
+
+  await expect(page.getByRole("heading", { name: "Compare 2 runs" })).toBeVisible();
+  await expect(page.locator("tr.differs", { hasText: "train.epochs" })).toBeVisible();
+  await expect(page.locator("tr.differs")).toHaveCount(1);
+  const chart = page.getByTestId("compare-chart-train_loss");
+  await expect.poll(() => number(chart, "data-points")).toBeGreaterThan(0);
+  await expect(chart.locator(".u-legend .u-series")).toHaveCount(3); // the x axis and one series per run
+  await expect(chart.locator(".u-legend")).toContainText(`${tag} a`);
+  await expect(chart.locator(".u-legend")).toContainText(`${tag} b`);
+  const metrics = page.getByTestId("metrics-table");
+  await expect(metrics.locator('tr[data-row="val_loss:best"] td[data-best]')).toHaveCount(1);
+  await expect(metrics.locator('tr[data-row="headline:rmse"]')).toBeVisible();
+  await expect(page.getByTestId("param-scatter")).toHaveAttribute("data-points", "2");
+  await page.getByLabel("Log scale").check();
+  await page.getByLabel("X axis").selectOption("relative");
+  await expect.poll(() => number(chart, "data-points")).toBeGreaterThan(0);
+  await screenshot(page, "compare");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, "compare-dark");
+});
+
+test("compare explains bad links instead of failing", async ({ page }) => {
+  await signIn(page, "viewer");
+  const api = await apiAs("viewer");
+  const someRun = (await api.training.list.query({ limit: 1 })).runs[0]?.id ?? randomUUID();
+  const cases: [string, RegExp][] = [
+    ["/compare", /choose at least 2 runs \(got 0\)/],
+    [`/compare?ids=${someRun}`, /choose at least 2 runs \(got 1\)/],
+    [`/compare?ids=${someRun},not-a-run`, /"not-a-run" is not a run id/],
+    [`/compare?ids=${someRun},${randomUUID()}`, /No run [0-9a-f-]{36}/],
+  ];
+  for (const [url, message] of cases) {
+    await page.goto(url);
+    await expect(page.getByTestId("compare-error")).toHaveText(message);
+  }
+  await expect(page.getByRole("link", { name: "Runs" }).last()).toHaveAttribute("href", "/runs");
+  await page.goto("/runs?status=BOGUS&from=2024-02-30");
+  await expect(page.getByText(/This link's filters are not valid/)).toBeVisible();
+  await expect(page.getByLabel("Created from")).toHaveAttribute("aria-invalid", "true");
+  await screenshot(page, "runs-bad-link");
+});
