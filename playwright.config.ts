@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { e2eBaseUrl } from "./e2e/support/env";
+import { chromiumLaunchOptions, e2eBaseUrl } from "./e2e/support/env";
 
 /**
  * End-to-end tests against the real app (`scripts/start.ts`: dashboard, API,
@@ -20,10 +20,6 @@ export default defineConfig({
     browserName: "chromium",
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      // Root needs --no-sandbox; --enable-unsafe-webgpu gives headless Chromium a SwiftShader WebGPU adapter.
-      args: ["--no-sandbox", "--enable-unsafe-webgpu", "--disable-dev-shm-usage"],
-    },
+    launchOptions: chromiumLaunchOptions(),
   },
 });

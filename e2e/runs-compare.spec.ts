@@ -115,6 +115,8 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   const metrics = page.getByTestId("metrics-table");
   await expect(metrics.locator('tr[data-row="val_loss:best"] td[data-best]')).toHaveCount(1);
   await expect(metrics.locator('tr[data-row="headline:rmse"]')).toBeVisible();
+  // Both runs trained with the same learning rate: a tie singles out no run.
+  await expect(metrics.locator('tr[data-row="lr:last"] td[data-best]')).toHaveCount(0);
   await expect(page.getByTestId("param-scatter")).toHaveAttribute("data-points", "2");
   await page.getByLabel("Log scale").check();
   await page.getByLabel("X axis").selectOption("relative");
@@ -142,5 +144,18 @@ test("compare explains bad links instead of failing", async ({ page }) => {
   await page.goto("/runs?status=BOGUS&from=2024-02-30");
   await expect(page.getByText(/This link's filters are not valid/)).toBeVisible();
   await expect(page.getByLabel("Created from")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText('"2024-02-30": use a real date as YYYY-MM-DD')).toBeVisible();
   await screenshot(page, "runs-bad-link");
+
+  // Every bad field of the form is marked at once, and the URL keeps the last good view.
+  await page.goto("/runs?status=FAILED");
+  await page.getByLabel("Tags").fill("ok, not a tag!");
+  await page.getByLabel("Params").fill("model.kind=linear, nonsense");
+  await page.getByLabel("Created from").fill("2024-03-10");
+  await page.getByLabel("Created to").fill("2024-03-01");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.getByText(/"not a tag!": use letters, digits/)).toBeVisible();
+  await expect(page.getByText(/"nonsense": use key=value/)).toBeVisible();
+  await expect(page.getByText("must not be before the from date")).toBeVisible();
+  await expect(page).toHaveURL(/\/runs\?status=FAILED$/);
 });

@@ -8,3 +8,14 @@ export const accounts = {
   viewer: { email: "viewer@example.com", password: "e2e-viewer-password" },
 } as const;
 export type Role = keyof typeof accounts;
+
+/**
+ * Debian's Chromium (never a downloaded browser). Root needs --no-sandbox;
+ * --enable-unsafe-webgpu gives headless Chromium a SwiftShader WebGPU adapter.
+ */
+export function chromiumLaunchOptions({ webgpu = true } = {}) {
+  return {
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-dev-shm-usage", ...(webgpu ? ["--enable-unsafe-webgpu"] : [])],
+  };
+}

@@ -90,16 +90,21 @@ export function ScatterPlot({
         <text className={styles.axisLabel} transform={`translate(14 ${margin.top + plotHeight / 2}) rotate(-90)`} textAnchor="middle">
           {yLabel}
         </text>
-        {points.map((point) => (
-          <g key={point.label}>
-            <circle className={styles.point} cx={xOf(point.x)} cy={yOf(point.y)} r={5}>
-              <title>{`${point.label}: ${xLabel} ${formatParam(point.x)}, ${yLabel} ${formatNumber(point.y)}`}</title>
-            </circle>
-            <text className={styles.pointLabel} x={xOf(point.x) + 7} y={yOf(point.y) - 7}>
-              {point.label}
-            </text>
-          </g>
-        ))}
+        {points.map((point) => {
+          const [cx, cy] = [xOf(point.x), yOf(point.y)];
+          // Labels of points on the right run leftwards, so they stay inside the plot.
+          const leftwards = cx > margin.left + plotWidth * 0.6;
+          return (
+            <g key={point.label}>
+              <circle className={styles.point} cx={cx} cy={cy} r={5}>
+                <title>{`${point.label}: ${xLabel} ${formatParam(point.x)}, ${yLabel} ${formatNumber(point.y)}`}</title>
+              </circle>
+              <text className={styles.pointLabel} x={leftwards ? cx - 7 : cx + 7} y={cy - 7} textAnchor={leftwards ? "end" : "start"}>
+                {point.label}
+              </text>
+            </g>
+          );
+        })}
       </svg>
     </figure>
   );

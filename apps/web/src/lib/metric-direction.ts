@@ -13,14 +13,14 @@ export function bestStat(key: string): "min" | "max" {
   return metricDirection(key) === "lower" ? "min" : "max";
 }
 
-/** Index of the best finite value for this metric, or -1 when there is none. */
-export function bestIndex(key: string, values: readonly (number | null | undefined)[]): number {
-  const lower = metricDirection(key) === "lower";
-  let best = -1;
-  values.forEach((value, i) => {
-    if (value === null || value === undefined || !Number.isFinite(value)) return;
-    const current = values[best];
-    if (best < 0 || (lower ? value < (current as number) : value > (current as number))) best = i;
-  });
-  return best;
+/**
+ * Indexes of the runs holding the best finite value of this metric; none
+ * when every run has the same value (nothing to single out).
+ */
+export function bestIndexes(key: string, values: readonly (number | null | undefined)[]): Set<number> {
+  const finite = values.filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
+  if (finite.length === 0) return new Set();
+  const best = metricDirection(key) === "lower" ? Math.min(...finite) : Math.max(...finite);
+  if (finite.length > 1 && finite.every((v) => v === best)) return new Set();
+  return new Set(values.flatMap((v, i) => (v === best ? [i] : [])));
 }

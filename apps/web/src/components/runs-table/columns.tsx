@@ -66,7 +66,10 @@ const fixedColumns: RunsColumn[] = [
     id: "data",
     header: "Dataset / target",
     width: 190,
-    cell: (run) => `${text(run.params["data.dataset"])} / ${text(run.params["data.target"])}`,
+    cell: (run) => {
+      const data = `${text(run.params["data.dataset"])} / ${text(run.params["data.target"])}`;
+      return <span title={data}>{data}</span>;
+    },
   },
   { id: "created", header: "Created", width: 180, sort: { by: "createdAt", stat: "last" }, cell: (run) => formatDate(run.createdAt) },
   { id: "duration", header: "Duration", width: 90, numeric: true, cell: duration },
@@ -74,12 +77,15 @@ const fixedColumns: RunsColumn[] = [
     id: "tags",
     header: "Tags",
     width: 170,
-    cell: (run) =>
-      run.tags.map((tag) => (
-        <span key={tag} className={styles.tag}>
-          {tag}
-        </span>
-      )),
+    cell: (run) => (
+      <span title={run.tags.join(", ")}>
+        {run.tags.map((tag) => (
+          <span key={tag} className={styles.tag}>
+            {tag}
+          </span>
+        ))}
+      </span>
+    ),
   },
 ];
 

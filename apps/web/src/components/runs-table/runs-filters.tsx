@@ -7,9 +7,10 @@ import { useTRPC } from "@/lib/trpc";
 import styles from "./runs-table.module.css";
 import { listQueryFromView, paramFiltersText, parseParamFilters, type RunsView, type RunsViewField } from "./runs-view";
 
-type Draft = Pick<RunsView, "search" | "experiment" | "from" | "to"> & { tags: string; params: string };
+type Draft = Pick<RunsView, "status" | "search" | "experiment" | "from" | "to"> & { tags: string; params: string };
 
 const draftOf = (view: RunsView): Draft => ({
+  status: view.status,
   search: view.search,
   experiment: view.experiment,
   from: view.from,
@@ -57,7 +58,8 @@ export function RunsFilters({ view, issues: urlIssues, onApply }: RunsFiltersPro
     setDraftIssues(undefined);
   }, [view]);
 
-  const set = (field: keyof Draft) => (event: { target: { value: string } }) => setDraft({ ...draft, [field]: event.target.value });
+  const set = (field: Exclude<keyof Draft, "status">) => (event: { target: { value: string } }) =>
+    setDraft({ ...draft, [field]: event.target.value });
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
@@ -81,18 +83,20 @@ export function RunsFilters({ view, issues: urlIssues, onApply }: RunsFiltersPro
   };
 
   const toggleStatus = (status: string) => {
-    const known = view.status.filter((s) => (runStatuses as readonly string[]).includes(s));
-    onApply({ ...view, status: known.includes(status) ? known.filter((s) => s !== status) : [...known, status] });
+    const known = draft.status.filter((s) => (runStatuses as readonly string[]).includes(s));
+    const next = known.includes(status) ? known.filter((s) => s !== status) : [...known, status];
+    // Checked at once, not only when the router has moved to the new URL.
+    setDraft({ ...draft, status: next });
+    onApply({ ...view, status: next });
   };
 
   return (
     <form className={`card ${styles.filters}`} onSubmit={apply} aria-label="Filter runs" noValidate>
-      <div className={styles.filterHead}>
-      <fieldset className={styles.statuses} aria-describedby={issues.status ? `${id}-status-error` : undefined}>
+      <fieldset className={`${styles.statuses} ${styles.wide}`} aria-describedby={issues.status ? `${id}-status-error` : undefined}>
         <legend>Status</legend>
         {runStatuses.map((status) => (
           <label key={status} className={styles.check}>
-            <input type="checkbox" checked={view.status.includes(status)} onChange={() => toggleStatus(status)} />
+            <input type="checkbox" checked={draft.status.includes(status)} onChange={() => toggleStatus(status)} />
             {status}
           </label>
         ))}
@@ -102,15 +106,6 @@ export function RunsFilters({ view, issues: urlIssues, onApply }: RunsFiltersPro
           </span>
         )}
       </fieldset>
-      <div className={styles.actions}>
-        <button type="submit" className="primary">
-          Apply
-        </button>
-        <button type="button" onClick={() => onApply(noFilters(view))} disabled={!hasFilters(view)}>
-          Clear
-        </button>
-      </div>
-      </div>
       <Field id={`${id}-search`} label="Search" error={issues.search} hint="name, pipeline, dataset, target">
         {(control) => <input {...control} type="search" value={draft.search} onChange={set("search")} />}
       </Field>
@@ -139,6 +134,14 @@ export function RunsFilters({ view, issues: urlIssues, onApply }: RunsFiltersPro
         {(control) => <input {...control} value={draft.params} onChange={set("params")} placeholder="model.kind=linear, train.epochs=2" />}
       </Field>
       {issues.sort && <p className={`field-error ${styles.wide}`}>Sort: {issues.sort}</p>}
+      <div className={styles.actions}>
+        <button type="submit" className="primary">
+          Apply
+        </button>
+        <button type="button" onClick={() => onApply(noFilters(view))} disabled={!hasFilters(view)}>
+          Clear
+        </button>
+      </div>
     </form>
   );
 }

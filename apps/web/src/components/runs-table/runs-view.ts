@@ -132,8 +132,8 @@ export function listQueryFromView(
   };
   const createdFrom = view.from ? localDay(view.from) : undefined;
   const createdTo = view.to ? localDay(view.to, 1) : undefined;
-  if (view.from && !createdFrom) add("from", "use a date as YYYY-MM-DD");
-  if (view.to && !createdTo) add("to", "use a date as YYYY-MM-DD");
+  if (view.from && !createdFrom) add("from", `"${view.from}": use a real date as YYYY-MM-DD`);
+  if (view.to && !createdTo) add("to", `"${view.to}": use a real date as YYYY-MM-DD`);
   if (createdFrom && createdTo && createdTo <= createdFrom) add("to", "must not be before the from date");
   const raw = {
     status: view.status.length ? view.status : undefined,

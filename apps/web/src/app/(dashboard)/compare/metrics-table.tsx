@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatNumber } from "@/lib/format";
-import { bestIndex, bestStat, metricDirection } from "@/lib/metric-direction";
+import { bestIndexes, bestStat, metricDirection } from "@/lib/metric-direction";
 import styles from "./compare.module.css";
 import { type Comparison, hasHeadline, headlineRows, headlineValue, runLabel } from "./types";
 
@@ -33,17 +33,16 @@ function headline(comparison: Comparison): Row[] {
 
 function Rows({ rows }: { rows: Row[] }) {
   return rows.map((row) => {
-    const best = bestIndex(row.directionKey, row.values);
+    const best = bestIndexes(row.directionKey, row.values);
     return (
       <tr key={row.id} data-row={row.id}>
-        <th scope="row">
-          {row.label} <span className="muted">({metricDirection(row.directionKey)} is better)</span>
-        </th>
+        <th scope="row">{row.label}</th>
+        <td className="muted">{metricDirection(row.directionKey)}</td>
         {row.values.map((value, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: one cell per compared run, in run order
-          <td key={i} className={i === best ? `num ${styles.best}` : "num"} data-best={i === best || undefined}>
+          <td key={i} className={best.has(i) ? `num ${styles.best}` : "num"} data-best={best.has(i) || undefined}>
             {formatNumber(value)}
-            {i === best && (
+            {best.has(i) && (
               <span className={styles.bestMark} title="best of these runs">
                 {" "}
                 ★<span className={styles.srOnly}> best</span>
@@ -72,6 +71,7 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
             <thead>
               <tr>
                 <th scope="col">Metric</th>
+                <th scope="col">Better</th>
                 {runs.map((run) => (
                   <th key={run.id} scope="col" className="num">
                     <Link href={`/runs/${run.id}`}>{runLabel(run)}</Link>
@@ -82,7 +82,7 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
             {retrodiction.length > 0 && (
               <tbody>
                 <tr className={styles.group}>
-                  <th scope="rowgroup" colSpan={runs.length + 1}>
+                  <th scope="rowgroup" colSpan={runs.length + 2}>
                     Retrodiction (all windows)
                   </th>
                 </tr>
@@ -92,7 +92,7 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
             {tracked.length > 0 && (
               <tbody>
                 <tr className={styles.group}>
-                  <th scope="rowgroup" colSpan={runs.length + 1}>
+                  <th scope="rowgroup" colSpan={runs.length + 2}>
                     Tracked metrics
                   </th>
                 </tr>

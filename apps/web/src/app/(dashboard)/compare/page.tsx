@@ -87,11 +87,11 @@ function Compare() {
         ))}
       </ul>
       <OverlayCharts runs={data.runs} metricKeys={metricKeys} live={live} />
+      <MetricsTable comparison={data} />
       <div className="grid2">
-        <MetricsTable comparison={data} />
+        <ParamDiff comparison={data} />
         <ParamScatter comparison={data} />
       </div>
-      <ParamDiff comparison={data} />
     </>
   );
 }
