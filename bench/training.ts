@@ -80,14 +80,14 @@ async function main(): Promise<void> {
     for (const kind of families) {
       const spec = modelSpecSchema.parse({ kind });
       try {
-        trainingStepProbe(spec, shape)();
+        await trainingStepProbe(spec, shape)();
       } catch (error) {
         console.log(`${backend.padEnd(8)} ${kind.padEnd(7)} cannot train here: ${(error as Error).message.split("\n")[0]}`);
         continue;
       }
       const session = new TrainingSession(buildModel(spec, shape, 1), train);
       session.setData(firstWindows(windows, windowsPerEpoch[kind]));
-      bareEpoch(session); // warm-up: kernels compiled, memory allocated
+      await bareEpoch(session); // warm-up: kernels compiled, memory allocated
       const bare: number[] = [];
       const engine: number[] = [];
       const ratios: number[] = [];
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
         const e1 = engineFirst ? await engineEpoch(session) : 0;
         // Work the bare loop never yields for (GC, deferred callbacks) would otherwise land in the engine's timing.
         await yieldToEventLoop();
-        const b = bareEpoch(session);
+        const b = await bareEpoch(session);
         await yieldToEventLoop();
         const e = engineFirst ? e1 : await engineEpoch(session);
         bare.push(b);
@@ -126,10 +126,10 @@ function firstWindows(set: WindowSet, count: number): WindowSet {
   };
 }
 
-function bareEpoch(session: TrainingSession): number {
+async function bareEpoch(session: TrainingSession): Promise<number> {
   const start = performance.now();
   session.startEpoch();
-  for (let batch = 0; batch < session.batchesPerEpoch; batch++) session.trainBatch(batch);
+  for (let batch = 0; batch < session.batchesPerEpoch; batch++) await session.trainBatch(batch);
   return session.samples / ((performance.now() - start) / 1000);
 }
 
@@ -172,9 +172,9 @@ async function engineBookkeepingMicros(): Promise<number> {
     samples: batches * 64,
     learningRate: 1e-3,
     startEpoch() {},
-    trainBatch: () => 0.5,
-    validationLoss: () => null,
-    snapshot: () => ({ values: [], shapes: [] }),
+    trainBatch: async () => 0.5,
+    validationLoss: async () => null,
+    snapshot: async () => ({ values: [], shapes: [] }),
     restore() {},
   } as unknown as TrainingSession;
   const runs: number[] = [];

@@ -78,7 +78,7 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
       artifacts,
       datasets: { load: (name) => loadAnyDataset(pool, name) },
       pickBackend: async (s: TrainingSpec) => {
-        probeForSpec(s)();
+        await probeForSpec(s)();
         return worker.backend;
       },
       resumeFrom,

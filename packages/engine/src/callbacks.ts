@@ -7,7 +7,7 @@ export interface TrainingControl {
   learningRate: number;
   stop(reason: string): void;
   /** Snapshot the weights now; `best` marks the best monitored value so far. */
-  checkpoint(tag: "periodic" | "best"): void;
+  checkpoint(tag: "periodic" | "best"): Promise<void>;
   /** Put back the weights of the best checkpoint. */
   restoreBest(): void;
 }
@@ -15,7 +15,7 @@ export interface TrainingControl {
 export interface Callback {
   readonly name: string;
   onBatchEnd?(control: TrainingControl, loss: number, batch: number): void;
-  onEpochEnd?(control: TrainingControl, epoch: number): void;
+  onEpochEnd?(control: TrainingControl, epoch: number): void | Promise<void>;
 }
 
 type Monitor = typeof MetricKey.valLoss | typeof MetricKey.epochTrainLoss;
@@ -72,13 +72,13 @@ export class Checkpointer implements Callback {
 
   constructor(private readonly options: { every: number; monitor?: Monitor }) {}
 
-  onEpochEnd(control: TrainingControl, epoch: number): void {
+  async onEpochEnd(control: TrainingControl, epoch: number): Promise<void> {
     const value = monitored(control, this.options.monitor ?? MetricKey.valLoss);
     if (value !== undefined && value < this.best) {
       this.best = value;
-      control.checkpoint("best");
+      await control.checkpoint("best");
     } else if ((epoch + 1) % this.options.every === 0) {
-      control.checkpoint("periodic");
+      await control.checkpoint("periodic");
     }
   }
 }

@@ -118,7 +118,8 @@ async function trainWithRecovery(
   let startEpoch = firstEpoch;
   await runWithRecovery(
     async (attempt) => {
-      if (attempt.resume === "checkpoint") {
+      // A retry before the loop ever ran has no checkpoint: it starts where it was going to.
+      if (attempt.resume === "checkpoint" && loop.lastCheckpoint) {
         loop.restore(loop.lastCheckpoint);
         startEpoch = loop.lastCheckpoint.epoch + 1;
       }
@@ -254,7 +255,7 @@ export const retrodictStage: TrainingStage = {
           // Refits are short: progress keeps reporting windows rather than restarting at epoch 1.
           await trainWithRecovery(ctx, run, "retrodict", loop, ctx.spec.train.refitEpochs, 0, false);
         }
-        const result = predictWindow(session.model, series, scaler, ctx.spec.window, window);
+        const result = await predictWindow(session.model, series, scaler, ctx.spec.window, window);
         ctx.state.results.push(result);
         const step = window.index + 1;
         const wallTime = new Date();

@@ -47,7 +47,8 @@ export interface TrainingLoopResult {
  * and progress reports throttled by the bridge.
  */
 export class TrainingLoop {
-  lastCheckpoint: Checkpoint;
+  /** Set when run() starts (the initial weights) unless a resume set it before. */
+  lastCheckpoint: Checkpoint | undefined;
   bestCheckpoint: Checkpoint | undefined;
   private stopReason: string | undefined;
   /** Checkpoint saves run one after another, in the background of training. */
@@ -56,9 +57,7 @@ export class TrainingLoop {
   private saveError: unknown;
   private lastPersistedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly options: TrainingLoopOptions) {
-    this.lastCheckpoint = this.snapshot("initial", -1);
-  }
+  constructor(private readonly options: TrainingLoopOptions) {}
 
   /** Puts the weights and step of a checkpoint back; training continues after its epoch. */
   restore(checkpoint: Checkpoint): void {
@@ -73,6 +72,7 @@ export class TrainingLoop {
     const clock = this.options.clock ?? systemClock;
     const yieldEvery = this.options.yieldEveryMs ?? 25;
     const control = this.control();
+    this.lastCheckpoint ??= await this.snapshot("initial", -1);
     const batches = session.batchesPerEpoch;
     this.stopReason = undefined;
     let lastYield = clock.now();
@@ -84,7 +84,7 @@ export class TrainingLoop {
         session.startEpoch();
         for (let batch = 0; batch < batches; batch++) {
           if (token.cancelled) throw new CancelledError(token.reason);
-          const loss = session.trainBatch(batch);
+          const loss = await session.trainBatch(batch);
           tracker.batchEnd(loss);
           for (const callback of batchCallbacks) callback.onBatchEnd?.(control, loss, batch);
           progress?.batchEnd(epoch, batch, Math.min(session.batchSize, session.samples - batch * session.batchSize));
@@ -94,10 +94,10 @@ export class TrainingLoop {
           }
         }
         tracker.log(MetricKey.epochTrainLoss, tracker.epochTrainLoss);
-        const validation = session.validationLoss();
+        const validation = await session.validationLoss();
         if (validation !== null) tracker.log(MetricKey.valLoss, validation);
         tracker.log(MetricKey.learningRate, session.learningRate);
-        for (const callback of callbacks) callback.onEpochEnd?.(control, epoch);
+        for (const callback of callbacks) await callback.onEpochEnd?.(control, epoch);
         tracker.handOver();
         progress?.epochEnd(epoch);
         epochsRun++;
@@ -128,8 +128,8 @@ export class TrainingLoop {
       stop: (reason) => {
         this.stopReason = reason;
       },
-      checkpoint: (tag) => {
-        const checkpoint = this.snapshot(tag, tracker.epoch);
+      checkpoint: async (tag) => {
+        const checkpoint = await this.snapshot(tag, tracker.epoch);
         this.lastCheckpoint = checkpoint;
         if (tag === "best") this.bestCheckpoint = checkpoint;
         const onCheckpoint = this.options.onCheckpoint;
@@ -153,13 +153,13 @@ export class TrainingLoop {
     };
   }
 
-  private snapshot(tag: Checkpoint["tag"], epoch: number): Checkpoint {
+  private async snapshot(tag: Checkpoint["tag"], epoch: number): Promise<Checkpoint> {
     const valLoss = this.options.tracker.get(MetricKey.valLoss);
     return {
       epoch,
       step: this.options.tracker.step,
       tag,
-      weights: this.options.session.snapshot(),
+      weights: await this.options.session.snapshot(),
       learningRate: this.options.session.learningRate,
       ...(valLoss === undefined ? {} : { valLoss }),
     };

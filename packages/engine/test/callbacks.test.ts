@@ -55,7 +55,7 @@ describe("callbacks on a real training", () => {
     expect(result.stopReason).toMatch(/no improvement in val_loss for 2 epochs/);
     const best = training.bestCheckpoint;
     if (!best) throw new Error("no best checkpoint");
-    expect(session.snapshot().values).toEqual(best.weights.values);
+    expect((await session.snapshot()).values).toEqual(best.weights.values);
     const valLosses = sink.points.filter((p) => p.key === MetricKey.valLoss).map((p) => p.value);
     expect(best.valLoss).toBe(Math.min(...valLosses));
   });

@@ -24,8 +24,8 @@ function injectNaN(
       const session = ctx().state.session;
       if (!session) throw new Error("no session");
       this.batchesPerEpoch = session.batchesPerEpoch;
-      const snapshot = session.snapshot();
-      session.restore({ ...snapshot, values: snapshot.values.map((v) => v.map(() => Number.NaN)) });
+      const weights = session.model.getWeights();
+      session.restore({ values: weights.map((w) => new Float32Array(w.size).fill(Number.NaN)), shapes: weights.map((w) => w.shape) });
     },
   };
 }

@@ -77,13 +77,13 @@ export interface WindowResult {
  * Baselines: naive repeats the value before the origin; seasonal naive repeats
  * the value one season earlier that was known at the origin.
  */
-export function predictWindow(
+export async function predictWindow(
   model: tf.LayersModel,
   series: PreparedSeries,
   scaler: Scaler,
   windowSpec: WindowSpec,
   window: RetrodictionWindow,
-): WindowResult {
+): Promise<WindowResult> {
   const { lookback, horizon } = windowSpec;
   const width = series.columns.length;
   const target = (row: number) => series.values[row * width] as number;
@@ -93,7 +93,9 @@ export function predictWindow(
   origins.forEach((t, i) => {
     writeInputs(series, scaler, lookback, t, x, i * lookback * width);
   });
-  const output = tf.tidy(() => (model.predict(tf.tensor3d(x, [origins.length, lookback, width])) as tf.Tensor).dataSync());
+  const prediction = tf.tidy(() => model.predict(tf.tensor3d(x, [origins.length, lookback, width])) as tf.Tensor);
+  const output = await prediction.data();
+  prediction.dispose();
 
   const m = series.seasonPeriod;
   const returnsLike = series.transform === "diff" || series.transform === "logReturn";

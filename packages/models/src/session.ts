@@ -74,8 +74,12 @@ export class TrainingSession {
     order.dispose();
   }
 
-  /** One optimisation step on batch `index` of the current epoch; returns its loss. */
-  trainBatch(index: number): number {
+  /**
+   * One optimisation step on batch `index` of the current epoch; resolves to its loss.
+   * Reads are asynchronous everywhere: WebGPU cannot read a GPU buffer synchronously
+   * (TF.js' dataSync there goes through a canvas and gave zeros on SwiftShader).
+   */
+  async trainBatch(index: number): Promise<number> {
     const x = this.epochX as tf.Tensor;
     const y = this.epochY as tf.Tensor;
     const start = index * this.spec.batchSize;
@@ -88,24 +92,26 @@ export class TrainingSession {
         true,
       ) as tf.Scalar;
     });
-    const value = loss.dataSync()[0] as number;
+    const value = (await loss.data())[0] as number;
     loss.dispose();
     return value;
   }
 
   /** Mean squared error on the validation windows; null when there are none. */
-  validationLoss(): number | null {
+  async validationLoss(): Promise<number | null> {
     if (!this.validationX || !this.validationY) return null;
     const x = this.validationX;
     const y = this.validationY;
-    return tf.tidy(
-      () => (tf.losses.meanSquaredError(y, this.model.predict(x, { batchSize: 1024 }) as tf.Tensor) as tf.Scalar).dataSync()[0] as number,
-    );
+    const loss = tf.tidy(() => tf.losses.meanSquaredError(y, this.model.predict(x, { batchSize: 1024 }) as tf.Tensor) as tf.Scalar);
+    const value = (await loss.data())[0] as number;
+    loss.dispose();
+    return value;
   }
 
-  snapshot(): WeightsSnapshot {
+  async snapshot(): Promise<WeightsSnapshot> {
     const weights = this.model.getWeights();
-    return { values: weights.map((w) => w.dataSync().slice() as Float32Array), shapes: weights.map((w) => w.shape) };
+    const values = await Promise.all(weights.map(async (w) => (await w.data()).slice() as Float32Array));
+    return { values, shapes: weights.map((w) => w.shape) };
   }
 
   /**

@@ -41,7 +41,7 @@ describe("model families", () => {
     const model = buildModel(spec, shape, 1);
     const out = model.predict(randomInput(5)) as tf.Tensor;
     expect(out.shape).toEqual([5, shape.horizon]);
-    expect(() => trainingStepProbe(spec, shape)()).not.toThrow();
+    await expect(trainingStepProbe(spec, shape)()).resolves.toBeUndefined();
     model.dispose();
   });
 
@@ -126,11 +126,11 @@ describe("retrodiction uses no future data", () => {
     if (!first) throw new Error("no window");
     const scaler = fitScaler(series, first.startRow);
     const model = buildModel(modelSpecSchema.parse({ kind: "mlp" }), { ...window, features: 1, horizon: 7 }, 1);
-    const original = predictWindow(model, series, scaler, window, first);
+    const original = await predictWindow(model, series, scaler, window, first);
 
     // Change every value after the first origin's horizon: the first 7 predictions (origin = window start) must not move.
     const altered = values.map((v, i) => (i >= first.startRow ? v + 100 : v));
-    const again = predictWindow(model, prepareSeries(dataset(altered), spec), scaler, window, first);
+    const again = await predictWindow(model, prepareSeries(dataset(altered), spec), scaler, window, first);
     expect(again.predictions.predicted.slice(0, 7)).toEqual(original.predictions.predicted.slice(0, 7));
     expect(again.predictions.naive.slice(0, 7)).toEqual(original.predictions.naive.slice(0, 7));
     expect(original.predictions.actual).toHaveLength(21);

@@ -48,7 +48,9 @@ async function tryBackend(candidate: BackendCandidate, probe?: BackendProbe): Pr
     if (!(await tf.setBackend(candidate.name))) return "tf.setBackend returned false";
     await tf.ready();
     if (tf.getBackend() !== candidate.name) return `tf.getBackend() reports "${tf.getBackend()}"`;
-    const product = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])).dataSync());
+    const matMul = tf.tidy(() => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])));
+    const product = await matMul.data();
+    matMul.dispose();
     const expected = [19, 22, 43, 50];
     if (expected.some((v, i) => Math.abs((product[i] as number) - v) > 1e-3))
       return `matMul gave [${Array.from(product).join(", ")}], expected [19, 22, 43, 50]`;

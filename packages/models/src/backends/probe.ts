@@ -3,8 +3,8 @@ import { buildModel, type ModelShape } from "../build";
 import type { ModelSpec, TrainingSpec } from "../specs";
 
 /** One Adam step of `spec` on random data: what a backend must run to count. */
-export function trainingStepProbe(spec: ModelSpec, shape: ModelShape): () => void {
-  return () => {
+export function trainingStepProbe(spec: ModelSpec, shape: ModelShape): () => Promise<void> {
+  return async () => {
     const model = buildModel(spec, shape, 1);
     const optimizer = tf.train.adam(1e-3);
     try {
@@ -13,7 +13,7 @@ export function trainingStepProbe(spec: ModelSpec, shape: ModelShape): () => voi
         const y = tf.randomNormal([4, shape.horizon]);
         return optimizer.minimize(() => tf.losses.meanSquaredError(y, model.apply(x) as tf.Tensor) as tf.Scalar, true) as tf.Scalar;
       });
-      const value = loss.dataSync()[0] as number;
+      const value = (await loss.data())[0] as number;
       loss.dispose();
       if (!Number.isFinite(value)) throw new Error(`training step gave a non-finite loss (${value})`);
     } finally {
@@ -24,7 +24,7 @@ export function trainingStepProbe(spec: ModelSpec, shape: ModelShape): () => voi
 }
 
 /** The probe for the model a training spec will build. */
-export function probeForSpec(spec: TrainingSpec): () => void {
+export function probeForSpec(spec: TrainingSpec): () => Promise<void> {
   return trainingStepProbe(spec.model, {
     lookback: spec.window.lookback,
     features: 1 + spec.data.features.length,

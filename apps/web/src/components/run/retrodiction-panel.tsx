@@ -130,7 +130,13 @@ export function RetrodictionView({ results }: { results: RetrodictionResults }) 
           </tbody>
           {results.overall && (
             <tfoot>
-              <tr className={styles.overallRow}>
+              <tr
+                className={styles.overallRow}
+                data-testid="retrodiction-overall"
+                data-rmse={results.overall.rmse}
+                data-mae={results.overall.mae}
+                data-mase={results.overall.mase}
+              >
                 <th scope="row">Overall</th>
                 <td>
                   {windows[0]?.window.startDate} – {windows.at(-1)?.window.endDate}
