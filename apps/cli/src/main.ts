@@ -51,7 +51,8 @@ async function signIn(server: string, email: string): Promise<string> {
   const password = process.env.HINDCAST_PASSWORD ?? (await promptPassword(`Password for ${email}: `));
   try {
     const { token } = await apiClient({ server, token: "" }).users.login.mutate({ email, password, tokenName: `cli on ${os.hostname()}` });
-    if (!token) throw new CliError(`${server} answered the login without an API token. Fix: update the server, or use hindcast login --token`);
+    if (!token)
+      throw new CliError(`${server} answered the login without an API token. Fix: update the server, or use hindcast login --token`);
     return token;
   } catch (error) {
     if (error instanceof TRPCClientError && (error.data as { code?: string } | undefined)?.code === "UNAUTHORIZED") {
