@@ -66,6 +66,14 @@ export const seriesInput = z.object({
   maxPoints: z.number().int().min(8).max(20_000).default(2_000),
 });
 
+export const liveMetricsInput = z.object({
+  runId: z.string().uuid(),
+  keys: z.array(z.string().min(1).max(200)).min(1).max(20),
+  /** The last step the client has per key; points after it are sent. */
+  after: z.record(z.string(), z.number().int().min(0)).default({}),
+  lastEventId: z.string().max(10_000).nullish(),
+});
+
 /** A spec as dotted keys ("model.kind": "linear"), for filtering runs by parameter. */
 export function flattenParams(value: unknown, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {

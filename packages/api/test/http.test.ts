@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { NotificationHub, prepareDatabase } from "@hindcast/db";
+import { NotificationHub, prepareDatabase, writeMetricPoints } from "@hindcast/db";
 import pg from "pg";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +36,7 @@ const leastRole: Record<string, Who> = {
   "runs.results": "viewer",
   "metrics.keys": "viewer",
   "metrics.series": "viewer",
+  "metrics.live": "viewer",
   "compare.runs": "viewer",
   "compare.columns": "viewer",
   "compare.rows": "viewer",
@@ -357,5 +358,51 @@ describe("live events over SSE", () => {
     await progress(100, "SUCCEEDED");
     expect((await next())?.data.json).toMatchObject({ status: "SUCCEEDED", percent: 100 });
     expect(await next()).toBeUndefined();
+  });
+});
+
+describe("live metric points over SSE", () => {
+  it("sends the points after the client's last step, then each flush's new points, resumes by event id, and ends with the run", async () => {
+    const operator = (await pool.query(`SELECT "id", "email", "role" FROM "User" WHERE "role" = 'OPERATOR'`)).rows[0];
+    const { id: runId } = await createCaller({ pool, user: operator }).training.start({ spec: { data: { dataset: "co2", target: "co2" } }, requireGpu: true });
+    const write = async (from: number, to: number) => {
+      await writeMetricPoints(
+        pool,
+        Array.from({ length: to - from + 1 }, (_, i) => ({ runId, key: "train_loss", step: from + i, value: 1 / (from + i) })),
+      );
+      await pool.query(`SELECT pg_notify('run_events', json_build_object('runId', $1::text, 'kind', 'metrics')::text)`, [runId]);
+    };
+    await write(1, 10);
+    const open = (after: Record<string, number>, lastEventId?: string) => {
+      const input = encodeURIComponent(JSON.stringify(superjson.serialize({ runId, keys: ["train_loss", "val_loss"], after, lastEventId })));
+      return fetch(`${server.url}/metrics.live?input=${input}`, { headers: auth("viewer") });
+    };
+    type Event = { id: string; data: { json: { key: string; steps: number[]; values: number[] }[] } };
+    const events = sseEvents(await open({ train_loss: 4 }));
+    const next = async (): Promise<Event | undefined> => {
+      for (;;) {
+        const { value, done } = await events.next();
+        if (done) return undefined;
+        if (value.id) return value as Event;
+      }
+    };
+    const first = await next();
+    expect(first?.data.json).toEqual([{ key: "train_loss", steps: [5, 6, 7, 8, 9, 10], values: [1 / 5, 1 / 6, 1 / 7, 1 / 8, 1 / 9, 1 / 10], wallMs: expect.any(Array) }]);
+    await write(11, 12);
+    expect((await next())?.data.json[0]?.steps).toEqual([11, 12]);
+    const resumed = sseEvents(await open({}, JSON.stringify({ train_loss: 11 })));
+    for (;;) {
+      const { value } = await resumed.next();
+      if (value?.id) {
+        expect((value.data as Event["data"]).json[0]?.steps).toEqual([12]);
+        break;
+      }
+    }
+    await write(13, 13);
+    await pool.query(`UPDATE "Run" SET "status" = 'SUCCEEDED' WHERE "id" = $1`, [runId]);
+    await pool.query(`SELECT pg_notify('run_events', json_build_object('runId', $1::text, 'kind', 'status')::text)`, [runId]);
+    const last: number[] = [];
+    for (let event = await next(); event; event = await next()) last.push(...(event.data.json[0]?.steps ?? []));
+    expect(last).toEqual([13]);
   });
 });

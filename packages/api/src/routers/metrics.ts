@@ -1,7 +1,8 @@
-import { readSeries } from "@hindcast/db";
+import { readSeries, runEventsChannel, terminalStatuses } from "@hindcast/db";
+import { TRPCError, tracked } from "@trpc/server";
 import type pg from "pg";
 import { z } from "zod";
-import { seriesInput } from "../schemas.js";
+import { liveMetricsInput, seriesInput } from "../schemas.js";
 import { router, viewerProcedure } from "../trpc.js";
 
 type XAxis = z.output<typeof seriesInput>["x"];
@@ -40,7 +41,89 @@ async function firstPointMs(pool: pg.Pool, runId: string): Promise<number> {
   return Number(rows[0]?.ms ?? 0);
 }
 
+/** Points a live event carries at most; a run that wrote more is caught up over the next events. */
+const livePointLimit = 5_000;
+
+export interface LivePoints {
+  key: string;
+  steps: number[];
+  values: number[];
+  /** Epoch ms of each point. */
+  wallMs: number[];
+}
+
+/** New points of `keys` after each key's step in `after`, oldest first, at most livePointLimit in all. */
+async function pointsAfter(pool: pg.Pool, runId: string, keys: string[], after: Record<string, number>): Promise<LivePoints[]> {
+  const { rows } = await pool.query<{ key: string; step: number; value: number; ms: number }>(
+    `SELECT p."key", p."step", p."value", extract(epoch FROM p."wallTime") * 1000 AS "ms"
+       FROM unnest($2::text[]) k("key")
+       CROSS JOIN LATERAL (SELECT * FROM "MetricPoint" p WHERE p."runId" = $1 AND p."key" = k."key"
+                            AND p."step" > coalesce(($3::jsonb ->> k."key")::int, 0) ORDER BY p."step" LIMIT $4) p
+      ORDER BY p."key", p."step"`,
+    [runId, keys, JSON.stringify(after), livePointLimit],
+  );
+  const byKey = new Map<string, LivePoints>();
+  for (const row of rows) {
+    const series = byKey.get(row.key) ?? { key: row.key, steps: [], values: [], wallMs: [] };
+    series.steps.push(row.step);
+    series.values.push(row.value);
+    series.wallMs.push(Number(row.ms));
+    byKey.set(row.key, series);
+  }
+  return [...byKey.values()];
+}
+
 export const metricsRouter = router({
+  /**
+   * New metric points as the worker stores them, over SSE: woken by the
+   * NOTIFY after each metric flush, each event carries the points after the
+   * previous event's. The event id is the last step sent per key, so a
+   * reconnect resumes exactly where it stopped. Ends when the run has ended
+   * and every point was sent.
+   */
+  live: viewerProcedure.input(liveMetricsInput).subscription(async function* ({ ctx, input, signal }) {
+    const hub = ctx.hub;
+    if (!hub) throw new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: "This server has no live updates; poll metrics.series" });
+    let after: Record<string, number> = { ...input.after };
+    if (input.lastEventId) {
+      try {
+        after = z.record(z.string(), z.number().int()).parse(JSON.parse(input.lastEventId));
+      } catch {
+        throw new TRPCError({ code: "BAD_REQUEST", message: "lastEventId: not one this API sent; start without it" });
+      }
+    }
+    let pending = true;
+    let wake: (() => void) | undefined;
+    const unlisten = await hub.listen(runEventsChannel, (event) => {
+      if (event.runId !== input.runId || (event.kind !== "metrics" && event.kind !== "status")) return;
+      pending = true;
+      wake?.();
+    });
+    const onAbort = () => wake?.();
+    signal?.addEventListener("abort", onAbort);
+    try {
+      while (!signal?.aborted) {
+        if (!pending) await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        pending = false;
+        // The status is read before the points: points stored before a run ended are all in this read.
+        const { rows } = await ctx.pool.query<{ status: string }>(`SELECT "status" FROM "Run" WHERE "id" = $1`, [input.runId]);
+        if (!rows[0]) throw new TRPCError({ code: "NOT_FOUND", message: `runId: run ${input.runId} does not exist` });
+        const points = await pointsAfter(ctx.pool, input.runId, input.keys, after);
+        const count = points.reduce((n, p) => n + p.steps.length, 0);
+        if (count > 0) {
+          for (const p of points) after[p.key] = p.steps.at(-1) as number;
+          yield tracked(JSON.stringify(after), points);
+        }
+        if (count >= livePointLimit) pending = true;
+        else if (terminalStatuses.includes(rows[0].status as (typeof terminalStatuses)[number])) return;
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      await unlisten();
+    }
+  }),
+
   keys: viewerProcedure.input(z.object({ runId: z.string().uuid() })).query(async ({ ctx, input }) => {
     const { rows } = await ctx.pool.query<{
       key: string;

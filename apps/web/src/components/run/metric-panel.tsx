@@ -1,19 +1,20 @@
 "use client";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { ChartControls, type ChartSettings, chartX, defaultChartSettings } from "@/components/chart-controls";
 import { type ChartSeries, MetricChart } from "@/components/metric-chart";
 import { formatNumber } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./run.module.css";
+import { useLiveSeries } from "./use-live-series";
 
 const defaultKeys = ["train_loss", "val_loss"];
 const lossChartTestId = "loss-chart";
 
 /**
  * The run's metric series: key choice (train and validation loss together by
- * default), smoothing, log scale, x axis, drag-zoom; refetched about once a
- * second while the run is active, and the chart keeps the user's zoom.
+ * default), smoothing, log scale, x axis, drag-zoom; new points arrive live
+ * while the run is active, and the chart keeps the user's zoom.
  */
 export function MetricPanel({ runId, active }: { runId: string; active: boolean }) {
   const trpc = useTRPC();
@@ -29,17 +30,12 @@ export function MetricPanel({ runId, active }: { runId: string; active: boolean 
     : available.slice(0, 1).map((k) => k.key);
   const selected = chosen ?? fallback;
 
-  const series = useQuery(
-    trpc.metrics.series.queryOptions(
-      { runIds: [runId], keys: selected.length ? selected : ["train_loss"], x, maxPoints: 2_000 },
-      { enabled: selected.length > 0, refetchInterval: active ? 1_000 : false, placeholderData: keepPreviousData },
-    ),
-  );
+  const series = useLiveSeries(runId, selected, x, active);
   const chartSeries = useMemo<ChartSeries[]>(
-    () => (series.data ?? []).map((s) => ({ label: s.key, x: chartX(s.x, x), y: s.values })),
-    [series.data, x],
+    () => series.series.map((s) => ({ label: s.key, x: chartX(s.x, x), y: s.values })),
+    [series.series, x],
   );
-  const downsampled = (series.data ?? []).filter((s) => s.downsampled);
+  const downsampled = series.series.filter((s) => s.downsampled);
 
   const toggle = (key: string) => setChosen(selected.includes(key) ? selected.filter((k) => k !== key) : [...selected, key]);
   const chartProps = { xKind: x, logScale: settings.logScale, smoothing: settings.smoothing };
