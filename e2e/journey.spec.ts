@@ -11,7 +11,10 @@ const number = async (locator: import("@playwright/test").Locator, attribute: st
  * training from the form on the S&P 500 data and watch it move, cancel
  * another run, compare two finished runs, and see that a viewer cannot cancel.
  */
-test("sign in, start from the form, watch it, cancel another run, compare two finished ones; viewers cannot cancel", async ({ page, browser }) => {
+test("sign in, start from the form, watch it, cancel another run, compare two finished ones; viewers cannot cancel", async ({
+  page,
+  browser,
+}) => {
   const api = await apiAs("operator");
   const baseline = await api.training.start.mutate({
     name: "journey baseline",

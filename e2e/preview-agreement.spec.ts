@@ -34,6 +34,8 @@ test("a preview in the browser and a queued run of the same spec and seed report
   for (const metric of ["rmse", "mae", "mase"] as const) {
     const browser = Number(await overall.getAttribute(`data-${metric}`));
     const queued = worker?.[metric] as number;
-    expect(Math.abs(browser - queued) / Math.abs(queued), `${metric}: browser ${browser} vs worker ${queued}`).toBeLessThanOrEqual(tolerance);
+    expect(Math.abs(browser - queued) / Math.abs(queued), `${metric}: browser ${browser} vs worker ${queued}`).toBeLessThanOrEqual(
+      tolerance,
+    );
   }
 });

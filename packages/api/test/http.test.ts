@@ -364,7 +364,10 @@ describe("live events over SSE", () => {
 describe("live metric points over SSE", () => {
   it("sends the points after the client's last step, then each flush's new points, resumes by event id, and ends with the run", async () => {
     const operator = (await pool.query(`SELECT "id", "email", "role" FROM "User" WHERE "role" = 'OPERATOR'`)).rows[0];
-    const { id: runId } = await createCaller({ pool, user: operator }).training.start({ spec: { data: { dataset: "co2", target: "co2" } }, requireGpu: true });
+    const { id: runId } = await createCaller({ pool, user: operator }).training.start({
+      spec: { data: { dataset: "co2", target: "co2" } },
+      requireGpu: true,
+    });
     const write = async (from: number, to: number) => {
       await writeMetricPoints(
         pool,
@@ -374,7 +377,9 @@ describe("live metric points over SSE", () => {
     };
     await write(1, 10);
     const open = (after: Record<string, number>, lastEventId?: string) => {
-      const input = encodeURIComponent(JSON.stringify(superjson.serialize({ runId, keys: ["train_loss", "val_loss"], after, lastEventId })));
+      const input = encodeURIComponent(
+        JSON.stringify(superjson.serialize({ runId, keys: ["train_loss", "val_loss"], after, lastEventId })),
+      );
       return fetch(`${server.url}/metrics.live?input=${input}`, { headers: auth("viewer") });
     };
     type Event = { id: string; data: { json: { key: string; steps: number[]; values: number[] }[] } };
@@ -387,7 +392,9 @@ describe("live metric points over SSE", () => {
       }
     };
     const first = await next();
-    expect(first?.data.json).toEqual([{ key: "train_loss", steps: [5, 6, 7, 8, 9, 10], values: [1 / 5, 1 / 6, 1 / 7, 1 / 8, 1 / 9, 1 / 10], wallMs: expect.any(Array) }]);
+    expect(first?.data.json).toEqual([
+      { key: "train_loss", steps: [5, 6, 7, 8, 9, 10], values: [1 / 5, 1 / 6, 1 / 7, 1 / 8, 1 / 9, 1 / 10], wallMs: expect.any(Array) },
+    ]);
     await write(11, 12);
     expect((await next())?.data.json[0]?.steps).toEqual([11, 12]);
     const resumed = sseEvents(await open({}, JSON.stringify({ train_loss: 11 })));

@@ -36,7 +36,7 @@ function randomInput(n: number) {
 }
 
 describe("model families", () => {
-  it.each(modelKinds)("%s builds, predicts [n, horizon] and trains a step", (kind) => {
+  it.each(modelKinds)("%s builds, predicts [n, horizon] and trains a step", async (kind) => {
     const spec = modelSpecSchema.parse({ kind });
     const model = buildModel(spec, shape, 1);
     const out = model.predict(randomInput(5)) as tf.Tensor;
@@ -114,7 +114,7 @@ describe("metrics", () => {
 });
 
 describe("retrodiction uses no future data", () => {
-  it("predictions of a window do not change when data after their origins changes", () => {
+  it("predictions of a window do not change when data after their origins changes", async () => {
     const n = 200;
     const dates = Array.from({ length: n }, (_, i) => new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10));
     const values = Array.from({ length: n }, (_, i) => Math.sin(i / 5) * 10 + i / 10);
