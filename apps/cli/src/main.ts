@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { createInterface } from "node:readline/promises";
 import { TRPCClientError } from "@trpc/client";
 import { Command, CommanderError, Option } from "commander";
@@ -191,6 +193,49 @@ datasets
       );
     }),
   );
+
+datasets
+  .command("import <csv>")
+  .description("import a CSV file as a dataset: one date column and numeric columns (or long format with --pivot-by)")
+  .option("--name <name>", "dataset name (default: the file name without .csv)")
+  .option("--description <text>", "what the data is")
+  .option("--date-column <column>", "the column holding dates (default: found by its values)")
+  .option("--pivot-by <column>", "long format: the column whose values become variables")
+  .addOption(new Option("--on-unsorted <what>", "rows out of date order").choices(["sort", "reject"]).default("sort"))
+  .option("--json", "print JSON", false)
+  .action(
+    (
+      file: string,
+      options: { name?: string; description?: string; dateColumn?: string; pivotBy?: string; onUnsorted: "sort" | "reject"; json: boolean },
+    ) =>
+      withClient(async (client) => {
+        const csv = readCsvFile(file);
+        const { maxUploadCsvChars } = await client.datasets.limits.query();
+        if (csv.length > maxUploadCsvChars) {
+          throw new CliError(
+            `${file} is larger than the server's limit of ${maxUploadCsvChars / 1_000_000} MB. Fix: split it into smaller files`,
+          );
+        }
+        const name = options.name ?? path.basename(file).replace(/\.csv$/i, "");
+        const result = await client.datasets.upload.mutate({
+          name,
+          csv,
+          description: options.description,
+          dateColumn: options.dateColumn,
+          pivotBy: options.pivotBy,
+          onUnsorted: options.onUnsorted,
+        });
+        print(result, options.json, () => [`Imported ${result.name}:`, ...result.summary.map((line) => `  ${line}`)].join("\n"));
+      }),
+  );
+
+function readCsvFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CliError(`Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Fix: check the path`);
+  }
+}
 
 program
   .command("workers")

@@ -161,6 +161,24 @@ describe("hindcast CLI against a running server", () => {
     expect(list.code, list.stderr).toBe(0);
   });
 
+  it("imports a CSV as a dataset, says what it rejected, and names a missing file", async () => {
+    const csv = await specFile("harbour.csv", "date,level,temp\n2024-01-01,1.5,3\n2024-01-02,1.7,x\n2024-01-03,1.6,4\n2024-01-03,1.9,5\n");
+    const imported = await hindcast(["datasets", "import", csv, "--description", "tide gauge"]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/Imported harbour:/);
+    expect(imported.stdout).toMatch(/duplicate date/);
+    const listed = JSON.parse((await hindcast(["datasets", "list", "--json"])).stdout) as { name: string; columns: string[] }[];
+    expect(listed).toContainEqual(expect.objectContaining({ name: "harbour", columns: ["level", "temp"] }));
+
+    const missing = await hindcast(["datasets", "import", path.join(dir, "nope.csv")]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe(`hindcast: Cannot read ${path.join(dir, "nope.csv")} (ENOENT). Fix: check the path`);
+
+    const builtin = await hindcast(["datasets", "import", csv, "--name", "seattle_weather"]);
+    expect(builtin.code).toBe(2);
+    expect(builtin.stderr).toMatch(/built-in dataset; choose another name/);
+  });
+
   it("lists datasets and workers", async () => {
     const datasets = await hindcast(["datasets", "list"]);
     expect(datasets.stdout).toMatch(/seattle_weather\s+daily/);

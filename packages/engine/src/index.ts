@@ -8,6 +8,7 @@ export * from "./ports";
 export * from "./progress";
 export * from "./recovery";
 export * from "./registry";
+export * from "./replay";
 export * from "./stages";
 export * from "./tracker";
 export * from "./trainer";

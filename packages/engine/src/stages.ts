@@ -1,6 +1,7 @@
 import {
   buildModel,
   DataError,
+  type Dataset,
   fitScaler,
   makeWindows,
   overallReport,
@@ -33,6 +34,13 @@ const minTrainWindows = 32;
 /** The retrodiction windows of a spec over its prepared series (one plan for in-process and fanned-out runs). */
 export function planSpecWindows(series: PreparedSeries, spec: TrainingSpec): RetrodictionWindow[] {
   return planRetrodiction(series, spec.retrodiction, spec.window, Math.max(minTrainWindows, spec.train.batchSize));
+}
+
+/** Gap handling + transform, the retrodiction plan, and the scaler fitted on the rows before the first window. */
+export function prepareRetrodictionData(dataset: Dataset, spec: TrainingSpec) {
+  const series = prepareSeries(dataset, spec.data);
+  const windows = planSpecWindows(series, spec);
+  return { series, windows, scaler: fitScaler(series, (windows[0] as RetrodictionWindow).startRow) };
 }
 
 async function timed<T>(ctx: TrainingContext, name: string, fn: () => Promise<T> | T): Promise<T> {
@@ -73,11 +81,10 @@ export const loadDataStage: TrainingStage = {
     await timed(ctx, "loadData", async () => {
       try {
         const dataset = await ctx.ports.datasets.load(ctx.spec.data.dataset);
-        const series = prepareSeries(dataset, ctx.spec.data);
-        const windows = planSpecWindows(series, ctx.spec);
+        const { series, windows, scaler } = prepareRetrodictionData(dataset, ctx.spec);
         ctx.state.series = series;
         ctx.state.windows = windows;
-        ctx.state.scaler = fitScaler(series, (windows[0] as RetrodictionWindow).startRow);
+        ctx.state.scaler = scaler;
       } catch (error) {
         if (error instanceof DataError) {
           throw new InvalidInputError(`${error.path ?? "spec"}: ${error.message}. Fix: ${error.fix}`, [

@@ -99,7 +99,7 @@ export const datasetsRouter = router({
         csv: z
           .string()
           .min(1, "the file is empty")
-          .max(maxUploadCsvChars, `the file is larger than ${maxUploadCsvChars / 1_000_000} MB; split it or upload it with the CLI`),
+          .max(maxUploadCsvChars, `the file is larger than ${maxUploadCsvChars / 1_000_000} MB; split it into smaller files`),
         description: z.string().max(2_000).optional(),
         dateColumn: z.string().optional(),
         pivotBy: z.string().optional(),

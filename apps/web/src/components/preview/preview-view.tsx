@@ -12,6 +12,7 @@ import { errorMessage } from "@/lib/errors";
 import { formatDuration, formatNumber } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { BackendReport } from "./backend-report";
+import { ReplayPanel } from "./replay-panel";
 import { usePreviewWorker } from "./use-preview-worker";
 
 /** Small defaults that finish in seconds in a browser. */
@@ -37,7 +38,7 @@ export function PreviewView() {
   const [issues, setIssues] = useState<Record<string, string>>({});
   const datasets = useQuery(trpc.datasets.list.queryOptions());
   const columns = datasets.data?.find((d) => d.name === form.dataset)?.columns ?? [];
-  const { state, start, stop } = usePreviewWorker();
+  const { state, start, replay, stop } = usePreviewWorker();
   // ?backend=wasm (or a comma list) forces the order, e.g. to compare backends.
   const backends = params.get("backend")?.split(",").filter(Boolean);
 
@@ -136,7 +137,7 @@ export function PreviewView() {
         </div>
       </form>
       {queue.error && <p className="banner-error">{errorMessage(queue.error)}</p>}
-      {state.status !== "idle" && (
+      {state.mode === "train" && state.status !== "idle" && (
         <section className="card" aria-live="polite">
           <BackendReport choice={state.backend} />
           <ProgressBar big percent={state.progress?.percent ?? 0} label="preview progress" />
@@ -158,7 +159,8 @@ export function PreviewView() {
           />
         </section>
       )}
-      {state.results ? <RetrodictionView results={state.results as RetrodictionResults} /> : null}
+      {state.mode === "train" && state.results ? <RetrodictionView results={state.results as RetrodictionResults} /> : null}
+      <ReplayPanel state={state} replay={replay} backends={backends} initialRunId={params.get("run") ?? undefined} />
     </>
   );
 }

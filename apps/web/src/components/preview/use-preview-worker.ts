@@ -1,11 +1,13 @@
 "use client";
 import type { ProgressSnapshot } from "@hindcast/engine";
-import type { BackendChoice, Dataset, TrainingSpec } from "@hindcast/models";
+import type { BackendChoice, Dataset, SavedModel, TrainingSpec } from "@hindcast/models";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { PreviewMessage, PreviewPoint } from "@/lib/preview/protocol";
 
 export interface PreviewState {
   status: "idle" | "running" | "succeeded" | "cancelled" | "failed";
+  /** Training a new model, or replaying a finished run's saved one. */
+  mode: "train" | "replay";
   backend?: BackendChoice;
   progress?: ProgressSnapshot;
   stages: Extract<PreviewMessage, { type: "stage" }>["event"][];
@@ -14,9 +16,11 @@ export interface PreviewState {
   message?: string;
   results?: unknown;
   durationMs?: number;
+  /** What a replay of a finished run's saved model predicted here. */
+  replay?: Omit<Extract<PreviewMessage, { type: "replayed" }>, "type">;
 }
 
-const idle: PreviewState = { status: "idle", stages: [], points: new Map() };
+const idle: PreviewState = { status: "idle", mode: "train", stages: [], points: new Map() };
 
 /** The preview's Web Worker: training never runs on the page's thread, so the page never freezes. */
 export function usePreviewWorker() {
@@ -41,6 +45,10 @@ export function usePreviewWorker() {
             for (const p of message.points) points.set(p.key, [...(points.get(p.key) ?? []), p]);
             return { ...s, points };
           }
+          case "replayed": {
+            const { type: _, ...replay } = message;
+            return { ...s, status: "succeeded", replay, durationMs: message.durationMs };
+          }
           case "done":
             return { ...s, status: message.status, message: message.message, results: message.results, durationMs: message.durationMs };
         }
@@ -54,6 +62,12 @@ export function usePreviewWorker() {
     setState({ ...idle, status: "running", points: new Map() });
     worker.current?.postMessage({ type: "start", spec, dataset, backends, wasmPath: `${location.origin}/tfjs-wasm/` });
   }, []);
+  const replay = useCallback((spec: TrainingSpec, dataset: Dataset, model: SavedModel, backends?: string[]) => {
+    setState({ ...idle, status: "running", mode: "replay", points: new Map() });
+    worker.current?.postMessage({ type: "replay", spec, dataset, model, backends, wasmPath: `${location.origin}/tfjs-wasm/` }, [
+      model.weights.buffer,
+    ]);
+  }, []);
   const stop = useCallback(() => worker.current?.postMessage({ type: "stop" }), []);
-  return { state, start, stop };
+  return { state, start, replay, stop };
 }

@@ -52,6 +52,12 @@ export function RunHeader({ run }: { run: RunDetail }) {
       </div>
       <p className={`muted ${styles.runId}`}>
         <code>{run.id}</code>
+        {run.status === "SUCCEEDED" && run.pipeline === "retrodiction" && (
+          <>
+            {" · "}
+            <Link href={`/preview?run=${run.id}`}>Predict again in this browser</Link>
+          </>
+        )}
       </p>
       <dl className={styles.facts}>
         {facts.map(([label, value]) => (

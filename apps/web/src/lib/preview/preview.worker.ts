@@ -8,9 +8,10 @@ import {
   createTrainingContext,
   MemoryArtifactStore,
   type MetricPointRecord,
+  replayRetrodiction,
   type TrainingContext,
 } from "@hindcast/engine";
-import { browserBackends, pickBackend, preferBackends, probeForSpec } from "@hindcast/models";
+import { type BackendChoice, browserBackends, pickBackend, preferBackends, probeForSpec, type TrainingSpec } from "@hindcast/models";
 import type { PreviewMessage, PreviewPoint, PreviewRequest } from "./protocol";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -38,6 +39,22 @@ function metricPoster(startedAt: number) {
   };
 }
 
+/** Picks the best backend that passes the spec's numeric check and tells the page which and why. */
+async function chooseBackend(spec: TrainingSpec, request: { backends?: string[]; wasmPath: string }): Promise<BackendChoice> {
+  const candidates = browserBackends({ wasmPath: request.wasmPath });
+  const choice = await pickBackend(request.backends ? preferBackends(candidates, request.backends) : candidates, probeForSpec(spec));
+  post({ type: "backend", choice });
+  return choice;
+}
+
+/** A finished run's saved model predicts its retrodiction again, here. */
+async function replay(request: Extract<PreviewRequest, { type: "replay" }>): Promise<void> {
+  const startedAt = performance.now();
+  await chooseBackend(request.spec, request);
+  const result = await replayRetrodiction(request.spec, request.dataset, request.model);
+  post({ type: "replayed", ...result, durationMs: performance.now() - startedAt });
+}
+
 async function start(request: Extract<PreviewRequest, { type: "start" }>): Promise<void> {
   running?.cancel("a new preview started");
   const source = new CancellationSource();
@@ -61,12 +78,7 @@ async function start(request: Extract<PreviewRequest, { type: "start" }>): Promi
         return request.dataset;
       },
     },
-    pickBackend: async (spec) => {
-      const candidates = browserBackends({ wasmPath: request.wasmPath });
-      const choice = await pickBackend(request.backends ? preferBackends(candidates, request.backends) : candidates, probeForSpec(spec));
-      post({ type: "backend", choice });
-      return choice;
-    },
+    pickBackend: (spec) => chooseBackend(spec, request),
   });
   const pipeline = buildTrainingPipeline("retrodiction", { store });
   const outcome = await pipeline.execute(ctx, { token: source.token });
@@ -90,6 +102,8 @@ async function start(request: Extract<PreviewRequest, { type: "start" }>): Promi
 
 scope.onmessage = (event: MessageEvent<PreviewRequest>) => {
   const request = event.data;
+  const fail = (error: Error) => post({ type: "done", status: "failed", message: error.message, durationMs: 0 });
   if (request.type === "stop") running?.cancel("stopped by the user");
-  else void start(request).catch((error: Error) => post({ type: "done", status: "failed", message: error.message, durationMs: 0 }));
+  else if (request.type === "replay") void replay(request).catch(fail);
+  else void start(request).catch(fail);
 };

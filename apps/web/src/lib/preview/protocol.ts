@@ -1,5 +1,5 @@
 import type { ProgressSnapshot, StageEventRecord } from "@hindcast/engine";
-import type { BackendChoice, Dataset, TrainingSpec } from "@hindcast/models";
+import type { BackendChoice, Dataset, ForecastReport, TrainingSpec, WindowResult } from "@hindcast/models";
 
 /** Page -> preview worker. */
 export type PreviewRequest =
@@ -10,6 +10,15 @@ export type PreviewRequest =
       /** Backends to try, best first (default webgpu, webgl, wasm, cpu). */
       backends?: string[];
       /** Where the page serves tfjs-backend-wasm's .wasm files. */
+      wasmPath: string;
+    }
+  | {
+      type: "replay";
+      /** A finished run's spec, dataset and saved model (model.json text and weights.bin bytes). */
+      spec: TrainingSpec;
+      dataset: Dataset;
+      model: { topology: string; weights: Uint8Array };
+      backends?: string[];
       wasmPath: string;
     }
   | { type: "stop" };
@@ -35,5 +44,13 @@ export type PreviewMessage =
       message?: string;
       /** results.json exactly as a queued run's persist stage writes it; absent unless it succeeded. */
       results?: unknown;
+      durationMs: number;
+    }
+  | {
+      type: "replayed";
+      /** The windows the saved model predicted again here, and how many the run had. */
+      windows: WindowResult[];
+      overall: ForecastReport;
+      runWindows: number;
       durationMs: number;
     };

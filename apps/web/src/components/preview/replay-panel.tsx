@@ -1,0 +1,155 @@
+"use client";
+import type { RetrodictionResults } from "@hindcast/api";
+import type { Dataset, SavedModel, TrainingSpec } from "@hindcast/models";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { RetrodictionView } from "@/components/run/retrodiction-panel";
+import { errorMessage } from "@/lib/errors";
+import { formatDuration, formatNumber } from "@/lib/format";
+import { useTRPC } from "@/lib/trpc";
+import { BackendReport } from "./backend-report";
+import type { PreviewState } from "./use-preview-worker";
+
+async function download(url: string, name: string): Promise<Response> {
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`${name}: the server answered ${response.status} ${await response.text()}`);
+  return response;
+}
+
+/** Everything a replay needs from the server: the run's spec and results, its dataset, and its saved model. */
+function useReplayInputs() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (runId: string) => {
+      const [run, artifacts, results] = await Promise.all([
+        queryClient.fetchQuery(trpc.training.get.queryOptions({ id: runId })),
+        queryClient.fetchQuery(trpc.runs.artifacts.queryOptions({ id: runId })),
+        queryClient.fetchQuery(trpc.runs.results.queryOptions({ id: runId })),
+      ]);
+      const topology = artifacts.find((a) => a.name === "model/model.json");
+      const weights = artifacts.find((a) => a.name === "model/weights.bin");
+      if (!topology || !weights) throw new Error("This run saved no model (model/model.json and model/weights.bin); pick another run");
+      const spec = run.spec as TrainingSpec;
+      const [dataset, topologyText, weightBytes] = await Promise.all([
+        queryClient.fetchQuery(trpc.datasets.data.queryOptions({ name: spec.data.dataset }, { staleTime: 600_000 })),
+        download(topology.url, topology.name).then((r) => r.text()),
+        download(weights.url, weights.name).then((r) => r.arrayBuffer()),
+      ]);
+      const model: SavedModel = { topology: topologyText, weights: new Uint8Array(weightBytes) };
+      return { spec, dataset: dataset as Dataset, model, results: results as RetrodictionResults | null };
+    },
+  });
+}
+
+/**
+ * "Load a trained run": a finished run's saved model predicts its retrodiction
+ * again in this browser, next to the numbers the worker reported.
+ */
+export function ReplayPanel({
+  state,
+  replay,
+  backends,
+  initialRunId,
+}: {
+  state: PreviewState;
+  replay: (spec: TrainingSpec, dataset: Dataset, model: SavedModel, backends?: string[]) => void;
+  backends?: string[];
+  /** ?run=<id>: the run page's "Predict again in this browser" link. */
+  initialRunId?: string;
+}) {
+  const trpc = useTRPC();
+  const runs = useQuery(trpc.training.list.queryOptions({ status: ["SUCCEEDED"], parentId: null, limit: 100 }));
+  const choices = runs.data?.runs.filter((r) => r.pipeline === "retrodiction") ?? [];
+  const [runId, setRunId] = useState(initialRunId ?? "");
+  const inputs = useReplayInputs();
+  const chosen = runId || choices[0]?.id || "";
+  const running = state.status === "running";
+
+  const load = () =>
+    inputs.mutate(chosen, {
+      onSuccess: ({ spec, dataset, model }) => replay(spec, dataset, model, backends),
+    });
+
+  return (
+    <section className="card" aria-labelledby="replay-title">
+      <h2 id="replay-title">Load a trained run</h2>
+      <p className="muted">
+        Fetches a finished run's saved model and predicts its retrodiction again here, next to what the worker reported.
+      </p>
+      {runs.error && <p className="banner-error">{errorMessage(runs.error)}</p>}
+      <div className="row">
+        <label>
+          Finished run
+          <select value={chosen} onChange={(e) => setRunId(e.target.value)} disabled={!chosen}>
+            {!chosen && <option value="">{runs.isPending ? "Loading…" : "No finished retrodiction runs yet"}</option>}
+            {runId && !choices.some((r) => r.id === runId) && <option value={runId}>{runId}</option>}
+            {choices.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name ?? r.id.slice(0, 8)} · {r.id.slice(0, 8)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={load} disabled={!chosen || running || inputs.isPending}>
+          {inputs.isPending ? "Fetching the model…" : "Predict again in this browser"}
+        </button>
+      </div>
+      {inputs.error && <p className="banner-error">{errorMessage(inputs.error)}</p>}
+      {state.mode === "replay" && state.status !== "idle" && (
+        <div aria-live="polite">
+          <BackendReport choice={state.backend} />
+          {state.status === "failed" && <p className="banner-error">{state.message}</p>}
+          {state.replay && inputs.data && <ReplayComparison replayed={state.replay} run={inputs.data.results} />}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ReplayComparison({ replayed, run }: { replayed: NonNullable<PreviewState["replay"]>; run: RetrodictionResults | null }) {
+  const runWindow = (index: number) => run?.windows.find((w) => w.window.index === index)?.report;
+  const partial = replayed.windows.length < replayed.runWindows;
+  return (
+    <>
+      <p data-testid="replay-status">
+        Predicted {replayed.windows.length} of {replayed.runWindows} windows in {formatDuration(replayed.durationMs / 1000)}.
+        {partial &&
+          " The run refitted before each window, so its saved model is the one that predicted the last window; earlier windows were predicted by earlier weights and are not replayed."}
+      </p>
+      <table data-testid="replay-table">
+        <thead>
+          <tr>
+            <th>Window</th>
+            <th>Dates</th>
+            <th className="num">RMSE (run)</th>
+            <th className="num">RMSE (here)</th>
+            <th className="num">MASE (run)</th>
+            <th className="num">MASE (here)</th>
+            <th className="num">RMSE difference</th>
+          </tr>
+        </thead>
+        <tbody>
+          {replayed.windows.map((w) => {
+            const reported = runWindow(w.window.index);
+            const difference = reported ? Math.abs(w.report.rmse - reported.rmse) / reported.rmse : undefined;
+            return (
+              <tr key={w.window.index} data-window={w.window.index} data-run-rmse={reported?.rmse} data-here-rmse={w.report.rmse}>
+                <td>{w.window.index + 1}</td>
+                <td>
+                  {w.window.startDate}..{w.window.endDate}
+                </td>
+                <td className="num">{reported ? formatNumber(reported.rmse) : "—"}</td>
+                <td className="num">{formatNumber(w.report.rmse)}</td>
+                <td className="num">{reported ? formatNumber(reported.mase) : "—"}</td>
+                <td className="num">{formatNumber(w.report.mase)}</td>
+                <td className="num">{difference === undefined ? "—" : `${(difference * 100).toFixed(3)} %`}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <RetrodictionView results={{ windows: replayed.windows, overall: replayed.overall, summary: null, backend: null }} />
+    </>
+  );
+}
