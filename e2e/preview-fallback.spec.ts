@@ -7,6 +7,7 @@ test("the preview falls back to another backend without WebGPU and says why", as
   await signIn(page, "viewer");
   await page.goto("/preview");
   await page.getByLabel("Epochs").fill("1");
+  await page.getByLabel("Windows").fill("1");
   await page.getByRole("button", { name: "Train in this browser" }).click();
   await expect(page.getByTestId("preview-backend")).not.toHaveText("webgpu", { timeout: 60_000 });
   await expect(page.getByTestId("preview-rejected")).toContainText(/webgpu not used: .+/);

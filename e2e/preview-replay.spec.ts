@@ -6,19 +6,25 @@ test.describe.configure({ timeout: 240_000 });
 /** Same backend family as the workers here (wasm), so the replay must give the run's numbers; 0.5% as in preview-agreement. */
 const tolerance = 0.005;
 
-test("a finished run's saved model predicts its retrodiction again in the browser, to the run's numbers", async ({ page }) => {
+/** A small Seattle retrodiction, run to SUCCEEDED by the app's workers. */
+async function finishedRun(name: string, train: { epochs: number; refitEpochs: number }): Promise<string> {
   const api = await apiAs("operator");
   const { id } = await api.training.start.mutate({
-    name: "replay me",
+    name,
     spec: {
       data: { dataset: "seattle_weather", target: "temp_max", from: "2014-01-01" },
       window: { lookback: 14, horizon: 1 },
       model: { kind: "linear" },
-      train: { epochs: 2, refitEpochs: 0, seed: 7 },
+      train: { ...train, seed: 7 },
       retrodiction: { windows: 2, batchSizeDays: 30 },
     },
   });
   await expect.poll(async () => (await api.training.get.query({ id })).status, { timeout: 180_000 }).toBe("SUCCEEDED");
+  return id;
+}
+
+test("a finished run's saved model predicts its retrodiction again in the browser, to the run's numbers", async ({ page }) => {
+  const id = await finishedRun("replay me", { epochs: 2, refitEpochs: 0 });
 
   await signIn(page, "viewer");
   await page.goto(`/runs/${id}`);
@@ -45,18 +51,7 @@ test("a finished run's saved model predicts its retrodiction again in the browse
 });
 
 test("a run refitted before each window replays only its last window, and says why", async ({ page }) => {
-  const api = await apiAs("operator");
-  const { id } = await api.training.start.mutate({
-    name: "replay refitted",
-    spec: {
-      data: { dataset: "seattle_weather", target: "temp_max", from: "2014-01-01" },
-      window: { lookback: 14, horizon: 1 },
-      model: { kind: "linear" },
-      train: { epochs: 1, refitEpochs: 1, seed: 7 },
-      retrodiction: { windows: 2, batchSizeDays: 30 },
-    },
-  });
-  await expect.poll(async () => (await api.training.get.query({ id })).status, { timeout: 180_000 }).toBe("SUCCEEDED");
+  const id = await finishedRun("replay refitted", { epochs: 1, refitEpochs: 1 });
   await signIn(page, "viewer");
   await page.goto(`/preview?run=${id}&backend=wasm`);
   await page.getByRole("button", { name: "Predict again in this browser" }).click();

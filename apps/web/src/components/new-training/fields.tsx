@@ -1,6 +1,6 @@
 "use client";
 import { type ReactNode, useEffect, useState } from "react";
-import { Field } from "@/components/form-field";
+import { Field, FieldMessages } from "@/components/form-field";
 import { listFromInput, listToInput, numberFromInput, valueAt } from "./draft";
 import { fieldId, useDraftForm } from "./form-context";
 import styles from "./new-training.module.css";
@@ -167,16 +167,7 @@ export function CheckboxField({ path, label, hint }: FieldBase) {
         />
         {label}
       </label>
-      {hint && (
-        <span id={`${id}-hint`} className={styles.hint}>
-          {hint}
-        </span>
-      )}
-      {error && (
-        <span id={`${id}-error`} className="field-error">
-          {error}
-        </span>
-      )}
+      <FieldMessages id={id} hint={hint} error={error} />
     </div>
   );
 }

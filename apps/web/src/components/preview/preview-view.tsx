@@ -13,7 +13,7 @@ import { formatDuration, formatNumber } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { BackendReport } from "./backend-report";
 import { ReplayPanel } from "./replay-panel";
-import { usePreviewWorker } from "./use-preview-worker";
+import { type PreviewState, usePreviewWorker } from "./use-preview-worker";
 
 /** Small defaults that finish in seconds in a browser. */
 const defaults = {
@@ -149,6 +149,7 @@ export function PreviewView() {
             {state.durationMs ? ` · ${formatDuration(state.durationMs / 1000)}` : ""}
           </p>
           {state.message && <p className={state.status === "failed" ? "banner-error" : "muted"}>{state.message}</p>}
+          <TrainingThroughput state={state} />
           <MetricChart
             title="Loss"
             testId="preview-loss-chart"
@@ -162,5 +163,18 @@ export function PreviewView() {
       {state.mode === "train" && state.results ? <RetrodictionView results={state.results as RetrodictionResults} /> : null}
       <ReplayPanel state={state} replay={replay} backends={backends} initialRunId={params.get("run") ?? undefined} />
     </>
+  );
+}
+
+/** Samples trained over the train stage's duration (validation included): the figure to compare backends by. */
+function TrainingThroughput({ state }: { state: PreviewState }) {
+  const train = state.stages.find((e) => e.stage === "train" && e.kind === "SUCCEEDED");
+  const samples = state.progress?.itemsDone;
+  if (!train?.durationMs || !samples) return null;
+  const rate = (samples / train.durationMs) * 1000;
+  return (
+    <p data-testid="preview-throughput" data-samples={samples} data-train-ms={train.durationMs} data-samples-per-second={rate}>
+      Trained {formatNumber(samples)} samples in {formatDuration(train.durationMs / 1000)}: {formatNumber(rate)} samples/s
+    </p>
   );
 }
