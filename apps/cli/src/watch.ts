@@ -19,22 +19,46 @@ function describe(run: Run): string {
   return `${run.status.padEnd(10)} ${bar(run.percent)} ${run.percent.toFixed(1).padStart(5)}% ${run.phase ?? ""} ${run.message ?? ""}${eta}${rate}${metrics ? ` · ${metrics}` : ""}`;
 }
 
+/** Ctrl-C on a terminal asks; without one it only stops watching. Resolves "cancel" or "detach". */
+async function askOnInterrupt(out: NodeJS.WriteStream): Promise<"cancel" | "detach"> {
+  if (!process.stdin.isTTY) return "detach";
+  const rl = createInterface({ input: process.stdin, output: out });
+  try {
+    // A second Ctrl-C at the prompt means "just let me go".
+    const answer = await new Promise<string>((resolve) => {
+      rl.once("SIGINT", () => resolve(""));
+      rl.question("\nCancel the run too? [y/N] ").then(resolve, () => resolve(""));
+    });
+    return /^y/i.test(answer.trim()) ? "cancel" : "detach";
+  } finally {
+    rl.close();
+  }
+}
+
 /**
  * Follows a run until it ends: a live line on a terminal, one line per change
- * otherwise. Ctrl-C asks whether to cancel the run or only stop watching.
+ * otherwise. Ctrl-C asks whether to cancel the run (then it follows the run to
+ * CANCELLED) or only stop watching (exit 0, the run goes on).
  */
 export async function watchRun(client: ApiClient, id: string, out: NodeJS.WriteStream = process.stdout): Promise<number> {
-  let stop = false;
+  let detached = false;
+  let prompting = false;
   const onInterrupt = async () => {
-    if (!process.stdin.isTTY) {
-      stop = true;
-      return;
+    if (prompting) return;
+    prompting = true;
+    const choice = await askOnInterrupt(out);
+    if (choice === "cancel") {
+      try {
+        const { status } = await client.training.cancel.mutate({ id });
+        out.write(`Cancelling ${id} (${status})\n`);
+      } catch (error) {
+        out.write(`Could not cancel ${id}: ${(error as Error).message}. Still watching.\n`);
+      }
+    } else {
+      detached = true;
+      out.write(`Stopped watching; the run goes on. Follow it again with: hindcast train watch ${id}\n`);
     }
-    const rl = createInterface({ input: process.stdin, output: out });
-    const answer = await rl.question("\nCancel the run too? [y/N] ");
-    rl.close();
-    if (/^y/i.test(answer)) await client.training.cancel.mutate({ id });
-    stop = true;
+    prompting = false;
   };
   process.on("SIGINT", onInterrupt);
   let last = "";
@@ -42,11 +66,11 @@ export async function watchRun(client: ApiClient, id: string, out: NodeJS.WriteS
     for (;;) {
       const run = await client.training.get.query({ id });
       const line = describe(run);
-      if (line !== last) {
+      if (line !== last && !prompting) {
         out.write(out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
         last = line;
       }
-      if (terminal.has(run.status)) {
+      if (terminal.has(run.status) && !prompting) {
         if (out.isTTY) out.write("\n");
         const summary = run.resultSummary as { overall?: { rmse?: number }; baselines?: { naiveRmse?: number } } | null;
         if (run.status === "SUCCEEDED" && summary?.overall?.rmse !== undefined) {
@@ -55,7 +79,7 @@ export async function watchRun(client: ApiClient, id: string, out: NodeJS.WriteS
         if (run.status === "FAILED") out.write(`error: ${run.message}\n`);
         return run.status === "SUCCEEDED" ? ExitCode.ok : ExitCode.runFailed;
       }
-      if (stop) return ExitCode.ok;
+      if (detached) return ExitCode.ok;
       await new Promise((r) => setTimeout(r, 500));
     }
   } finally {

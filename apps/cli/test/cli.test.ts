@@ -29,6 +29,30 @@ function hindcast(args: string[], extraEnv: Record<string, string> = {}): Promis
   });
 }
 
+/** `hindcast train watch <id>` on a pseudo-terminal (util-linux `script`), so Ctrl-C and the prompt work as for a person. */
+function watchInTerminal(id: string) {
+  const command = [process.execPath, bin, "train", "watch", id].map((a) => `'${a}'`).join(" ");
+  const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: projectRoot, env: { ...process.env, ...env } });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  return {
+    output: () => output,
+    type: (keys: string) => child.stdin.write(keys),
+    exited: new Promise<number | null>((resolve) => child.on("close", resolve)),
+  };
+}
+
+const longSpec = {
+  data: { dataset: "sp500", target: "spx_close", transform: "logReturn" },
+  train: { epochs: 500, patience: 0 },
+  retrodiction: { windows: 1 },
+};
+
+async function runStatus(id: string): Promise<string | undefined> {
+  return (await pool.query(`SELECT "status" FROM "Run" WHERE "id" = $1`, [id])).rows[0]?.status;
+}
+
 async function specFile(name: string, text: string): Promise<string> {
   const file = path.join(dir, name);
   await writeFile(file, text);
@@ -91,25 +115,47 @@ describe("hindcast CLI against a running server", () => {
   });
 
   it("cancels a running training; watching it then exits 1", async () => {
-    const file = await specFile(
-      "long.json",
-      JSON.stringify({
-        data: { dataset: "sp500", target: "spx_close", transform: "logReturn" },
-        train: { epochs: 500, patience: 0 },
-        retrodiction: { windows: 1 },
-      }),
-    );
+    const file = await specFile("long.json", JSON.stringify(longSpec));
     const started = await hindcast(["train", "start", file, "--json"]);
     expect(started.code, started.stderr).toBe(0);
     const { id } = JSON.parse(started.stdout) as { id: string };
-    await expect
-      .poll(async () => (await pool.query(`SELECT "status" FROM "Run" WHERE "id" = $1`, [id])).rows[0]?.status, { timeout: 60_000 })
-      .toBe("RUNNING");
+    await expect.poll(() => runStatus(id), { timeout: 60_000 }).toBe("RUNNING");
     const cancelled = await hindcast(["train", "cancel", id]);
     expect(cancelled.stdout).toMatch(new RegExp(`Run ${id}: CANCELLING`));
     const watched = await hindcast(["train", "watch", id]);
     expect(watched.code).toBe(1);
     expect(watched.stdout).toMatch(/CANCELLED/);
+  });
+
+  it("Ctrl-C while watching in a terminal asks: y cancels the run and follows it to CANCELLED, n only stops watching", async () => {
+    const file = await specFile("long-watch.json", JSON.stringify(longSpec));
+    const startRun = async () => {
+      const { id } = JSON.parse((await hindcast(["train", "start", file, "--json"])).stdout) as { id: string };
+      await expect.poll(() => runStatus(id), { timeout: 60_000 }).toBe("RUNNING");
+      return id;
+    };
+
+    const cancelled = await startRun();
+    const yes = watchInTerminal(cancelled);
+    await expect.poll(() => yes.output(), { timeout: 20_000 }).toMatch(/RUNNING/);
+    yes.type("\x03");
+    await expect.poll(() => yes.output(), { timeout: 20_000 }).toMatch(/Cancel the run too\? \[y\/N\]/);
+    yes.type("y\r");
+    expect(await yes.exited).toBe(1);
+    expect(yes.output()).toMatch(/Cancelling .* \(CANCELLING\)/);
+    expect(yes.output()).toMatch(/CANCELLED/);
+    expect(await runStatus(cancelled)).toBe("CANCELLED");
+
+    const kept = await startRun();
+    const no = watchInTerminal(kept);
+    await expect.poll(() => no.output(), { timeout: 20_000 }).toMatch(/RUNNING/);
+    no.type("\x03");
+    await expect.poll(() => no.output(), { timeout: 20_000 }).toMatch(/Cancel the run too\?/);
+    no.type("n\r");
+    expect(await no.exited).toBe(0);
+    expect(no.output()).toMatch(new RegExp(`Stopped watching; the run goes on. Follow it again with: hindcast train watch ${kept}`));
+    expect(await runStatus(kept)).toBe("RUNNING");
+    await hindcast(["train", "cancel", kept]);
   });
 
   it("reports every error of a bad spec file with its path and line, before sending anything (exit 2)", async () => {
