@@ -121,6 +121,16 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   await page.getByLabel("Log scale").check();
   await page.getByLabel("X axis").selectOption("relative");
   await expect.poll(() => number(chart, "data-points")).toBeGreaterThan(0);
+  // The chart view is in the URL: a reload (or a shared link) shows the same charts.
+  await page.getByRole("checkbox", { name: "val_loss", exact: true }).uncheck();
+  await expect(page).toHaveURL(/[?&]x=relative/);
+  await expect(page).toHaveURL(/[?&]log=1/);
+  await expect(page).toHaveURL(/[?&]charts=train_loss(&|$)/);
+  await page.reload();
+  await expect(page.getByLabel("X axis")).toHaveValue("relative");
+  await expect(page.getByLabel("Log scale")).toBeChecked();
+  await expect(page.getByTestId("compare-chart-val_loss")).toHaveCount(0);
+  await expect.poll(() => number(chart, "data-points")).toBeGreaterThan(0);
   await screenshot(page, "compare");
   await page.emulateMedia({ colorScheme: "dark" });
   await screenshot(page, "compare-dark");

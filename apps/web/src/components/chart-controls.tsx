@@ -23,6 +23,27 @@ export interface ChartSettings {
 
 export const defaultChartSettings: ChartSettings = { x: "step", logScale: false, smoothing: 0 };
 
+/** Settings from a page's query (`x`, `log=1`, `smooth`), so a shared link shows the same charts; bad values fall back to defaults. */
+export function chartSettingsFromSearch(search: URLSearchParams): ChartSettings {
+  const x = seriesXChoices.find((c) => c.value === search.get("x"))?.value ?? defaultChartSettings.x;
+  const smoothing = Number(search.get("smooth"));
+  return {
+    x,
+    logScale: search.get("log") === "1",
+    smoothing: Number.isFinite(smoothing) && smoothing >= 0 && smoothing < 1 ? smoothing : defaultChartSettings.smoothing,
+  };
+}
+
+/** Writes `settings` into `search`, leaving defaults out. */
+export function chartSettingsToSearch(settings: ChartSettings, search: URLSearchParams): URLSearchParams {
+  const out = new URLSearchParams(search);
+  const put = (name: string, value: string, isDefault: boolean) => (isDefault ? out.delete(name) : out.set(name, value));
+  put("x", settings.x, settings.x === defaultChartSettings.x);
+  put("log", "1", !settings.logScale);
+  put("smooth", String(settings.smoothing), settings.smoothing === defaultChartSettings.smoothing);
+  return out;
+}
+
 /** X axis, log scale and smoothing for MetricCharts. */
 export function ChartControls({ value, onChange }: { value: ChartSettings; onChange: (value: ChartSettings) => void }) {
   return (

@@ -38,6 +38,23 @@ function align(series: ChartSeries[], smoothing: number): uPlot.AlignedData {
  * scale, smoothing, and new data applied in place so live updates keep the
  * zoom and never rebuild the chart.
  */
+/**
+ * The y axis as wide as its longest tick label (uPlot's documented pattern),
+ * so 1.234e+6 or -0.000123 is not cut off by a fixed width.
+ */
+function fitAxisToLabels(self: uPlot, values: string[] | null, axisIndex: number, cycle: number): number {
+  const axis = self.axes[axisIndex] as uPlot.Axis & { _size?: number; font?: string[] };
+  if (cycle > 1 && axis._size) return axis._size;
+  const longest = (values ?? []).reduce((a, b) => (b.length > a.length ? b : a), "");
+  const ticks = (axis.ticks as { size?: number } | undefined)?.size ?? 10;
+  let size = ticks + (axis.gap ?? 5);
+  if (longest) {
+    self.ctx.font = axis.font?.[0] ?? self.ctx.font;
+    size += self.ctx.measureText(longest).width / devicePixelRatio;
+  }
+  return Math.ceil(size) + 4;
+}
+
 export function MetricChart({ series, xKind = "step", logScale = false, smoothing = 0, height = 260, title, testId }: MetricChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -61,7 +78,7 @@ export function MetricChart({ series, xKind = "step", logScale = false, smoothin
           stroke: "currentColor",
           grid: { stroke: "rgba(128,128,128,0.2)" },
         },
-        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" }, size: 60 },
+        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" }, size: fitAxisToLabels },
       ],
       series: [
         { label: xKind },

@@ -1,8 +1,9 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { ChartControls, type ChartSettings, chartX, defaultChartSettings } from "@/components/chart-controls";
+import { ChartControls, chartX } from "@/components/chart-controls";
 import { type ChartSeries, MetricChart } from "@/components/metric-chart";
+import { useChartUrlState } from "@/components/use-chart-url-state";
 import { formatNumber } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./run.module.css";
@@ -18,13 +19,12 @@ const lossChartTestId = "loss-chart";
  */
 export function MetricPanel({ runId, active }: { runId: string; active: boolean }) {
   const trpc = useTRPC();
-  const [chosen, setChosen] = useState<string[] | null>(null);
   const [separate, setSeparate] = useState(false);
-  const [settings, setSettings] = useState<ChartSettings>(defaultChartSettings);
-  const { x } = settings;
-
   const keys = useQuery(trpc.metrics.keys.queryOptions({ runId }, { refetchInterval: active ? 3_000 : false }));
   const available = keys.data ?? [];
+  const availableKeys = useMemo(() => available.map((k) => k.key), [available]);
+  const { settings, setSettings, chosen, setChosen } = useChartUrlState(availableKeys);
+  const { x } = settings;
   const fallback = available.some((k) => defaultKeys.includes(k.key))
     ? defaultKeys.filter((key) => available.some((k) => k.key === key))
     : available.slice(0, 1).map((k) => k.key);

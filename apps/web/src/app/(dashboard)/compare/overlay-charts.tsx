@@ -1,8 +1,9 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
-import { ChartControls, type ChartSettings, chartX, defaultChartSettings } from "@/components/chart-controls";
+import { useMemo } from "react";
+import { ChartControls, chartX } from "@/components/chart-controls";
 import { type ChartSeries, MetricChart } from "@/components/metric-chart";
+import { useChartUrlState } from "@/components/use-chart-url-state";
 import { errorMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./compare.module.css";
@@ -15,8 +16,7 @@ const maxCharts = 8;
 /** One chart per chosen metric, one series per run, with shared axis, log scale and smoothing controls. */
 export function OverlayCharts({ runs, metricKeys, live }: { runs: ComparedRun[]; metricKeys: string[]; live: boolean }) {
   const trpc = useTRPC();
-  const [chosen, setChosen] = useState<string[] | null>(null);
-  const [settings, setSettings] = useState<ChartSettings>(defaultChartSettings);
+  const { settings, setSettings, chosen, setChosen } = useChartUrlState(metricKeys);
   const keys = useMemo(() => {
     const preferred = metricKeys.filter((key) => preferredKeys.includes(key));
     return chosen ?? (preferred.length ? preferred : metricKeys.slice(0, 2));
