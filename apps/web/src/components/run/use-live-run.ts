@@ -71,10 +71,16 @@ export function useLiveRun(id: string) {
   const previous = useRef(status);
   useEffect(() => {
     if (previous.current && status && previous.current !== status) {
-      void queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
-      void queryClient.invalidateQueries({ queryKey: trpc.metrics.pathKey() });
-      void queryClient.invalidateQueries({ queryKey: trpc.training.list.pathKey() });
-      void queryClient.invalidateQueries({ queryKey: trpc.training.get.queryKey({ id }), exact: true });
+      // Cancel first: a first fetch still in flight (from before the run wrote its results) would
+      // otherwise be reused by the invalidation, and its stale answer kept.
+      const refresh = async (filters: { queryKey: readonly unknown[]; exact?: boolean }) => {
+        await queryClient.cancelQueries(filters);
+        await queryClient.invalidateQueries(filters);
+      };
+      void refresh({ queryKey: trpc.runs.pathKey() });
+      void refresh({ queryKey: trpc.metrics.pathKey() });
+      void refresh({ queryKey: trpc.training.list.pathKey() });
+      void refresh({ queryKey: trpc.training.get.queryKey({ id }), exact: true });
     }
     previous.current = status;
   }, [status, id, queryClient, trpc]);
