@@ -1,6 +1,6 @@
 "use client";
 import type { RetrodictionResults } from "@hindcast/api";
-import { modelKinds, trainingSpecSchema } from "@hindcast/models/specs";
+import { dataSpecSchema, modelKinds, trainingSpecSchema } from "@hindcast/models/specs";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
@@ -15,10 +15,15 @@ import { BackendReport } from "./backend-report";
 import { ReplayPanel } from "./replay-panel";
 import { type PreviewState, usePreviewWorker } from "./use-preview-worker";
 
+const transforms = dataSpecSchema.shape.transform.unwrap().options;
+
 /** Small defaults that finish in seconds in a browser. */
 const defaults = {
   dataset: "sp500",
   target: "spx_close",
+  transform: "none",
+  from: "",
+  to: "",
   model: "linear",
   epochs: 5,
   lookback: 28,
@@ -35,9 +40,11 @@ export function PreviewView() {
   const params = useSearchParams();
   const queryClient = useQueryClient();
   const [form, setForm] = useState(defaults);
+  const [features, setFeatures] = useState<string[]>([]);
   const [issues, setIssues] = useState<Record<string, string>>({});
   const datasets = useQuery(trpc.datasets.list.queryOptions());
-  const columns = datasets.data?.find((d) => d.name === form.dataset)?.columns ?? [];
+  const dataset = datasets.data?.find((d) => d.name === form.dataset);
+  const columns = dataset?.columns ?? [];
   const { state, start, replay, stop } = usePreviewWorker();
   // ?backend=wasm (or a comma list) forces the order, e.g. to compare backends.
   const backends = params.get("backend")?.split(",").filter(Boolean);
@@ -45,13 +52,20 @@ export function PreviewView() {
   const spec = useMemo(
     () =>
       trainingSpecSchema.safeParse({
-        data: { dataset: form.dataset, target: form.target },
+        data: {
+          dataset: form.dataset,
+          target: form.target,
+          features: features.filter((f) => f !== form.target),
+          transform: form.transform,
+          from: form.from || undefined,
+          to: form.to || undefined,
+        },
         window: { lookback: form.lookback, horizon: form.horizon },
         model: { kind: form.model },
         train: { epochs: form.epochs, seed: form.seed },
         retrodiction: { windows: form.windows, batchSizeDays: form.batchSizeDays },
       }),
-    [form],
+    [form, features],
   );
   const queue = useMutation(trpc.training.start.mutationOptions({ onSuccess: ({ id }) => router.push(`/runs/${id}`) }));
 
@@ -76,6 +90,21 @@ export function PreviewView() {
     </label>
   );
 
+  const dateInput = (key: "from" | "to", label: string, range?: { start: string | null; end: string | null }) => (
+    <label>
+      {label}
+      <input
+        type="date"
+        value={form[key]}
+        min={range?.start ?? undefined}
+        max={range?.end ?? undefined}
+        onChange={set(key)}
+        aria-invalid={issues[`data.${key}`] ? true : undefined}
+      />
+      {issues[`data.${key}`] && <span className="field-error">{issues[`data.${key}`]}</span>}
+    </label>
+  );
+
   const loss = state.points.get("train_loss") ?? [];
   const val = state.points.get("val_loss") ?? [];
   const running = state.status === "running";
@@ -88,7 +117,13 @@ export function PreviewView() {
       <form className="card row" onSubmit={submit} aria-label="Preview spec">
         <label>
           Dataset
-          <select value={form.dataset} onChange={(e) => setForm((f) => ({ ...f, dataset: e.target.value, target: "" }))}>
+          <select
+            value={form.dataset}
+            onChange={(e) => {
+              setForm((f) => ({ ...f, dataset: e.target.value, target: "", from: "", to: "" }));
+              setFeatures([]);
+            }}
+          >
             {datasets.data?.map((d) => (
               <option key={d.name}>{d.name}</option>
             ))}
@@ -104,6 +139,32 @@ export function PreviewView() {
           </select>
           {issues["data.target"] && <span className="field-error">{issues["data.target"]}</span>}
         </label>
+        <fieldset className="row" aria-label="Variables">
+          <legend>Variables (extra inputs)</legend>
+          {columns
+            .filter((c) => c !== form.target)
+            .map((c) => (
+              <label key={c}>
+                <input
+                  type="checkbox"
+                  checked={features.includes(c)}
+                  onChange={(e) => setFeatures((list) => (e.target.checked ? [...list, c] : list.filter((f) => f !== c)))}
+                />
+                {c}
+              </label>
+            ))}
+          {issues["data.features"] && <span className="field-error">{issues["data.features"]}</span>}
+        </fieldset>
+        <label>
+          Transform
+          <select value={form.transform} onChange={set("transform")}>
+            {transforms.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        {dateInput("from", "From", dataset)}
+        {dateInput("to", "To", dataset)}
         <label>
           Model
           <select value={form.model} onChange={set("model")}>
