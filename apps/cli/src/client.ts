@@ -1,12 +1,26 @@
 import type { AppRouter } from "@hindcast/api";
-import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
+import { EventSource } from "eventsource";
 import superjson from "superjson";
 import type { Credentials } from "./credentials.js";
 import { CliError, ExitCode } from "./errors.js";
 
+/** Queries and mutations batched over HTTP; subscriptions over SSE (Node 20 has no EventSource: the `eventsource` package, which can send our token). */
 export function apiClient(credentials: Credentials) {
+  const authorization = `Bearer ${credentials.token}`;
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: credentials.server, transformer: superjson, headers: { authorization: `Bearer ${credentials.token}` } })],
+    links: [
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({
+          url: credentials.server,
+          transformer: superjson,
+          EventSource,
+          eventSourceOptions: { fetch: (url, init) => fetch(url, { ...init, headers: { ...init.headers, authorization } }) },
+        }),
+        false: httpBatchLink({ url: credentials.server, transformer: superjson, headers: { authorization } }),
+      }),
+    ],
   });
 }
 export type ApiClient = ReturnType<typeof apiClient>;

@@ -36,6 +36,50 @@ async function askOnInterrupt(out: NodeJS.WriteStream): Promise<"cancel" | "deta
 }
 
 /**
+ * Wakes the watch loop on each of the run's SSE events (training.events), and
+ * at least every `idleMs` in case the stream went quiet; every 500 ms when the
+ * server has no live updates.
+ */
+function runChanges(client: ApiClient, id: string, idleMs = 5_000) {
+  let pending = true;
+  let live = true;
+  let lastAt = 0;
+  let wake: (() => void) | undefined;
+  const nudge = () => {
+    pending = true;
+    wake?.();
+  };
+  const subscription = client.training.events.subscribe(
+    { id },
+    {
+      onData: nudge,
+      onError: () => {
+        live = false;
+        nudge();
+      },
+    },
+  );
+  return {
+    nudge,
+    /** Resolves at the next change (at once if one came since the last call), at most every 250 ms: a fast run sends many events. */
+    next: async () => {
+      if (!pending) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, live ? idleMs : 500);
+        });
+        wake = undefined;
+      }
+      const wait = lastAt + 250 - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      lastAt = Date.now();
+      pending = false;
+    },
+    close: () => subscription.unsubscribe(),
+  };
+}
+
+/**
  * Follows a run until it ends: a live line on a terminal, one line per change
  * otherwise. Ctrl-C asks whether to cancel the run (then it follows the run to
  * CANCELLED) or only stop watching (exit 0, the run goes on).
@@ -59,11 +103,14 @@ export async function watchRun(client: ApiClient, id: string, out: NodeJS.WriteS
       out.write(`Stopped watching; the run goes on. Follow it again with: hindcast train watch ${id}\n`);
     }
     prompting = false;
+    changes.nudge();
   };
+  const changes = runChanges(client, id);
   process.on("SIGINT", onInterrupt);
   let last = "";
   try {
     for (;;) {
+      await changes.next();
       const run = await client.training.get.query({ id });
       const line = describe(run);
       if (line !== last && !prompting) {
@@ -80,9 +127,9 @@ export async function watchRun(client: ApiClient, id: string, out: NodeJS.WriteS
         return run.status === "SUCCEEDED" ? ExitCode.ok : ExitCode.runFailed;
       }
       if (detached) return ExitCode.ok;
-      await new Promise((r) => setTimeout(r, 500));
     }
   } finally {
+    changes.close();
     process.off("SIGINT", onInterrupt);
   }
 }

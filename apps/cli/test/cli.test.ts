@@ -4,7 +4,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { type ApiServer, createApiToken, hashPassword, startApiServer } from "@hindcast/api";
-import { prepareDatabase, projectRoot } from "@hindcast/db";
+import { NotificationHub, prepareDatabase, projectRoot } from "@hindcast/db";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
@@ -14,6 +14,7 @@ const bin = path.join(projectRoot, "apps", "cli", "bin", "hindcast.mjs");
 let db: TestDatabase;
 let pool: pg.Pool;
 let api: ApiServer;
+let hub: NotificationHub;
 let worker: WorkerProcess;
 let dir: string;
 let env: Record<string, string>;
@@ -63,7 +64,9 @@ beforeAll(async () => {
   db = await createTestDatabase("cli");
   await prepareDatabase(db.url);
   pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  api = await startApiServer(pool);
+  hub = new NotificationHub(db.url);
+  await hub.start();
+  api = await startApiServer(pool, { hub });
   dir = await mkdtemp(path.join(os.tmpdir(), "hindcast-cli-"));
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO "User" ("id", "email", "role", "passwordHash") VALUES (gen_random_uuid(), 'op@example.com', 'OPERATOR', $1) RETURNING "id"`,
@@ -79,6 +82,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (worker) await stopWorker(worker);
   await api?.close();
+  await hub?.close();
   await pool?.end();
   await db?.drop();
 });
@@ -94,6 +98,17 @@ describe("hindcast CLI against a running server", () => {
     expect(result.stdout).toMatch(/Queued run [0-9a-f-]{36}/);
     expect(result.stdout).toMatch(/SUCCEEDED .*100\.0%/);
     expect(result.stdout).toMatch(/RMSE \d.* vs naive \d/);
+
+    // A server without live updates (no LISTEN hub): watch falls back to polling and still ends.
+    const id = /Queued run ([0-9a-f-]{36})/.exec(result.stdout)?.[1] as string;
+    const plain = await startApiServer(pool);
+    try {
+      const polled = await hindcast(["--server", plain.url, "train", "watch", id]);
+      expect(polled.code, polled.stderr).toBe(0);
+      expect(polled.stdout).toMatch(/SUCCEEDED .*100\.0%/);
+    } finally {
+      await plain.close();
+    }
   });
 
   it("compares runs side by side", async () => {
