@@ -90,6 +90,16 @@ export function PreviewView() {
     </label>
   );
 
+  const choice = (key: "transform" | "model", label: string, options: readonly string[]) => (
+    <label>
+      {label}
+      <select value={form[key]} onChange={set(key)}>
+        {options.map((option) => (
+          <option key={option}>{option}</option>
+        ))}
+      </select>
+    </label>
+  );
   const dateInput = (key: "from" | "to", label: string, range?: { start: string | null; end: string | null }) => (
     <label>
       {label}
@@ -155,24 +165,10 @@ export function PreviewView() {
             ))}
           {issues["data.features"] && <span className="field-error">{issues["data.features"]}</span>}
         </fieldset>
-        <label>
-          Transform
-          <select value={form.transform} onChange={set("transform")}>
-            {transforms.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </label>
+        {choice("transform", "Transform", transforms)}
         {dateInput("from", "From", dataset)}
         {dateInput("to", "To", dataset)}
-        <label>
-          Model
-          <select value={form.model} onChange={set("model")}>
-            {modelKinds.map((k) => (
-              <option key={k}>{k}</option>
-            ))}
-          </select>
-        </label>
+        {choice("model", "Model", modelKinds)}
         {number("epochs", "Epochs", "train.epochs")}
         {number("lookback", "Lookback", "window.lookback")}
         {number("horizon", "Horizon", "window.horizon")}
