@@ -34,11 +34,6 @@ function align(series: ChartSeries[], smoothing: number): uPlot.AlignedData {
 }
 
 /**
- * A canvas line chart (uPlot): drag to zoom, double-click to reset, log
- * scale, smoothing, and new data applied in place so live updates keep the
- * zoom and never rebuild the chart.
- */
-/**
  * The y axis as wide as its longest tick label (uPlot's documented pattern),
  * so 1.234e+6 or -0.000123 is not cut off by a fixed width.
  */
@@ -55,6 +50,11 @@ function fitAxisToLabels(self: uPlot, values: string[] | null, axisIndex: number
   return Math.ceil(size) + 4;
 }
 
+/**
+ * A canvas line chart (uPlot): drag to zoom, double-click to reset, log
+ * scale, smoothing, and new data applied in place so live updates keep the
+ * zoom and never rebuild the chart.
+ */
 export function MetricChart({ series, xKind = "step", logScale = false, smoothing = 0, height = 260, title, testId }: MetricChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);

@@ -20,6 +20,9 @@ export interface PreviewState {
   replay?: Omit<Extract<PreviewMessage, { type: "replayed" }>, "type">;
 }
 
+/** Where the page serves tfjs-backend-wasm's .wasm files (apps/web/server.ts). */
+const wasmPath = () => `${location.origin}/tfjs-wasm/`;
+
 const idle: PreviewState = { status: "idle", mode: "train", stages: [], points: new Map() };
 
 /** The preview's Web Worker: training never runs on the page's thread, so the page never freezes. */
@@ -60,13 +63,11 @@ export function usePreviewWorker() {
 
   const start = useCallback((spec: TrainingSpec, dataset: Dataset, backends?: string[]) => {
     setState({ ...idle, status: "running", points: new Map() });
-    worker.current?.postMessage({ type: "start", spec, dataset, backends, wasmPath: `${location.origin}/tfjs-wasm/` });
+    worker.current?.postMessage({ type: "start", spec, dataset, backends, wasmPath: wasmPath() });
   }, []);
   const replay = useCallback((spec: TrainingSpec, dataset: Dataset, model: SavedModel, backends?: string[]) => {
     setState({ ...idle, status: "running", mode: "replay", points: new Map() });
-    worker.current?.postMessage({ type: "replay", spec, dataset, model, backends, wasmPath: `${location.origin}/tfjs-wasm/` }, [
-      model.weights.buffer,
-    ]);
+    worker.current?.postMessage({ type: "replay", spec, dataset, model, backends, wasmPath: wasmPath() }, [model.weights.buffer]);
   }, []);
   const stop = useCallback(() => worker.current?.postMessage({ type: "stop" }), []);
   return { state, start, replay, stop };

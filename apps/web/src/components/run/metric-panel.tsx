@@ -22,7 +22,7 @@ export function MetricPanel({ runId, active }: { runId: string; active: boolean 
   const [separate, setSeparate] = useState(false);
   const keys = useQuery(trpc.metrics.keys.queryOptions({ runId }, { refetchInterval: active ? 3_000 : false }));
   const available = keys.data ?? [];
-  const availableKeys = useMemo(() => available.map((k) => k.key), [available]);
+  const availableKeys = useMemo(() => (keys.data ?? []).map((k) => k.key), [keys.data]);
   const { settings, setSettings, chosen, setChosen } = useChartUrlState(availableKeys);
   const { x } = settings;
   const fallback = available.some((k) => defaultKeys.includes(k.key))

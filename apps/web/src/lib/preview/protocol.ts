@@ -1,5 +1,5 @@
 import type { ProgressSnapshot, StageEventRecord } from "@hindcast/engine";
-import type { BackendChoice, Dataset, ForecastReport, TrainingSpec, WindowResult } from "@hindcast/models";
+import type { BackendChoice, Dataset, ForecastReport, SavedModel, TrainingSpec, WindowResult } from "@hindcast/models";
 
 /** Page -> preview worker. */
 export type PreviewRequest =
@@ -17,7 +17,7 @@ export type PreviewRequest =
       /** A finished run's spec, dataset and saved model (model.json text and weights.bin bytes). */
       spec: TrainingSpec;
       dataset: Dataset;
-      model: { topology: string; weights: Uint8Array };
+      model: SavedModel;
       backends?: string[];
       wasmPath: string;
     }
