@@ -32,7 +32,8 @@ function hindcast(args: string[], extraEnv: Record<string, string> = {}): Promis
 
 /** `hindcast train watch <id>` on a pseudo-terminal (util-linux `script`), so Ctrl-C and the prompt work as for a person. */
 function watchInTerminal(id: string) {
-  const command = [process.execPath, bin, "train", "watch", id].map((a) => `'${a}'`).join(" ");
+  // exec: without it a non-bash $SHELL (dash) stays between script and the CLI, and dies of the SIGINT itself.
+  const command = `exec ${[process.execPath, bin, "train", "watch", id].map((a) => `'${a}'`).join(" ")}`;
   const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: projectRoot, env: { ...process.env, ...env } });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
