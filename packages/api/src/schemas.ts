@@ -66,6 +66,13 @@ export const seriesInput = z.object({
   maxPoints: z.number().int().min(8).max(20_000).default(2_000),
 });
 
+/** Small series of one metric for many runs at once: the runs table's trend column. */
+export const sparklinesInput = z.object({
+  runIds: z.array(z.string().uuid()).min(1).max(200),
+  key: z.string().min(1).max(200),
+  points: z.number().int().min(8).max(256).default(48),
+});
+
 export const liveMetricsInput = z.object({
   runId: z.string().uuid(),
   keys: z.array(z.string().min(1).max(200)).min(1).max(20),

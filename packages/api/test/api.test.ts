@@ -175,6 +175,31 @@ describe("metrics", () => {
     expect(series[1]?.values).toHaveLength(20);
     expect((await rejection(as("viewer").metrics.series({ runIds: [], keys: ["x"] }))).code).toBe("BAD_REQUEST");
   });
+
+  it("returns sparklines of one metric for many runs at once, keeping each run's extremes", async () => {
+    const runs = await Promise.all(Array.from({ length: 3 }, () => as("operator").training.start({ spec })));
+    const [long, short, none] = runs.map((r) => r.id) as [string, string, string];
+    await writeMetricPoints(pool, [
+      // A dip at step 4,321 that any sparkline of this run must still show.
+      ...Array.from({ length: 50_000 }, (_, i) => ({ runId: long, key: "val_loss", step: i + 1, value: i + 1 === 4_321 ? -5 : 1 + 1 / (i + 1) })),
+      ...Array.from({ length: 5 }, (_, i) => ({ runId: short, key: "val_loss", step: i + 1, value: 5 - i })),
+    ]);
+    const lines = await as("viewer").metrics.sparklines({ runIds: [long, short, none, short], key: "val_loss", points: 32 });
+    expect(lines.map((l) => l.runId)).toEqual([long, short, none]);
+    const [a, b, c] = lines;
+    expect(a?.values.length).toBeLessThanOrEqual(32);
+    expect(a?.values.length).toBeGreaterThanOrEqual(16);
+    expect(Math.min(...(a?.values ?? []))).toBe(-5);
+    expect(a?.steps[0]).toBe(1);
+    expect(a?.steps.at(-1)).toBe(50_000);
+    expect(b).toEqual({ runId: short, steps: [1, 2, 3, 4, 5], values: [5, 4, 3, 2, 1] });
+    expect(c).toEqual({ runId: none, steps: [], values: [] });
+    const tooMany = await rejection(
+      as("viewer").metrics.sparklines({ runIds: Array.from({ length: 201 }, () => crypto.randomUUID()), key: "val_loss" }),
+    );
+    expect(tooMany.code).toBe("BAD_REQUEST");
+    expect(tooMany.message).toMatch(/runIds/);
+  });
 });
 
 describe("fleet and datasets", () => {

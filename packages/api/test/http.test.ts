@@ -37,6 +37,7 @@ const leastRole: Record<string, Who> = {
   "metrics.keys": "viewer",
   "metrics.series": "viewer",
   "metrics.live": "viewer",
+  "metrics.sparklines": "viewer",
   "compare.runs": "viewer",
   "compare.columns": "viewer",
   "compare.rows": "viewer",

@@ -2,7 +2,7 @@ import { readSeries, runEventsChannel, terminalStatuses } from "@hindcast/db";
 import { TRPCError, tracked } from "@trpc/server";
 import type pg from "pg";
 import { z } from "zod";
-import { liveMetricsInput, seriesInput } from "../schemas.js";
+import { liveMetricsInput, seriesInput, sparklinesInput } from "../schemas.js";
 import { router, viewerProcedure } from "../trpc.js";
 
 type XAxis = z.output<typeof seriesInput>["x"];
@@ -170,4 +170,18 @@ export const metricsRouter = router({
       }),
     );
   }),
+
+  /**
+   * One metric of many runs, each downsampled to a few dozen points with its
+   * extremes kept (the same rollup reads as series), for sparklines. Runs
+   * without the metric come back with no points.
+   */
+  sparklines: viewerProcedure.input(sparklinesInput).query(({ ctx, input }) =>
+    Promise.all(
+      [...new Set(input.runIds)].map(async (runId) => {
+        const { points } = await readSeries(ctx.pool, { runId, key: input.key, maxPoints: input.points });
+        return { runId, steps: points.map((p) => p.step), values: points.map((p) => p.value) };
+      }),
+    ),
+  ),
 });
