@@ -1,6 +1,9 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The web app's own import alias, for its unit tests.
+  resolve: { alias: { "@": fileURLToPath(new URL("apps/web/src", import.meta.url)) } },
   test: {
     include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts"],
     globalSetup: ["test-support/global-setup.ts"],

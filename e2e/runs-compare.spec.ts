@@ -30,7 +30,7 @@ const number = async (locator: Locator, attribute: string) => Number(await locat
 
 test.describe.configure({ timeout: 300_000 });
 
-test("runs table: live status, filters and sort in the URL, columns, and comparing two finished runs", async ({ page }) => {
+test("runs table: live status, filters and sort in the URL, columns, and comparing two finished runs", async ({ page, browser }) => {
   const api = await apiAs("operator");
   const tag = `h1-${Date.now()}`;
   const a = (await api.training.start.mutate({ name: `${tag} a`, spec: quickSpec(2), tags: [tag, "quick"] })).id;
@@ -85,11 +85,32 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   const chooser = page.getByRole("dialog", { name: "Columns" });
   await chooser.getByLabel("Filter keys").fill("train.epochs");
   await chooser.getByRole("checkbox", { name: "train.epochs" }).check();
+  // A trend column: each run's val_loss as a sparkline.
+  await chooser.getByLabel("Sparkline of").selectOption("val_loss");
   await chooser.getByRole("button", { name: "Done" }).click();
   await expect(chooser).toBeHidden();
+  await expect(page).toHaveURL(/[?&]pcol=train\.epochs/);
+  await expect(page).toHaveURL(/[?&]trend=val_loss/);
+  const sparkline = (id: string) => row(page, id).locator('td[data-column="trend:val_loss"]').getByTestId("sparkline");
+  await expect.poll(() => number(sparkline(b), "data-points")).toBe(runB.metrics.find((m: { key: string }) => m.key === "val_loss")?.count);
+  await expect(sparkline(a)).toHaveAttribute("aria-label", /^val_loss from .* to .* over steps \d+–\d+$/);
   await page.reload();
   await expect(row(page, a).locator('td[data-column="param:train.epochs"]')).toHaveText("2");
   await expect(row(page, b).locator('td[data-column="param:train.epochs"]')).toHaveText("4");
+  await expect(sparkline(a)).toBeVisible();
+  // The columns travel with the link: a colleague without saved columns sees the same table.
+  const colleague = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+  const shared = await colleague.newPage();
+  await signIn(shared, "viewer");
+  await shared.goto(page.url());
+  await expect(row(shared, a).locator('td[data-column="param:train.epochs"]')).toHaveText("2");
+  await expect(row(shared, a).locator('td[data-column="trend:val_loss"]').getByTestId("sparkline")).toBeVisible();
+  await colleague.close();
+  // A plain link shows this user's last columns, and puts them into the URL.
+  await page.goto(`/runs?tags=${tag}&status=SUCCEEDED`);
+  await expect(page).toHaveURL(/[?&]trend=val_loss/);
+  await expect(sparkline(b)).toBeVisible();
+  await screenshot(page, "runs-trend");
 
   // Keyboard: arrows move between rows, x selects.
   const first = rows(page).first();

@@ -181,7 +181,12 @@ describe("metrics", () => {
     const [long, short, none] = runs.map((r) => r.id) as [string, string, string];
     await writeMetricPoints(pool, [
       // A dip at step 4,321 that any sparkline of this run must still show.
-      ...Array.from({ length: 50_000 }, (_, i) => ({ runId: long, key: "val_loss", step: i + 1, value: i + 1 === 4_321 ? -5 : 1 + 1 / (i + 1) })),
+      ...Array.from({ length: 50_000 }, (_, i) => ({
+        runId: long,
+        key: "val_loss",
+        step: i + 1,
+        value: i + 1 === 4_321 ? -5 : 1 + 1 / (i + 1),
+      })),
       ...Array.from({ length: 5 }, (_, i) => ({ runId: short, key: "val_loss", step: i + 1, value: 5 - i })),
     ]);
     const lines = await as("viewer").metrics.sparklines({ runIds: [long, short, none, short], key: "val_loss", points: 32 });

@@ -3,13 +3,12 @@ import { useQuery } from "@tanstack/react-query";
 import { useId, useRef, useState } from "react";
 import { errorMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
-import type { ColumnChoice } from "./columns";
+import { type ColumnChoice, maxMetricColumns } from "./columns";
 import styles from "./runs-table.module.css";
-import { maxMetricColumns } from "./use-column-choice";
 
 const toggled = (list: string[], key: string) => (list.includes(key) ? list.filter((k) => k !== key) : [...list, key]);
 
-/** A dialog of checkboxes: which metric and param columns the runs table adds. */
+/** A dialog of checkboxes: which metric and param columns the runs table adds, and which metric it draws as a sparkline. */
 export function ColumnChooser({ choice, onChange }: { choice: ColumnChoice; onChange: (choice: ColumnChoice) => void }) {
   const trpc = useTRPC();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -21,6 +20,7 @@ export function ColumnChooser({ choice, onChange }: { choice: ColumnChoice; onCh
   // Keys chosen earlier stay listed (and can be removed) even when no run has them now.
   const metricKeys = [...new Set([...(keys.data?.metrics ?? []), ...choice.metrics])].filter(matches).sort();
   const paramKeys = [...new Set([...(keys.data?.params ?? []), ...choice.params])].filter(matches).sort();
+  const trendKeys = [...new Set([...(keys.data?.metrics ?? []), ...(choice.trend ? [choice.trend] : [])])].sort();
   const metricsFull = choice.metrics.length >= maxMetricColumns;
 
   return (
@@ -58,6 +58,20 @@ export function ColumnChooser({ choice, onChange }: { choice: ColumnChoice; onCh
               </label>
             ))}
             {keys.isPending && <span className="muted">Loading…</span>}
+          </fieldset>
+          <fieldset>
+            <legend>Trend</legend>
+            <label>
+              Sparkline of
+              <select value={choice.trend ?? ""} onChange={(e) => onChange({ ...choice, trend: e.target.value || undefined })}>
+                <option value="">no trend column</option>
+                {trendKeys.map((key) => (
+                  <option key={key} value={key}>
+                    {key}
+                  </option>
+                ))}
+              </select>
+            </label>
           </fieldset>
           <fieldset>
             <legend>Params</legend>

@@ -8,15 +8,24 @@ import { formatDate, formatDuration, formatNumber, formatParam } from "@/lib/for
 import { bestStat } from "@/lib/metric-direction";
 import styles from "./runs-table.module.css";
 import type { RunsSort } from "./runs-view";
+import { TrendCell } from "./trend-cell";
 
 /** A row of the runs table, as training.list (and compare.rows) return it. */
 export type RunRow = inferRouterOutputs<AppRouter>["training"]["list"]["runs"][number];
 
-/** The columns a user added: flattened param keys and metric keys. */
+/** The columns a user added: flattened param keys, metric keys, and the metric drawn as a sparkline. */
 export interface ColumnChoice {
   params: string[];
   metrics: string[];
+  trend?: string;
 }
+
+/** training.list returns at most this many metric summaries per run. */
+export const maxMetricColumns = 20;
+export const defaultColumnChoice: ColumnChoice = { params: [], metrics: ["val_loss"] };
+
+export const sameColumnChoice = (a: ColumnChoice, b: ColumnChoice) =>
+  a.trend === b.trend && a.params.join("\n") === b.params.join("\n") && a.metrics.join("\n") === b.metrics.join("\n");
 
 export interface RunsColumn {
   id: string;
@@ -116,8 +125,21 @@ function metricColumns(key: string): RunsColumn[] {
   ];
 }
 
+function trendColumn(key: string): RunsColumn {
+  return { id: `trend:${key}`, header: `${key} trend`, width: 140, cell: (run) => <TrendCell run={run} metric={key} /> };
+}
+
+/** The trend goes next to the progress bar, where it is seen without scrolling sideways. */
 export function runsColumns(choice: ColumnChoice): RunsColumn[] {
-  return [...fixedColumns, ...choice.params.map(paramColumn), ...choice.metrics.flatMap(metricColumns)];
+  const at = fixedColumns.findIndex((column) => column.id === "progress") + 1;
+  const trend = choice.trend ? [trendColumn(choice.trend)] : [];
+  return [
+    ...fixedColumns.slice(0, at),
+    ...trend,
+    ...fixedColumns.slice(at),
+    ...choice.params.map(paramColumn),
+    ...choice.metrics.flatMap(metricColumns),
+  ];
 }
 
 export const isSortedBy = (column: RunsColumn, sort: RunsSort) =>

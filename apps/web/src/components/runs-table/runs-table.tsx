@@ -8,7 +8,9 @@ import { useTRPC } from "@/lib/trpc";
 import { isSortedBy, type RunRow, type RunsColumn } from "./columns";
 import styles from "./runs-table.module.css";
 import { firstDirection, type ListRunsQuery, type RunsSort } from "./runs-view";
+import { SparklinesContext } from "./trend-cell";
 import { useLiveRuns } from "./use-live-runs";
+import { useSparklines } from "./use-sparklines";
 
 const rowHeight = 36;
 const headerHeight = 36;
@@ -19,6 +21,8 @@ const prefetchRows = 40;
 export interface RunsTableProps {
   query: ListRunsQuery;
   columns: RunsColumn[];
+  /** The metric of the trend column, if there is one. */
+  trend?: string;
   sort: RunsSort;
   onSort: (sort: RunsSort) => void;
   selected: ReadonlySet<string>;
@@ -75,7 +79,7 @@ function sortFor(column: RunsColumn, current: RunsSort): RunsSort | undefined {
  * of the cursor-paginated list load as the user scrolls near the end, and
  * active runs stay live (useLiveRuns).
  */
-export function RunsTable({ query, columns, sort, onSort, selected, onToggle, empty }: RunsTableProps) {
+export function RunsTable({ query, columns, trend, sort, onSort, selected, onToggle, empty }: RunsTableProps) {
   const trpc = useTRPC();
   const list = useInfiniteQuery(
     trpc.training.list.infiniteQueryOptions(query, {
@@ -109,6 +113,7 @@ export function RunsTable({ query, columns, sort, onSort, selected, onToggle, em
   });
   const items = virtualizer.getVirtualItems();
   const lastIndex = items.at(-1)?.index ?? -1;
+  const sparklines = useSparklines(rows, items[0]?.index ?? 0, lastIndex, trend);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   useEffect(() => {
     if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - prefetchRows) void fetchNextPage();
@@ -207,22 +212,24 @@ export function RunsTable({ query, columns, sort, onSort, selected, onToggle, em
             </tr>
           </thead>
           <tbody onKeyDown={onKeyDown}>
-            {top > 0 && spacer(top)}
-            {items.map((item) => {
-              const run = rows[item.index] as RunRow;
-              return (
-                <Row
-                  key={run.id}
-                  index={item.index}
-                  run={run}
-                  columns={columns}
-                  selected={selected.has(run.id)}
-                  now={isActive(run.status) ? now : 0}
-                  onToggle={onToggle}
-                />
-              );
-            })}
-            {bottom > 0 && spacer(bottom)}
+            <SparklinesContext value={sparklines}>
+              {top > 0 && spacer(top)}
+              {items.map((item) => {
+                const run = rows[item.index] as RunRow;
+                return (
+                  <Row
+                    key={run.id}
+                    index={item.index}
+                    run={run}
+                    columns={columns}
+                    selected={selected.has(run.id)}
+                    now={isActive(run.status) ? now : 0}
+                    onToggle={onToggle}
+                  />
+                );
+              })}
+              {bottom > 0 && spacer(bottom)}
+            </SparklinesContext>
           </tbody>
         </table>
       </div>

@@ -1,6 +1,7 @@
 import { listRunsInput } from "@hindcast/api/schemas";
 import type { z } from "zod";
 import { metricDirection } from "@/lib/metric-direction";
+import { type ColumnChoice, defaultColumnChoice, maxMetricColumns, sameColumnChoice } from "./columns";
 
 export type ListRunsQuery = Omit<z.output<typeof listRunsInput>, "cursor">;
 export type RunsSort = Pick<ListRunsQuery["sort"], "by" | "key" | "stat" | "direction">;
@@ -20,6 +21,8 @@ export interface RunsView {
   /** Param equality filters: [dotted key, value as typed]. */
   params: [string, string][];
   sort: RunsSort;
+  /** The added columns, when the link names them; otherwise the user's last choice is shown. */
+  columns?: ColumnChoice;
 }
 
 /** Form fields a view's problems are shown next to. */
@@ -28,6 +31,8 @@ export type RunsViewField = "status" | "tags" | "search" | "experiment" | "from"
 const sortNames = { created: "createdAt", name: "name", status: "status", metric: "metric" } as const;
 const stats = ["last", "min", "max"] as const;
 const paramPrefix = "p.";
+/** Repeated parameters, so that any metric or param key survives the URL. */
+const columnNames = { metric: "mcol", param: "pcol", trend: "trend" } as const;
 
 /** The direction a first click on a column sorts by: newest, A to Z, best metric first. */
 export function firstDirection(by: RunsSort["by"], key?: string): RunsSort["direction"] {
@@ -43,6 +48,24 @@ const commaList = (text: string | null) =>
     .split(",")
     .map((part) => part.trim())
     .filter(Boolean);
+
+function columnsFromSearch(search: URLSearchParams): ColumnChoice | undefined {
+  if (!Object.values(columnNames).some((name) => search.has(name))) return undefined;
+  return {
+    metrics: search.getAll(columnNames.metric).filter(Boolean).slice(0, maxMetricColumns),
+    params: search.getAll(columnNames.param).filter(Boolean),
+    trend: search.get(columnNames.trend) || undefined,
+  };
+}
+
+function appendColumns(search: URLSearchParams, columns: ColumnChoice | undefined) {
+  if (!columns || sameColumnChoice(columns, defaultColumnChoice)) return;
+  for (const key of columns.metrics) search.append(columnNames.metric, key);
+  for (const key of columns.params) search.append(columnNames.param, key);
+  if (columns.trend) search.set(columnNames.trend, columns.trend);
+  // No added column at all still differs from the default: an empty mcol says so.
+  if (!columns.metrics.length && !columns.params.length && !columns.trend) search.set(columnNames.metric, "");
+}
 
 export function viewFromSearch(search: URLSearchParams): RunsView {
   const by = sortNames[search.get("sort") as keyof typeof sortNames] ?? "createdAt";
@@ -60,6 +83,7 @@ export function viewFromSearch(search: URLSearchParams): RunsView {
       .filter(([name]) => name.startsWith(paramPrefix))
       .map(([name, value]) => [name.slice(paramPrefix.length), value]),
     sort: { by, key, stat, direction: dir === "asc" || dir === "desc" ? dir : firstDirection(by, key) },
+    columns: columnsFromSearch(search),
   };
 }
 
@@ -83,6 +107,7 @@ export function searchFromView(view: RunsView): string {
     }
     set("dir", sort.direction);
   }
+  appendColumns(search, view.columns);
   return search.toString();
 }
 

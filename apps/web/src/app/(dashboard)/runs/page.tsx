@@ -1,35 +1,45 @@
 "use client";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useCallback, useId, useMemo, useState } from "react";
+import { Suspense, useCallback, useEffect, useId, useMemo, useState } from "react";
 import { ColumnChooser } from "@/components/runs-table/column-chooser";
-import { type RunRow, runsColumns } from "@/components/runs-table/columns";
+import { type ColumnChoice, defaultColumnChoice, type RunRow, runsColumns, sameColumnChoice } from "@/components/runs-table/columns";
 import { hasFilters, noFilters, RunsFilters } from "@/components/runs-table/runs-filters";
 import { RunsTable } from "@/components/runs-table/runs-table";
 import styles from "@/components/runs-table/runs-table.module.css";
 import { listQueryFromView, type RunsView, searchFromView, viewFromSearch } from "@/components/runs-table/runs-view";
-import { useColumnChoice } from "@/components/runs-table/use-column-choice";
+import { useSavedColumnChoice } from "@/components/runs-table/use-column-choice";
 
 const pageSize = 200;
 const compareRange = { min: 2, max: 20 };
+
+function runsHref(view: RunsView): string {
+  const search = searchFromView(view);
+  return search ? `/runs?${search}` : "/runs";
+}
 
 function Runs() {
   const router = useRouter();
   const searchString = useSearchParams().toString();
   const view = useMemo(() => viewFromSearch(new URLSearchParams(searchString)), [searchString]);
-  const [choice, setChoice] = useColumnChoice();
+  const { saved, loaded, save } = useSavedColumnChoice();
+  const choice = view.columns ?? saved;
   const columns = useMemo(() => runsColumns(choice), [choice]);
   const listQuery = useMemo(() => listQueryFromView(view, { metricKeys: choice.metrics, limit: pageSize }), [view, choice.metrics]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const compareHint = useId();
 
-  const show = useCallback(
-    (next: RunsView) => {
-      const search = searchFromView(next);
-      router.push(search ? `/runs?${search}` : "/runs", { scroll: false });
-    },
-    [router],
-  );
+  const show = useCallback((next: RunsView) => router.push(runsHref(next), { scroll: false }), [router]);
+  const setChoice = (next: ColumnChoice) => {
+    save(next);
+    router.replace(runsHref({ ...view, columns: next }), { scroll: false });
+  };
+  // A plain /runs link shows the user's last columns; they go into the URL so the page can be shared as seen.
+  useEffect(() => {
+    if (loaded && !view.columns && !sameColumnChoice(saved, defaultColumnChoice)) {
+      router.replace(runsHref({ ...view, columns: saved }), { scroll: false });
+    }
+  }, [loaded, view, saved, router]);
   const toggle = useCallback(
     (run: RunRow) =>
       setSelected((current) => {
@@ -70,6 +80,7 @@ function Runs() {
         <RunsTable
           query={listQuery.query}
           columns={columns}
+          trend={choice.trend}
           sort={view.sort}
           onSort={(sort) => show({ ...view, sort })}
           selected={selected}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { defaultColumnChoice } from "../src/components/runs-table/columns";
+import { searchFromView, viewFromSearch } from "../src/components/runs-table/runs-view";
+import { sparklinePath } from "../src/components/runs-table/trend-cell";
+
+const roundTrip = (search: string) => viewFromSearch(new URLSearchParams(searchFromView(viewFromSearch(new URLSearchParams(search)))));
+
+describe("the runs page's URL", () => {
+  it("leaves the columns out of a plain link, so the user's saved choice applies", () => {
+    expect(viewFromSearch(new URLSearchParams("tags=a")).columns).toBeUndefined();
+    expect(searchFromView({ ...viewFromSearch(new URLSearchParams("tags=a")), columns: defaultColumnChoice })).toBe("tags=a");
+  });
+
+  it("keeps chosen columns and the trend, whatever characters their keys hold", () => {
+    const columns = { metrics: ["val_loss", "rmse, window 1&2"], params: ["model.kind"], trend: "mase/test" };
+    const search = searchFromView({ ...viewFromSearch(new URLSearchParams("status=SUCCEEDED")), columns });
+    expect(viewFromSearch(new URLSearchParams(search))).toMatchObject({ status: ["SUCCEEDED"], columns });
+  });
+
+  it("tells a table with no added columns from the default one", () => {
+    const none = { metrics: [], params: [] };
+    const search = searchFromView({ ...viewFromSearch(new URLSearchParams()), columns: none });
+    expect(search).toBe("mcol=");
+    expect(viewFromSearch(new URLSearchParams(search)).columns).toEqual({ ...none, trend: undefined });
+  });
+
+  it("caps metric columns at what training.list returns", () => {
+    const many = Array.from({ length: 30 }, (_, i) => `mcol=m${i}`).join("&");
+    expect(roundTrip(many).columns?.metrics).toHaveLength(20);
+  });
+});
+
+describe("sparklinePath", () => {
+  it("fills the box: first and last steps at the edges, the extremes at top and bottom", () => {
+    expect(sparklinePath({ steps: [1, 2, 3], values: [1, 3, 2] })).toBe("M2.0,20.0L56.0,2.0L110.0,11.0");
+  });
+
+  it("draws a flat series through the middle", () => {
+    expect(sparklinePath({ steps: [5], values: [7] })).toBe("M2.0,11.0");
+  });
+});
