@@ -1,6 +1,7 @@
 // API latency over real HTTP (`npm run bench:api -w bench`): the runs list's
 // first page with 10,000 runs stored, a 1M-point series downsampled to 2,000
-// points end to end, and how soon a progress NOTIFY reaches an SSE watcher.
+// points end to end, the runs table's sparklines for a page of 50 runs, and
+// how soon a progress NOTIFY reaches an SSE watcher.
 // Each is also measured without HTTP in the same run, so the ratio shows what
 // the API layer (tRPC, superjson, HTTP) adds to the database work.
 import { type ApiServer, bootstrapAdmin, createApiToken, createCaller, startApiServer } from "@hindcast/api";
@@ -13,6 +14,9 @@ import { median, percentile } from "./stats.js";
 const runCount = 10_000;
 const seriesPoints = 1_000_000;
 const samples = Number(process.env.BENCH_LATENCY_SAMPLES ?? 200);
+/** The newest runs get real val_loss series, for the trend column's sparklines. */
+const sparklineRuns = 50;
+const sparklineSteps = 500;
 
 function describe(label: string, ms: number[], goal?: string): string {
   return `${label}: p50 ${median(ms).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (${ms.length} calls)${goal ? ` [goal p95 ${goal}]` : ""}`;
@@ -46,9 +50,23 @@ async function seedRuns(pool: pg.Pool, userId: string): Promise<string> {
        FROM generate_series(1, ${runCount}) g`,
     [userId],
   );
+  const newest = await pool.query<{ id: string }>(`SELECT "id" FROM "Run" ORDER BY "createdAt" DESC LIMIT ${sparklineRuns}`);
+  await writeMetricPoints(
+    pool,
+    newest.rows.flatMap(({ id }, run) =>
+      Array.from({ length: sparklineSteps }, (_, i) => ({
+        runId: id,
+        key: "val_loss",
+        step: i + 1,
+        value: 1 / (i + 1 + run) + 0.01 * Math.sin(i),
+      })),
+    ),
+  );
+  // Summaries only (no points) for the other runs' table columns.
   await pool.query(
     `INSERT INTO "MetricSummary" ("runId", "key", "count", "last", "lastStep", "min", "max", "updatedAt")
-     SELECT r."id", k, 100, random(), 100, random(), random() + 1, now() FROM "Run" r, unnest(ARRAY['train_loss', 'val_loss', 'rmse']) k`,
+     SELECT r."id", k, 100, random(), 100, random(), random() + 1, now() FROM "Run" r, unnest(ARRAY['train_loss', 'val_loss', 'rmse']) k
+     ON CONFLICT DO NOTHING`,
   );
   const { rows } = await pool.query<{ id: string }>(`SELECT "id" FROM "Run" ORDER BY "createdAt" LIMIT 1`);
   const runId = (rows[0] as { id: string }).id;
@@ -154,6 +172,20 @@ try {
       `  readSeries alone p50 ${median(direct).toFixed(1)} ms; HTTP/readSeries p50 ratio ${(median(http) / median(direct)).toFixed(2)}`,
     );
   }
+  const pageIds = (await pool.query<{ id: string }>(`SELECT "id" FROM "Run" ORDER BY "createdAt" DESC LIMIT ${sparklineRuns}`)).rows.map(
+    (r) => r.id,
+  );
+  const sparklines = { runIds: pageIds, key: "val_loss", points: 48 };
+  const lines = await sideBySide(
+    () => get("metrics.sparklines", sparklines),
+    () => Promise.all(pageIds.map((id) => readSeries(pool, { runId: id, key: "val_loss", maxPoints: 48 }))),
+  );
+  console.log(
+    describe(`sparklines of val_loss, ${sparklineRuns} runs x ${sparklineSteps} points -> 48 each, over HTTP`, lines.http, "<= 100 ms"),
+  );
+  console.log(
+    `  ${sparklineRuns} readSeries at once p50 ${median(lines.direct).toFixed(1)} ms; HTTP/readSeries p50 ratio ${(median(lines.http) / median(lines.direct)).toFixed(2)}`,
+  );
   const latencies = await notifyToEvent(server, pool, token, seriesRun);
   console.log(describe("progress NOTIFY -> SSE event at the client", latencies, "<= 100 ms"));
 } finally {
