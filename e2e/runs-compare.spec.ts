@@ -49,6 +49,15 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   // Live without a reload: the long run starts once a worker is free, then shows its progress.
   await expect(row(page, c).getByTestId("run-status")).toHaveText("RUNNING", { timeout: 120_000 });
   await expect(row(page, c).getByRole("progressbar")).toBeVisible();
+  // A trend column from a link: the running run's sparkline grows as it trains.
+  await page.goto(`${page.url()}&mcol=val_loss&trend=train_loss`);
+  const lastStep = async () => {
+    const label = await row(page, c).locator('td[data-column="trend:train_loss"]').getByTestId("sparkline").getAttribute("aria-label");
+    return Number(label?.match(/over steps \d+–(\d+)$/)?.[1] ?? 0);
+  };
+  await expect.poll(lastStep, { timeout: 30_000 }).toBeGreaterThan(0);
+  const seen = await lastStep();
+  await expect.poll(lastStep, { timeout: 30_000 }).toBeGreaterThan(seen);
   await screenshot(page, "runs");
   await page.emulateMedia({ colorScheme: "dark" });
   await screenshot(page, "runs-dark");

@@ -23,7 +23,11 @@ function Runs() {
   const searchString = useSearchParams().toString();
   const view = useMemo(() => viewFromSearch(new URLSearchParams(searchString)), [searchString]);
   const { saved, loaded, save } = useSavedColumnChoice();
-  const choice = view.columns ?? saved;
+  // The choice answers at once; the URL follows through history.replaceState (which Next keeps in sync).
+  const [picked, setPicked] = useState<ColumnChoice>();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the URL caught up, or the user went elsewhere: it is the truth again
+  useEffect(() => setPicked(undefined), [searchString]);
+  const choice = picked ?? view.columns ?? saved;
   const columns = useMemo(() => runsColumns(choice), [choice]);
   const listQuery = useMemo(() => listQueryFromView(view, { metricKeys: choice.metrics, limit: pageSize }), [view, choice.metrics]);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
@@ -31,15 +35,16 @@ function Runs() {
 
   const show = useCallback((next: RunsView) => router.push(runsHref(next), { scroll: false }), [router]);
   const setChoice = (next: ColumnChoice) => {
+    setPicked(next);
     save(next);
-    router.replace(runsHref({ ...view, columns: next }), { scroll: false });
+    window.history.replaceState(null, "", runsHref({ ...view, columns: next }));
   };
   // A plain /runs link shows the user's last columns; they go into the URL so the page can be shared as seen.
   useEffect(() => {
     if (loaded && !view.columns && !sameColumnChoice(saved, defaultColumnChoice)) {
-      router.replace(runsHref({ ...view, columns: saved }), { scroll: false });
+      window.history.replaceState(null, "", runsHref({ ...view, columns: saved }));
     }
-  }, [loaded, view, saved, router]);
+  }, [loaded, view, saved]);
   const toggle = useCallback(
     (run: RunRow) =>
       setSelected((current) => {
