@@ -7,7 +7,7 @@ import { canOperate, useCurrentUser } from "@/components/app-shell";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import { type CloneChange, CloneEditor, changeErrors, changesToSet } from "./clone-editor";
-import { ConfirmDialog } from "./confirm-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import styles from "./run.module.css";
 import { isActive, type RunDetail } from "./types";
 

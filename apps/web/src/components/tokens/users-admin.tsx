@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Field } from "@/components/form-field";
-import { ConfirmDialog } from "@/components/run/confirm-dialog";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";

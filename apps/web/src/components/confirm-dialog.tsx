@@ -1,6 +1,6 @@
 "use client";
 import { type ReactNode, useEffect, useId, useRef } from "react";
-import styles from "./run.module.css";
+import styles from "./confirm-dialog.module.css";
 
 export interface ConfirmDialogProps {
   open: boolean;
