@@ -4,10 +4,10 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { canOperate, useCurrentUser } from "@/components/app-shell";
+import { ConfirmDialog } from "@/components/confirm-dialog";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import { type CloneChange, CloneEditor, changeErrors, changesToSet } from "./clone-editor";
-import { ConfirmDialog } from "@/components/confirm-dialog";
 import styles from "./run.module.css";
 import { isActive, type RunDetail } from "./types";
 

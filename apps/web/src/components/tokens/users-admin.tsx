@@ -1,8 +1,8 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { Field } from "@/components/form-field";
 import { ConfirmDialog } from "@/components/confirm-dialog";
+import { Field } from "@/components/form-field";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
