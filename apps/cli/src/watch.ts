@@ -2,7 +2,8 @@ import { createInterface } from "node:readline/promises";
 import type { ApiClient } from "./client.js";
 import { ExitCode } from "./errors.js";
 
-type Run = Awaited<ReturnType<ApiClient["training"]["get"]["query"]>>;
+/** What watching needs of a run: training.get's answer, or an event of training.events. */
+type Run = Omit<Awaited<ReturnType<ApiClient["training"]["get"]["query"]>>, "stages" | "spec">;
 const terminal = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 
 function bar(percent: number, width = 24): string {
@@ -36,14 +37,16 @@ async function askOnInterrupt(out: NodeJS.WriteStream): Promise<"cancel" | "deta
 }
 
 /**
- * Wakes the watch loop on each of the run's SSE events (training.events), and
- * at least every `idleMs` in case the stream went quiet; every 500 ms when the
- * server has no live updates.
+ * The run as its SSE events (training.events) bring it, waking the watch loop
+ * on each; at least every `idleMs` the loop reads it with training.get in
+ * case the stream went quiet, and every 500 ms when the server has no live
+ * updates.
  */
 function runChanges(client: ApiClient, id: string, idleMs = 5_000) {
   let pending = true;
   let live = true;
   let lastAt = 0;
+  let latest: Run | undefined;
   let wake: (() => void) | undefined;
   const nudge = () => {
     pending = true;
@@ -52,7 +55,10 @@ function runChanges(client: ApiClient, id: string, idleMs = 5_000) {
   const subscription = client.training.events.subscribe(
     { id },
     {
-      onData: nudge,
+      onData: ({ data }) => {
+        latest = data;
+        nudge();
+      },
       onError: () => {
         live = false;
         nudge();
@@ -61,6 +67,12 @@ function runChanges(client: ApiClient, id: string, idleMs = 5_000) {
   );
   return {
     nudge,
+    /** The newest event's run, once; otherwise read afresh. */
+    read: async (): Promise<Run> => {
+      const run = latest ?? (await client.training.get.query({ id }));
+      latest = undefined;
+      return run;
+    },
     /** Resolves at the next change (at once if one came since the last call), at most every 250 ms: a fast run sends many events. */
     next: async () => {
       if (!pending) {
@@ -111,7 +123,7 @@ export async function watchRun(client: ApiClient, id: string, out: NodeJS.WriteS
   try {
     for (;;) {
       await changes.next();
-      const run = await client.training.get.query({ id });
+      const run = await changes.read();
       const line = describe(run);
       if (line !== last && !prompting) {
         out.write(out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);

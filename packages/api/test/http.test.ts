@@ -326,7 +326,7 @@ describe("live events over SSE", () => {
       for (;;) {
         const { value, done } = await events.next();
         if (done) return undefined;
-        if (value.id) return value as { id: string; data: { json: { status: string; percent: number } } };
+        if (value.id) return value as { id: string; data: { json: { status: string; percent: number; metrics: unknown[] } } };
       }
     };
     const first = await next();
@@ -339,10 +339,17 @@ describe("live events over SSE", () => {
          SELECT pg_notify('run_events', json_build_object('runId', $1::text, 'kind', 'progress', 'percent', $3::float8)::text) FROM updated`,
         [id, status, percent],
       );
+    expect(first?.data.json).toMatchObject({ metrics: [] });
     for (const percent of [10, 20, 30, 40, 50]) {
+      // Each event carries the metric summaries as they stand, so a watcher needs no training.get.
+      await writeMetricPoints(pool, [{ runId: id, key: "train_loss", step: percent, value: 1 / percent }]);
       await progress(percent);
       const event = await next();
-      expect(event?.data.json).toMatchObject({ status: "RUNNING", percent });
+      expect(event?.data.json).toMatchObject({
+        status: "RUNNING",
+        percent,
+        metrics: [{ key: "train_loss", last: 1 / percent, count: percent / 10 }],
+      });
       ids.add(event?.id);
     }
     expect(ids.size).toBe(6);

@@ -46,6 +46,23 @@ async function cloneRun(pool: pg.Pool, userId: string, input: z.output<typeof cl
   return { id, status: "QUEUED" as const };
 }
 
+interface MetricSummary {
+  key: string;
+  last: number;
+  lastStep: number;
+  min: number | null;
+  max: number | null;
+  count: number;
+}
+
+async function metricSummaries(pool: pg.Pool, runId: string): Promise<MetricSummary[]> {
+  const { rows } = await pool.query<MetricSummary>(
+    `SELECT "key", "last", "lastStep", "min", "max", "count" FROM "MetricSummary" WHERE "runId" = $1 ORDER BY "key"`,
+    [runId],
+  );
+  return rows;
+}
+
 export const trainingRouter = router({
   start: operatorProcedure.input(startTrainingInput).mutation(async ({ ctx, input }) => {
     const datasets = await listAllDatasets(ctx.pool);
@@ -97,17 +114,14 @@ export const trainingRouter = router({
       `SELECT "stage", "kind", "attempt", "durationMs", "message", "details", "at" FROM "StageEvent" WHERE "runId" = $1 ORDER BY "id"`,
       [input.id],
     );
-    const metrics = await ctx.pool.query(
-      `SELECT "key", "last", "lastStep", "min", "max", "count" FROM "MetricSummary" WHERE "runId" = $1 ORDER BY "key"`,
-      [input.id],
-    );
-    return { ...rows[0], stages: stages.rows, metrics: metrics.rows };
+    return { ...rows[0], stages: stages.rows, metrics: await metricSummaries(ctx.pool, input.id) };
   }),
 
   /**
-   * Live status and progress of a run over SSE: the current state first (so a
-   * reconnect loses nothing), then a fresh state after every change the
-   * worker NOTIFYs, coalesced; ends when the run does.
+   * Live status and progress of a run over SSE, with its metric summaries:
+   * the current state first (so a reconnect loses nothing), then a fresh
+   * state after every change the worker NOTIFYs, coalesced; ends when the
+   * run does.
    */
   events: viewerProcedure.input(runIdInput.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({
     ctx,
@@ -132,7 +146,7 @@ export const trainingRouter = router({
         const { rows } = await ctx.pool.query<RunSummaryRow>(`SELECT ${runColumns} FROM "Run" r WHERE r."id" = $1`, [input.id]);
         const run = rows[0];
         if (!run) throw new TRPCError({ code: "NOT_FOUND", message: `Run ${input.id} does not exist` });
-        yield tracked(`${Date.now()}-${sequence++}`, run);
+        yield tracked(`${Date.now()}-${sequence++}`, { ...run, metrics: await metricSummaries(ctx.pool, input.id) });
         if (terminalStatuses.includes(run.status) || signal?.aborted) return;
         if (!pending) await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
