@@ -10,12 +10,31 @@ import {
 } from "@hindcast/models";
 import { prepareRetrodictionData } from "./stages";
 
+/** A run that predicted windows with one model: a plain retrodiction, or one child of a parallel retrodiction. */
+export interface ReplayPart {
+  spec: TrainingSpec;
+  saved: SavedModel;
+}
+
 export interface ReplayResult {
-  /** The windows the saved model can honestly predict (see replayRetrodiction). */
+  /** The windows the saved models can honestly predict (see replayRetrodiction). */
   windows: WindowResult[];
   overall: ForecastReport;
   /** Windows the run had; more than `windows.length` when the run refitted between windows. */
   runWindows: number;
+}
+
+async function replayPart({ spec, saved }: ReplayPart, dataset: Dataset): Promise<{ windows: WindowResult[]; runWindows: number }> {
+  const { series, windows, scaler } = prepareRetrodictionData(dataset, spec);
+  const replayed = spec.train.refitEpochs > 0 ? windows.slice(-1) : windows;
+  const model = await loadModel(saved);
+  try {
+    const results: WindowResult[] = [];
+    for (const window of replayed) results.push(await predictWindow(model, series, scaler, spec.window, window));
+    return { windows: results, runWindows: windows.length };
+  } finally {
+    model.dispose();
+  }
 }
 
 /**
@@ -25,16 +44,24 @@ export interface ReplayResult {
  * final model has seen their data), so only the last window is replayed.
  * Without refits every window is. The numbers then match the run's results up
  * to backend arithmetic.
+ *
+ * A parallel retrodiction is replayed through its children, one part each
+ * (each child predicted one window with its own model): every window is
+ * replayed, numbered in date order as the run's results number them.
  */
-export async function replayRetrodiction(spec: TrainingSpec, dataset: Dataset, saved: SavedModel): Promise<ReplayResult> {
-  const { series, windows, scaler } = prepareRetrodictionData(dataset, spec);
-  const replayed = spec.train.refitEpochs > 0 ? windows.slice(-1) : windows;
-  const model = await loadModel(saved);
-  try {
-    const results: WindowResult[] = [];
-    for (const window of replayed) results.push(await predictWindow(model, series, scaler, spec.window, window));
-    return { windows: results, overall: overallReport(results), runWindows: windows.length };
-  } finally {
-    model.dispose();
+export async function replayRetrodiction(parts: ReplayPart[], dataset: Dataset): Promise<ReplayResult> {
+  const windows: WindowResult[] = [];
+  let runWindows = 0;
+  for (const part of parts) {
+    const replayed = await replayPart(part, dataset);
+    windows.push(...replayed.windows);
+    runWindows += replayed.runWindows;
   }
+  if (parts.length > 1) {
+    windows.sort((a, b) => a.window.startDate.localeCompare(b.window.startDate));
+    windows.forEach((w, index) => {
+      w.window = { ...w.window, index };
+    });
+  }
+  return { windows, overall: overallReport(windows), runWindows };
 }

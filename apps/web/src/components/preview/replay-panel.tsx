@@ -1,6 +1,7 @@
 "use client";
 import type { RetrodictionResults } from "@hindcast/api";
-import type { Dataset, SavedModel, TrainingSpec } from "@hindcast/models";
+import type { ReplayPart } from "@hindcast/engine";
+import type { Dataset, TrainingSpec } from "@hindcast/models";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { RetrodictionView } from "@/components/run/retrodiction-panel";
@@ -16,28 +17,46 @@ async function download(url: string, name: string): Promise<Response> {
   return response;
 }
 
-/** Everything a replay needs from the server: the run's spec and results, its dataset, and its saved model. */
+const parallelPipeline = "parallel-retrodiction";
+/** Pipelines whose runs leave models to replay: each run's own, or each child's for a parallel one. */
+const replayable = new Set(["retrodiction", parallelPipeline]);
+
+/** Everything a replay needs from the server: the run's results and dataset, and the spec and saved model of each part. */
 function useReplayInputs() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const fetchPart = async (runId: string): Promise<ReplayPart> => {
+    const [run, artifacts] = await Promise.all([
+      queryClient.fetchQuery(trpc.training.get.queryOptions({ id: runId })),
+      queryClient.fetchQuery(trpc.runs.artifacts.queryOptions({ id: runId })),
+    ]);
+    const topology = artifacts.find((a) => a.name === "model/model.json");
+    const weights = artifacts.find((a) => a.name === "model/weights.bin");
+    if (!topology || !weights) {
+      throw new Error(`Run ${run.name ?? runId} saved no model (model/model.json and model/weights.bin); pick another run`);
+    }
+    const [topologyText, weightBytes] = await Promise.all([
+      download(topology.url, topology.name).then((r) => r.text()),
+      download(weights.url, weights.name).then((r) => r.arrayBuffer()),
+    ]);
+    return { spec: run.spec as TrainingSpec, saved: { topology: topologyText, weights: new Uint8Array(weightBytes) } };
+  };
   return useMutation({
     mutationFn: async (runId: string) => {
-      const [run, artifacts, results] = await Promise.all([
+      const [run, results] = await Promise.all([
         queryClient.fetchQuery(trpc.training.get.queryOptions({ id: runId })),
-        queryClient.fetchQuery(trpc.runs.artifacts.queryOptions({ id: runId })),
         queryClient.fetchQuery(trpc.runs.results.queryOptions({ id: runId })),
       ]);
-      const topology = artifacts.find((a) => a.name === "model/model.json");
-      const weights = artifacts.find((a) => a.name === "model/weights.bin");
-      if (!topology || !weights) throw new Error("This run saved no model (model/model.json and model/weights.bin); pick another run");
+      const partIds =
+        run.pipeline === parallelPipeline
+          ? (await queryClient.fetchQuery(trpc.training.list.queryOptions({ parentId: runId, limit: 500 }))).runs.map((child) => child.id)
+          : [runId];
       const spec = run.spec as TrainingSpec;
-      const [dataset, topologyText, weightBytes] = await Promise.all([
+      const [dataset, parts] = await Promise.all([
         queryClient.fetchQuery(trpc.datasets.data.queryOptions({ name: spec.data.dataset }, { staleTime: 600_000 })),
-        download(topology.url, topology.name).then((r) => r.text()),
-        download(weights.url, weights.name).then((r) => r.arrayBuffer()),
+        Promise.all(partIds.map(fetchPart)),
       ]);
-      const model: SavedModel = { topology: topologyText, weights: new Uint8Array(weightBytes) };
-      return { spec, dataset: dataset as Dataset, model, results: results as RetrodictionResults | null };
+      return { dataset: dataset as Dataset, parts, results: results as RetrodictionResults | null };
     },
   });
 }
@@ -53,14 +72,14 @@ export function ReplayPanel({
   initialRunId,
 }: {
   state: PreviewState;
-  replay: (spec: TrainingSpec, dataset: Dataset, model: SavedModel, backends?: string[]) => void;
+  replay: (parts: ReplayPart[], dataset: Dataset, backends?: string[]) => void;
   backends?: string[];
   /** ?run=<id>: the run page's "Predict again in this browser" link. */
   initialRunId?: string;
 }) {
   const trpc = useTRPC();
   const runs = useQuery(trpc.training.list.queryOptions({ status: ["SUCCEEDED"], parentId: null, limit: 100 }));
-  const choices = runs.data?.runs.filter((r) => r.pipeline === "retrodiction") ?? [];
+  const choices = runs.data?.runs.filter((r) => replayable.has(r.pipeline)) ?? [];
   const [runId, setRunId] = useState(initialRunId ?? "");
   const inputs = useReplayInputs();
   const chosen = runId || choices[0]?.id || "";
@@ -68,14 +87,15 @@ export function ReplayPanel({
 
   const load = () =>
     inputs.mutate(chosen, {
-      onSuccess: ({ spec, dataset, model }) => replay(spec, dataset, model, backends),
+      onSuccess: ({ parts, dataset }) => replay(parts, dataset, backends),
     });
 
   return (
     <section className="card" aria-labelledby="replay-title">
       <h2 id="replay-title">Load a trained run</h2>
       <p className="muted">
-        Fetches a finished run's saved model and predicts its retrodiction again here, next to what the worker reported.
+        Fetches a finished run's saved model (each child's, for a parallel retrodiction) and predicts its retrodiction again here, next to
+        what the worker reported.
       </p>
       {runs.error && <p className="banner-error">{errorMessage(runs.error)}</p>}
       <div className="row">
@@ -100,20 +120,32 @@ export function ReplayPanel({
         <div aria-live="polite">
           <BackendReport choice={state.backend} />
           {state.status === "failed" && <p className="banner-error">{state.message}</p>}
-          {state.replay && inputs.data && <ReplayComparison replayed={state.replay} run={inputs.data.results} />}
+          {state.replay && inputs.data && (
+            <ReplayComparison replayed={state.replay} run={inputs.data.results} models={inputs.data.parts.length} />
+          )}
         </div>
       )}
     </section>
   );
 }
 
-function ReplayComparison({ replayed, run }: { replayed: NonNullable<PreviewState["replay"]>; run: RetrodictionResults | null }) {
+function ReplayComparison({
+  replayed,
+  run,
+  models,
+}: {
+  replayed: NonNullable<PreviewState["replay"]>;
+  run: RetrodictionResults | null;
+  /** Saved models used: one per child run of a parallel retrodiction. */
+  models: number;
+}) {
   const runWindow = (index: number) => run?.windows.find((w) => w.window.index === index)?.report;
   const partial = replayed.windows.length < replayed.runWindows;
   return (
     <>
       <p data-testid="replay-status">
-        Predicted {replayed.windows.length} of {replayed.runWindows} windows in {formatDuration(replayed.durationMs / 1000)}.
+        Predicted {replayed.windows.length} of {replayed.runWindows} windows in {formatDuration(replayed.durationMs / 1000)}
+        {models > 1 ? `, each with the model of the child run that predicted it (${models} models)` : ""}.
         {partial &&
           " The run refitted before each window, so its saved model is the one that predicted the last window; earlier windows were predicted by earlier weights and are not replayed."}
       </p>

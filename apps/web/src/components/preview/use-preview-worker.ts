@@ -1,8 +1,8 @@
 "use client";
-import type { ProgressSnapshot } from "@hindcast/engine";
-import type { BackendChoice, Dataset, SavedModel, TrainingSpec } from "@hindcast/models";
+import type { ProgressSnapshot, ReplayPart } from "@hindcast/engine";
+import type { BackendChoice, Dataset, TrainingSpec } from "@hindcast/models";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { PreviewMessage, PreviewPoint } from "@/lib/preview/protocol";
+import type { PreviewMessage, PreviewPoint, PreviewRequest } from "@/lib/preview/protocol";
 
 export interface PreviewState {
   status: "idle" | "running" | "succeeded" | "cancelled" | "failed";
@@ -65,9 +65,13 @@ export function usePreviewWorker() {
     setState({ ...idle, status: "running", points: new Map() });
     worker.current?.postMessage({ type: "start", spec, dataset, backends, wasmPath: wasmPath() });
   }, []);
-  const replay = useCallback((spec: TrainingSpec, dataset: Dataset, model: SavedModel, backends?: string[]) => {
+  const replay = useCallback((parts: ReplayPart[], dataset: Dataset, backends?: string[]) => {
     setState({ ...idle, status: "running", mode: "replay", points: new Map() });
-    worker.current?.postMessage({ type: "replay", spec, dataset, model, backends, wasmPath: wasmPath() }, [model.weights.buffer]);
+    const request: PreviewRequest = { type: "replay", parts, dataset, backends, wasmPath: wasmPath() };
+    worker.current?.postMessage(
+      request,
+      parts.map((part) => part.saved.weights.buffer),
+    );
   }, []);
   const stop = useCallback(() => worker.current?.postMessage({ type: "stop" }), []);
   return { state, start, replay, stop };

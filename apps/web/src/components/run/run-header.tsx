@@ -52,7 +52,7 @@ export function RunHeader({ run }: { run: RunDetail }) {
       </div>
       <p className={`muted ${styles.runId}`}>
         <code>{run.id}</code>
-        {run.status === "SUCCEEDED" && run.pipeline === "retrodiction" && (
+        {run.status === "SUCCEEDED" && (run.pipeline === "retrodiction" || run.pipeline === "parallel-retrodiction") && (
           <>
             {" · "}
             <Link href={`/preview?run=${run.id}`}>Predict again in this browser</Link>

@@ -47,11 +47,13 @@ async function chooseBackend(spec: TrainingSpec, request: { backends?: string[];
   return choice;
 }
 
-/** A finished run's saved model predicts its retrodiction again, here. */
+/** A finished run's saved models predict its retrodiction again, here. */
 async function replay(request: Extract<PreviewRequest, { type: "replay" }>): Promise<void> {
   const startedAt = performance.now();
-  await chooseBackend(request.spec, request);
-  const result = await replayRetrodiction(request.spec, request.dataset, request.model);
+  const first = request.parts[0];
+  if (!first) throw new Error("Nothing to replay: the run has no saved model");
+  await chooseBackend(first.spec, request);
+  const result = await replayRetrodiction(request.parts, request.dataset);
   post({ type: "replayed", ...result, durationMs: performance.now() - startedAt });
 }
 

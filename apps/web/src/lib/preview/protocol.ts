@@ -1,5 +1,5 @@
-import type { ProgressSnapshot, StageEventRecord } from "@hindcast/engine";
-import type { BackendChoice, Dataset, ForecastReport, SavedModel, TrainingSpec, WindowResult } from "@hindcast/models";
+import type { ProgressSnapshot, ReplayPart, StageEventRecord } from "@hindcast/engine";
+import type { BackendChoice, Dataset, ForecastReport, TrainingSpec, WindowResult } from "@hindcast/models";
 
 /** Page -> preview worker. */
 export type PreviewRequest =
@@ -14,10 +14,9 @@ export type PreviewRequest =
     }
   | {
       type: "replay";
-      /** A finished run's spec, dataset and saved model (model.json text and weights.bin bytes). */
-      spec: TrainingSpec;
+      /** A finished run's spec and saved model (model.json text and weights.bin bytes); one per child of a parallel run. */
+      parts: ReplayPart[];
       dataset: Dataset;
-      model: SavedModel;
       backends?: string[];
       wasmPath: string;
     }
