@@ -1,7 +1,9 @@
 /** "1h 2m", "3m 4s", "5s". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
-  const s = Math.max(0, Math.round(seconds));
+  // Short stages and replays take fractions of a second: "0.4s" says more than "0s".
+  if (seconds < 9.95) return `${Math.max(0, seconds).toFixed(1)}s`;
+  const s = Math.round(seconds);
   if (s >= 3600) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
   if (s >= 60) return `${Math.floor(s / 60)}m ${s % 60}s`;
   return `${s}s`;

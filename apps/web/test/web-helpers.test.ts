@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defaultColumnChoice } from "../src/components/runs-table/columns";
 import { searchFromView, viewFromSearch } from "../src/components/runs-table/runs-view";
 import { sparklinePath } from "../src/components/runs-table/trend-cell";
+import { formatDuration } from "../src/lib/format";
 
 const roundTrip = (search: string) => viewFromSearch(new URLSearchParams(searchFromView(viewFromSearch(new URLSearchParams(search)))));
 
@@ -37,5 +38,12 @@ describe("sparklinePath", () => {
 
   it("draws a flat series through the middle", () => {
     expect(sparklinePath({ steps: [5], values: [7] })).toBe("M2.0,11.0");
+  });
+});
+
+describe("formatDuration", () => {
+  it("keeps a tenth of a second under ten seconds, whole units above", () => {
+    expect([0.04, 0.44, 9.9, 9.96, 61, 3_725].map(formatDuration)).toEqual(["0.0s", "0.4s", "9.9s", "10s", "1m 1s", "1h 2m"]);
+    expect(formatDuration(null)).toBe("—");
   });
 });
