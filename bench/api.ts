@@ -41,11 +41,12 @@ async function sideBySide(http: () => Promise<unknown>, direct: () => Promise<un
 
 async function seedRuns(pool: pg.Pool, userId: string): Promise<string> {
   await pool.query(
-    `INSERT INTO "Run" ("id", "status", "spec", "params", "pipeline", "queue", "tags", "name", "createdById", "percent", "createdAt", "updatedAt")
+    `INSERT INTO "Run" ("id", "status", "spec", "params", "pipeline", "queue", "tags", "name", "createdById", "percent", "resultSummary", "createdAt", "updatedAt")
      SELECT gen_random_uuid(), (ARRAY['SUCCEEDED','FAILED','CANCELLED','RUNNING','QUEUED'])[1 + g % 5]::"RunStatus",
             jsonb_build_object('data', jsonb_build_object('dataset', 'sp500', 'target', 'spx_close'), 'train', jsonb_build_object('epochs', g % 50)),
             jsonb_build_object('data.dataset', 'sp500', 'data.target', 'spx_close', 'train.epochs', g % 50, 'model.kind', (ARRAY['linear','mlp','nbeats'])[1 + g % 3]),
             'retrodiction', 'any', ARRAY['bench', 'group-' || (g % 20)], 'bench run ' || g, $1, (g % 101)::float8,
+            CASE WHEN g % 5 = 0 THEN jsonb_build_object('overall', jsonb_build_object('rmse', random(), 'skill', jsonb_build_object('rmseVsNaive', random() - 0.5))) END,
             now() - make_interval(secs => g), now()
        FROM generate_series(1, ${runCount}) g`,
     [userId],
@@ -148,6 +149,7 @@ try {
     ["runs list, first page of 50, newest first", { limit: 50 }],
     ["runs list, first page of 200 with 3 metric columns", { limit: 200, metricKeys: ["train_loss", "val_loss", "rmse"] }],
     ["runs list, first page of 50 sorted by val_loss", { limit: 50, sort: { by: "metric", key: "val_loss", direction: "asc" } }],
+    ["runs list, first page of 50 by skill vs naive", { limit: 50, sort: { by: "skill", direction: "desc" } }],
     ["runs list, status + tag + text filter", { limit: 50, status: ["SUCCEEDED"], tags: ["group-3"], search: "run 1" }],
   ] as const) {
     const { http, direct } = await sideBySide(

@@ -89,6 +89,15 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   await page.goBack();
   await expect.poll(() => rowIds(page)).toEqual(ascending);
 
+  // Skill against the naive forecast, signed, and sortable best first.
+  const skill = (run: typeof runA) => (run.resultSummary as { overall: { skill: { rmseVsNaive: number } } }).overall.skill.rmseVsNaive;
+  await expect(row(page, a).locator('td[data-column="skill"] span')).toHaveText(/^[+−]?\d+\.\d%$/);
+  await expect(row(page, a).locator('td[data-column="skill"] span')).toHaveAttribute("title", /^RMSE \S+ vs naive \S+$/);
+  await page.getByRole("button", { name: "Skill vs naive" }).click();
+  await expect(page).toHaveURL(/sort=skill&dir=desc/);
+  await expect.poll(() => rowIds(page)).toEqual([runA, runB].sort((x, y) => skill(y) - skill(x)).map((run) => run.id));
+  await page.goBack();
+
   // A param column from the chooser, kept across reloads.
   await page.getByRole("button", { name: "Columns…" }).click();
   const chooser = page.getByRole("dialog", { name: "Columns" });

@@ -85,6 +85,9 @@ export async function listRuns(pool: pg.Pool, input: ListInput) {
     join = `LEFT JOIN "MetricSummary" ms ON ms."runId" = r."id" AND ms."key" = ${param(sort.key)}`;
     sortExpr = `coalesce(ms."${sort.stat}", '${descending ? "-Infinity" : "Infinity"}'::float8)`;
     cast = "float8";
+  } else if (sort.by === "skill") {
+    sortExpr = `coalesce((r."resultSummary" #>> '{overall,skill,rmseVsNaive}')::float8, '${descending ? "-Infinity" : "Infinity"}'::float8)`;
+    cast = "float8";
   } else if (sort.by === "name") {
     sortExpr = `coalesce(r."name", '')`;
     cast = "text";

@@ -41,7 +41,8 @@ export const listRunsInput = z.object({
   createdTo: z.date().optional(),
   sort: z
     .object({
-      by: z.enum(["createdAt", "name", "status", "metric"]).default("createdAt"),
+      /** skill: the retrodiction's RMSE skill against the naive forecast (1 - RMSE / naive RMSE). */
+      by: z.enum(["createdAt", "name", "status", "metric", "skill"]).default("createdAt"),
       /** The metric to sort by when `by` is "metric". */
       key: z.string().min(1).max(200).optional(),
       stat: z.enum(["last", "min", "max"]).default("last"),

@@ -246,6 +246,12 @@ describe("run list pagination", () => {
          FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) WHERE n % 2 = 0`,
       [ids],
     );
+    // A third of the runs have a retrodiction headline, with tied skills; the rest have none.
+    await pool.query(
+      `UPDATE "Run" r SET "resultSummary" = jsonb_build_object('overall', jsonb_build_object('skill', jsonb_build_object('rmseVsNaive', (t.n % 5 - 2) / 10.0)))
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) WHERE r."id" = t.id AND t.n % 3 = 0`,
+      [ids],
+    );
     const sorts = [
       { by: "createdAt", direction: "desc" },
       { by: "createdAt", direction: "asc" },
@@ -253,6 +259,8 @@ describe("run list pagination", () => {
       { by: "status", direction: "desc" },
       { by: "metric", key: "val_loss", stat: "last", direction: "asc" },
       { by: "metric", key: "val_loss", stat: "min", direction: "desc" },
+      { by: "skill", direction: "desc" },
+      { by: "skill", direction: "asc" },
     ] as const;
     for (const sort of sorts) {
       const seen: string[] = [];
@@ -279,6 +287,14 @@ describe("run list pagination", () => {
     const present = values.filter((v) => v !== null);
     expect(present).toEqual([...present].sort((a, b) => a - b));
     expect(values.slice(present.length).every((v) => v === null)).toBe(true);
+    const bySkill = await caller.training.list({ tags: ["paging"], sort: { by: "skill", direction: "desc" }, limit: 500 });
+    const skills = bySkill.runs.map(
+      (r) => (r.resultSummary as { overall?: { skill?: { rmseVsNaive?: number } } } | null)?.overall?.skill?.rmseVsNaive,
+    );
+    const scored = skills.filter((s) => s !== undefined);
+    expect(scored).toHaveLength(Math.floor(ids.length / 3));
+    expect(scored).toEqual([...scored].sort((a, b) => b - a));
+    expect(skills.slice(scored.length).every((s) => s === undefined)).toBe(true);
     await expect(caller.training.list({ sort: { by: "metric" } as never })).rejects.toThrow(/name the metric/);
   });
 });

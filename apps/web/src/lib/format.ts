@@ -33,3 +33,9 @@ export function formatParam(value: unknown): string {
   if (value === null || value === undefined) return "—";
   return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
+
+/** Skill as a signed percentage; JSON turns Infinity and NaN into null, shown as "—". */
+export function formatSkill(skill: number | null | undefined): string {
+  if (skill === null || skill === undefined || !Number.isFinite(skill)) return "—";
+  return `${skill > 0 ? "+" : skill < 0 ? "−" : ""}${Math.abs(skill * 100).toFixed(1)}%`;
+}

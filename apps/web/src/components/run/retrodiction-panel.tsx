@@ -4,17 +4,12 @@ import type { ForecastReport } from "@hindcast/models";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { type ChartSeries, MetricChart } from "@/components/metric-chart";
-import { formatNumber } from "@/lib/format";
+import { formatNumber, formatSkill } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./run.module.css";
 
 type Window = RetrodictionResults["windows"][number];
 
-/** Skill as a signed percentage; JSON turns Infinity and NaN into null, shown as "—". */
-function formatSkill(skill: number | null | undefined): string {
-  if (skill === null || skill === undefined || !Number.isFinite(skill)) return "—";
-  return `${skill > 0 ? "+" : skill < 0 ? "−" : ""}${Math.abs(skill * 100).toFixed(1)}%`;
-}
 const formatPercent = (value: number | null | undefined) => (value === null || value === undefined ? "—" : `${formatNumber(value)}%`);
 const beats = (skill: number | null | undefined) => typeof skill === "number" && skill > 0;
 

@@ -4,7 +4,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { isActive } from "@/components/run/types";
 import { ProgressBar, StatusChip } from "@/components/run-status";
-import { formatDate, formatDuration, formatNumber, formatParam } from "@/lib/format";
+import { formatDate, formatDuration, formatNumber, formatParam, formatSkill } from "@/lib/format";
 import { bestStat } from "@/lib/metric-direction";
 import styles from "./runs-table.module.css";
 import type { RunsSort } from "./runs-view";
@@ -40,6 +40,24 @@ export interface RunsColumn {
 
 const text = (value: unknown) => formatParam(value);
 
+interface Headline {
+  overall?: { rmse?: number; skill?: { rmseVsNaive?: number } };
+  baselines?: { naiveRmse?: number };
+}
+
+/** The retrodiction's RMSE skill against repeating the last value: above zero the model beats the naive forecast. */
+function Skill({ run }: { run: RunRow }) {
+  const { overall, baselines } = (run.resultSummary ?? {}) as Headline;
+  const skill = overall?.skill?.rmseVsNaive;
+  if (typeof skill !== "number") return null;
+  const title = `RMSE ${formatNumber(overall?.rmse)} vs naive ${formatNumber(baselines?.naiveRmse)}`;
+  return (
+    <span className={skill > 0 ? styles.beatsNaive : styles.losesToNaive} title={title}>
+      {formatSkill(skill)}
+    </span>
+  );
+}
+
 function duration(run: RunRow, now: number): string {
   if (!run.startedAt) return "—";
   return formatDuration(((run.finishedAt?.getTime() ?? now) - run.startedAt.getTime()) / 1000);
@@ -69,6 +87,14 @@ const fixedColumns: RunsColumn[] = [
           <span className={styles.percent}>{Math.round(run.percent)}%</span>
         </span>
       ) : null,
+  },
+  {
+    id: "skill",
+    header: "Skill vs naive",
+    width: 120,
+    numeric: true,
+    sort: { by: "skill", stat: "last" },
+    cell: (run) => <Skill run={run} />,
   },
   { id: "model", header: "Model", width: 90, cell: (run) => text(run.params["model.kind"]) },
   {
