@@ -127,20 +127,28 @@ train
     }),
   );
 
+/** RMSE skill against the naive forecast, signed: what a retrodiction's model is worth; blank before there is one. */
+function skillText(summary: unknown): string {
+  const skill = (summary as { overall?: { skill?: { rmseVsNaive?: unknown } } } | null)?.overall?.skill?.rmseVsNaive;
+  return typeof skill === "number" && Number.isFinite(skill) ? `${skill > 0 ? "+" : ""}${(skill * 100).toFixed(1)}%` : "";
+}
+
 train
   .command("list")
   .description("list trainings, newest first")
   .option("--status <status...>", "QUEUED RUNNING CANCELLING CANCELLED SUCCEEDED FAILED")
   .option("--tag <tag...>", "runs carrying all these tags")
   .option("--limit <n>", "how many", "50")
+  .option("--best", "best skill against the naive forecast first (runs without a retrodiction last)", false)
   .option("--json", "print JSON", false)
-  .action((options: { status?: string[]; tag?: string[]; limit: string; json: boolean }) =>
+  .action((options: { status?: string[]; tag?: string[]; limit: string; best: boolean; json: boolean }) =>
     withClient(async (client) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit ${options.limit}: use a whole number from 1 to 500`);
       const { runs } = await client.training.list.query({
         status: options.status?.map((s) => s.toUpperCase()) as never,
         tags: options.tag,
+        sort: options.best ? { by: "skill", direction: "desc" } : undefined,
         limit,
       });
       print(runs, options.json, () =>
@@ -148,7 +156,7 @@ train
           ? runs
               .map(
                 (r) =>
-                  `${r.id}  ${String(r.status).padEnd(10)} ${Number(r.percent).toFixed(0).padStart(3)}%  ${r.pipeline}  ${r.name ?? ""}`,
+                  `${r.id}  ${String(r.status).padEnd(10)} ${Number(r.percent).toFixed(0).padStart(3)}%  ${skillText(r.resultSummary).padStart(7)}  ${r.pipeline}  ${r.name ?? ""}`,
               )
               .join("\n")
           : "No runs.",

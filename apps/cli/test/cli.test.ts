@@ -130,6 +130,20 @@ describe("hindcast CLI against a running server", () => {
     expect(runs[0]).toMatchObject({ status: "SUCCEEDED", tags: ["cli"], params: { "train.refitEpochs": 1 } });
   });
 
+  it("lists runs by their skill against the naive forecast, best first", async () => {
+    const another = await hindcast(["train", "start", path.join(dir, "seattle.yaml"), "--set", "train.epochs=1", "--tag", "cli", "--watch"]);
+    expect(another.code, another.stderr).toBe(0);
+    const result = await hindcast(["train", "list", "--tag", "cli", "--status", "succeeded", "--best"]);
+    expect(result.code, result.stderr).toBe(0);
+    const skills = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => Number(line.match(/%\s+([+-]?\d+\.\d)%\s/)?.[1]));
+    expect(skills.length).toBeGreaterThanOrEqual(2);
+    expect(skills.every(Number.isFinite), result.stdout).toBe(true);
+    expect(skills).toEqual([...skills].sort((a, b) => b - a));
+  });
+
   it("cancels a running training; watching it then exits 1", async () => {
     const file = await specFile("long.json", JSON.stringify(longSpec));
     const started = await hindcast(["train", "start", file, "--json"]);
