@@ -131,7 +131,16 @@ describe("hindcast CLI against a running server", () => {
   });
 
   it("lists runs by their skill against the naive forecast, best first", async () => {
-    const another = await hindcast(["train", "start", path.join(dir, "seattle.yaml"), "--set", "train.epochs=1", "--tag", "cli", "--watch"]);
+    const another = await hindcast([
+      "train",
+      "start",
+      path.join(dir, "seattle.yaml"),
+      "--set",
+      "train.epochs=1",
+      "--tag",
+      "cli",
+      "--watch",
+    ]);
     expect(another.code, another.stderr).toBe(0);
     const result = await hindcast(["train", "list", "--tag", "cli", "--status", "succeeded", "--best"]);
     expect(result.code, result.stderr).toBe(0);
