@@ -77,6 +77,7 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   await expect(row(page, c)).toHaveCount(0);
 
   // Sorting by the best val_loss (lower is better: ascending first), then the other way.
+  const bestRmse = (run: typeof runA) => (run.resultSummary as { overall: { rmse: number } }).overall.rmse;
   const bestLoss = (run: typeof runA) => run.metrics.find((m: { key: string }) => m.key === "val_loss")?.min as number;
   const ascending = [runA, runB].sort((x, y) => bestLoss(x) - bestLoss(y)).map((run) => run.id);
   await page.getByRole("button", { name: "val_loss (best)" }).click();
@@ -157,6 +158,15 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   // Both runs trained with the same learning rate: a tie singles out no run.
   await expect(metrics.locator('tr[data-row="lr:last"] td[data-best]')).toHaveCount(0);
   await expect(page.getByTestId("param-scatter")).toHaveAttribute("data-points", "2");
+  // Parallel coordinates: the differing param and the result, one line per run, the lower RMSE picked out.
+  const parallel = page.getByTestId("param-parallel");
+  await expect(parallel).toHaveAttribute("data-axes", "2");
+  await expect(parallel.locator("g[data-run-id] path")).toHaveCount(2);
+  for (const d of await parallel.locator("g[data-run-id] path").evaluateAll((paths) => paths.map((p) => p.getAttribute("d")))) {
+    expect(d).toMatch(/^M[\d.]+,[\d.]+L[\d.]+,[\d.]+$/);
+  }
+  const lowerRmse = [runA, runB].sort((x, y) => bestRmse(x) - bestRmse(y))[0]?.id;
+  await expect(parallel.locator("g[data-best]")).toHaveAttribute("data-run-id", lowerRmse as string);
   await page.getByLabel("Log scale").check();
   await page.getByLabel("X axis").selectOption("relative");
   await expect.poll(() => number(chart, "data-points")).toBeGreaterThan(0);

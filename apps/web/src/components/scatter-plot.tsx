@@ -1,4 +1,5 @@
 import { formatNumber, formatParam } from "@/lib/format";
+import { domain, niceTicks } from "@/lib/plot-scales";
 import styles from "./scatter-plot.module.css";
 
 export interface ScatterPoint {
@@ -11,24 +12,6 @@ export interface ScatterPoint {
 const width = 640;
 const height = 280;
 const margin = { left: 64, right: 20, top: 14, bottom: 46 };
-
-/** About `count` round tick values covering [min, max]. */
-function niceTicks(min: number, max: number, count = 5): number[] {
-  const raw = (max - min) / count;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 5, 10].find((m) => m * magnitude >= raw) ?? 10) * magnitude;
-  const ticks: number[] = [];
-  for (let tick = Math.ceil(min / step) * step; tick <= max + step * 1e-9; tick += step) ticks.push(Number(tick.toPrecision(12)));
-  return ticks;
-}
-
-/** A domain with some room, never empty. */
-function domain(values: number[]): [number, number] {
-  const min = Math.min(...values);
-  const max = Math.max(...values);
-  const pad = max > min ? (max - min) * 0.08 : Math.abs(min) * 0.1 || 1;
-  return [min - pad, max + pad];
-}
 
 /**
  * A small SVG scatter of a few labelled points (up to the 20 runs of a

@@ -12,6 +12,7 @@ import styles from "./compare.module.css";
 import { MetricsTable } from "./metrics-table";
 import { OverlayCharts } from "./overlay-charts";
 import { ParamDiff } from "./param-diff";
+import { ParamParallel } from "./param-parallel";
 import { ParamScatter } from "./param-scatter";
 import { runLabel } from "./types";
 
@@ -92,6 +93,7 @@ function Compare() {
         <ParamDiff comparison={data} />
         <ParamScatter comparison={data} />
       </div>
+      <ParamParallel comparison={data} />
     </>
   );
 }

@@ -1,0 +1,54 @@
+"use client";
+import { bestStat } from "@/lib/metric-direction";
+import { type Comparison, type HeadlineKey, hasHeadline, headlineRows, headlineValue } from "./types";
+
+/** A result to plot: a tracked metric's last or best value, or a retrodiction headline value. */
+export type ResultChoice = { kind: "metric"; key: string; stat: "last" | "best" } | { kind: "headline"; key: HeadlineKey };
+
+export const resultId = (result: ResultChoice) =>
+  result.kind === "metric" ? `metric:${result.stat}:${result.key}` : `headline:${result.key}`;
+
+/** Every result the compared runs have: retrodiction headlines first, then each metric's best and last. */
+export function resultChoices(comparison: Comparison): { choice: ResultChoice; label: string }[] {
+  const headline = hasHeadline(comparison.runs)
+    ? headlineRows.map((row) => ({ choice: { kind: "headline", key: row.key } as ResultChoice, label: `Retrodiction ${row.label}` }))
+    : [];
+  const metrics = Object.keys(comparison.metrics).flatMap((key) =>
+    (["best", "last"] as const).map((stat) => ({ choice: { kind: "metric", key, stat } as ResultChoice, label: `${key} (${stat})` })),
+  );
+  return [...headline, ...metrics];
+}
+
+/** The result of the i-th compared run, or null when it has none (yet). */
+export function resultValue(comparison: Comparison, result: ResultChoice, index: number): number | null {
+  const run = comparison.runs[index];
+  if (!run) return null;
+  if (result.kind === "headline") return headlineValue(run, result.key);
+  const stats = comparison.metrics[result.key]?.[index];
+  return (result.stat === "last" ? stats?.last : stats?.[bestStat(result.key)]) ?? null;
+}
+
+export function ResultSelect({
+  label,
+  choices,
+  value,
+  onChange,
+}: {
+  label: string;
+  choices: { choice: ResultChoice; label: string }[];
+  value: string;
+  onChange: (id: string) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e) => onChange(e.target.value)}>
+        {choices.map((choice) => (
+          <option key={resultId(choice.choice)} value={resultId(choice.choice)}>
+            {choice.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
