@@ -1,6 +1,7 @@
 import { formatNumber, formatParam } from "@/lib/format";
 import { domain, niceTicks } from "@/lib/plot-scales";
 import styles from "./scatter-plot.module.css";
+import plot from "./svg-plot.module.css";
 
 export interface ScatterPoint {
   label: string;
@@ -44,33 +45,33 @@ export function ScatterPlot({
   const yTicks = niceTicks(yMin, yMax);
 
   return (
-    <figure className={styles.figure} data-testid={testId} data-points={points.length}>
+    <figure className={plot.figure} data-testid={testId} data-points={points.length}>
       <svg
         viewBox={`0 0 ${width} ${height}`}
-        className={styles.svg}
+        className={plot.svg}
         role="img"
         aria-label={`${yLabel} against ${xLabel}, ${points.length} runs`}
       >
         {yTicks.map((tick) => (
           <g key={`y${tick}`}>
-            <line className={styles.grid} x1={margin.left} x2={width - margin.right} y1={yOf(tick)} y2={yOf(tick)} />
-            <text className={styles.axisText} x={margin.left - 6} y={yOf(tick)} textAnchor="end" dominantBaseline="middle">
+            <line className={plot.grid} x1={margin.left} x2={width - margin.right} y1={yOf(tick)} y2={yOf(tick)} />
+            <text className={plot.axisText} x={margin.left - 6} y={yOf(tick)} textAnchor="end" dominantBaseline="middle">
               {formatNumber(tick)}
             </text>
           </g>
         ))}
         {(numeric ? xTicks : categories.map((c) => ({ value: c as unknown, text: c }))).map((tick) => (
           <g key={`x${tick.text}`}>
-            <line className={styles.grid} x1={xOf(tick.value)} x2={xOf(tick.value)} y1={margin.top} y2={margin.top + plotHeight} />
-            <text className={styles.axisText} x={xOf(tick.value)} y={margin.top + plotHeight + 14} textAnchor="middle">
+            <line className={plot.grid} x1={xOf(tick.value)} x2={xOf(tick.value)} y1={margin.top} y2={margin.top + plotHeight} />
+            <text className={plot.axisText} x={xOf(tick.value)} y={margin.top + plotHeight + 14} textAnchor="middle">
               {tick.text}
             </text>
           </g>
         ))}
-        <text className={styles.axisLabel} x={margin.left + plotWidth / 2} y={height - 6} textAnchor="middle">
+        <text className={plot.axisLabel} x={margin.left + plotWidth / 2} y={height - 6} textAnchor="middle">
           {xLabel}
         </text>
-        <text className={styles.axisLabel} transform={`translate(14 ${margin.top + plotHeight / 2}) rotate(-90)`} textAnchor="middle">
+        <text className={plot.axisLabel} transform={`translate(14 ${margin.top + plotHeight / 2}) rotate(-90)`} textAnchor="middle">
           {yLabel}
         </text>
         {points.map((point) => {
@@ -82,7 +83,7 @@ export function ScatterPlot({
               <circle className={styles.point} cx={cx} cy={cy} r={5}>
                 <title>{`${point.label}: ${xLabel} ${formatParam(point.x)}, ${yLabel} ${formatNumber(point.y)}`}</title>
               </circle>
-              <text className={styles.pointLabel} x={leftwards ? cx - 7 : cx + 7} y={cy - 7} textAnchor={leftwards ? "end" : "start"}>
+              <text className={plot.label} x={leftwards ? cx - 7 : cx + 7} y={cy - 7} textAnchor={leftwards ? "end" : "start"}>
                 {point.label}
               </text>
             </g>

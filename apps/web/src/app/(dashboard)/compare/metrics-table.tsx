@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { formatNumber } from "@/lib/format";
+import { formatNumber, formatSkill } from "@/lib/format";
 import { bestIndexes, bestStat, metricDirection } from "@/lib/metric-direction";
 import styles from "./compare.module.css";
 import { type Comparison, hasHeadline, headlineRows, headlineValue, runLabel } from "./types";
@@ -10,6 +10,7 @@ interface Row {
   /** The key whose direction decides the best run. */
   directionKey: string;
   values: (number | null)[];
+  format?: (value: number | null) => string;
 }
 
 function metricRows(comparison: Comparison): Row[] {
@@ -28,6 +29,8 @@ function headline(comparison: Comparison): Row[] {
     label: row.label,
     directionKey: row.key,
     values: comparison.runs.map((run) => headlineValue(run, row.key)),
+    // Skill reads as a signed percentage everywhere (runs table, run page).
+    format: row.key === "skill_vs_naive" ? formatSkill : undefined,
   }));
 }
 
@@ -41,7 +44,7 @@ function Rows({ rows }: { rows: Row[] }) {
         {row.values.map((value, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: one cell per compared run, in run order
           <td key={i} className={best.has(i) ? `num ${styles.best}` : "num"} data-best={best.has(i) || undefined}>
-            {formatNumber(value)}
+            {(row.format ?? formatNumber)(value)}
             {best.has(i) && (
               <span className={styles.bestMark} title="best of these runs">
                 {" "}

@@ -1,5 +1,6 @@
 "use client";
 import { useId, useState } from "react";
+import plot from "@/components/svg-plot.module.css";
 import { formatNumber, formatParam } from "@/lib/format";
 import { bestIndexes } from "@/lib/metric-direction";
 import { domain, niceTicks } from "@/lib/plot-scales";
@@ -101,7 +102,12 @@ export function ParamParallel({ comparison }: { comparison: Comparison }) {
           <span className="muted">The first {maxParamAxes} params that differ are shown.</span>
         )}
       </div>
-      <figure className={styles.parallel} data-testid="param-parallel" data-axes={axes.length} data-runs={comparison.runs.length}>
+      <figure
+        className={`${plot.figure} ${styles.parallel}`}
+        data-testid="param-parallel"
+        data-axes={axes.length}
+        data-runs={comparison.runs.length}
+      >
         <svg
           viewBox={`0 0 ${width} ${height}`}
           role="img"
@@ -110,12 +116,12 @@ export function ParamParallel({ comparison }: { comparison: Comparison }) {
           {axes.map((axis, index) => (
             <g key={axis.key}>
               <line className={styles.axisLine} x1={xOf(index)} x2={xOf(index)} y1={plotTop} y2={plotTop + plotHeight} />
-              <text className={styles.axisName} x={xOf(index)} y={plotTop - 22} textAnchor="middle">
+              <text className={plot.axisLabel} x={xOf(index)} y={plotTop - 22} textAnchor="middle">
                 <title>{axis.label}</title>
                 {axis.label.length > 22 ? `${axis.label.slice(0, 21)}…` : axis.label}
               </text>
               {axis.ticks.map((tick) => (
-                <text key={tick.text} className={styles.tickText} x={xOf(index) - 4} y={tick.y} textAnchor="end" dominantBaseline="middle">
+                <text key={tick.text} className={plot.axisText} x={xOf(index) - 4} y={tick.y} textAnchor="end" dominantBaseline="middle">
                   {tick.text}
                 </text>
               ))}
@@ -134,7 +140,7 @@ export function ParamParallel({ comparison }: { comparison: Comparison }) {
                   <title>{`${runLabel(run)}: ${describe.join(", ")}`}</title>
                 </path>
                 {end !== undefined && comparison.runs.length <= maxLabels && (
-                  <text className={styles.runLabel} x={xOf(axes.length - 1) + 8} y={end} dominantBaseline="middle">
+                  <text className={plot.label} x={xOf(axes.length - 1) + 8} y={end} dominantBaseline="middle">
                     {runLabel(run)}
                   </text>
                 )}
