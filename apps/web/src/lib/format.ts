@@ -1,4 +1,4 @@
-/** "1h 2m", "3m 4s", "5s". */
+/** "1h 2m", "3m 4s", "12s", "0.4s". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return "—";
   // Short stages and replays take fractions of a second: "0.4s" says more than "0s".

@@ -39,19 +39,21 @@ export function useSparklines(rows: RunRow[], first: number, last: number, metri
     combine: byRun,
   });
 
-  const activeInView = blocks
-    .flat()
+  const inView = blocks.flat();
+  const activeInView = inView
     .filter((run) => isActive(run.status))
     .map((run) => run.id)
     .join(",");
   const previousActive = useRef(activeInView);
+  const inViewIds = inView.map((run) => run.id).join(",");
   useEffect(() => {
-    // A run that just ended has its last points stored: read them rather than wait for nothing.
-    const now = new Set(activeInView.split(","));
-    const ended = previousActive.current.split(",").some((id) => id && !now.has(id));
+    // A run in view that just ended has its last points stored: read them rather than wait for nothing.
+    const active = new Set(activeInView.split(","));
+    const shown = new Set(inViewIds.split(","));
+    const ended = previousActive.current.split(",").some((id) => id && !active.has(id) && shown.has(id));
     previousActive.current = activeInView;
     if (ended) void queryClient.invalidateQueries(trpc.metrics.sparklines.pathFilter());
-  }, [activeInView, queryClient, trpc]);
+  }, [activeInView, inViewIds, queryClient, trpc]);
 
   return lines;
 }
