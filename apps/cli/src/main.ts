@@ -5,8 +5,9 @@ import { createInterface } from "node:readline/promises";
 import { TRPCClientError } from "@trpc/client";
 import { Command, CommanderError, Option } from "commander";
 import { type ApiClient, apiClient, describeApiError } from "./client.js";
-import { defaultServer, loadCredentials, saveCredentials } from "./credentials.js";
+import { type Credentials, defaultServer, loadCredentials, saveCredentials } from "./credentials.js";
 import { CliError, ExitCode } from "./errors.js";
+import { replayRun } from "./replay.js";
 import { readSpecFile } from "./spec-file.js";
 import { watchRun } from "./watch.js";
 
@@ -21,10 +22,10 @@ const print = (value: unknown, json: boolean, text: () => string) =>
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${text()}\n`);
 
 /** Runs a command body with a client, turning server errors into one line. */
-async function withClient(fn: (client: ApiClient) => Promise<unknown>): Promise<void> {
+async function withClient(fn: (client: ApiClient, credentials: Credentials) => Promise<unknown>): Promise<void> {
   const credentials = loadCredentials(program.opts<{ server?: string }>().server);
   try {
-    const result = await fn(apiClient(credentials));
+    const result = await fn(apiClient(credentials), credentials);
     exitCode = typeof result === "number" ? result : ExitCode.ok;
   } catch (error) {
     throw error instanceof CliError ? error : describeApiError(error, credentials.server);
@@ -161,6 +162,22 @@ train
               .join("\n")
           : "No runs.",
       );
+    }),
+  );
+
+train
+  .command("replay <id>")
+  .description(
+    "predict a finished run's retrodiction again here with its saved model(s); exit 1 when a window differs from the run's numbers",
+  )
+  .option("--backend <names...>", "backends to try, best first (tensorflow webgpu wasm cpu)")
+  .option("--tolerance <fraction>", "largest relative RMSE difference per window", "0.005")
+  .option("--json", "print JSON", false)
+  .action((id: string, options: { backend?: string[]; tolerance: string; json: boolean }) =>
+    withClient((client, credentials) => {
+      const tolerance = Number(options.tolerance);
+      if (!(tolerance >= 0)) throw new CliError(`--tolerance ${options.tolerance}: use a fraction such as 0.005 (0.5%)`);
+      return replayRun(client, credentials, id, { backend: options.backend, tolerance, json: options.json });
     }),
   );
 

@@ -153,6 +153,30 @@ describe("hindcast CLI against a running server", () => {
     expect(skills).toEqual([...skills].sort((a, b) => b - a));
   });
 
+  it("replays a finished run with its saved model on this machine, to the run's numbers", async () => {
+    const [run] = JSON.parse((await hindcast(["train", "list", "--tag", "cli", "--status", "succeeded", "--json"])).stdout) as {
+      id: string;
+    }[];
+    const id = run?.id as string;
+    const result = await hindcast(["train", "replay", id, "--backend", "wasm"]);
+    expect(result.code, result.stderr + result.stdout).toBe(0);
+    // These runs refit before each window: only the last window's model was saved.
+    expect(result.stdout).toMatch(new RegExp(`Replayed 1 of 2 windows of ${id} on wasm`));
+    expect(result.stdout).toMatch(/only that one is replayed/);
+    expect(result.stdout).toMatch(/Every window within 0\.50% of the run's numbers/);
+    const json = JSON.parse((await hindcast(["train", "replay", id, "--backend", "wasm", "--json"])).stdout) as {
+      reproduced: boolean;
+      windows: { difference: number; window: { index: number } }[];
+    };
+    expect(json.reproduced).toBe(true);
+    expect(json.windows).toHaveLength(1);
+    expect(json.windows[0]?.window.index).toBe(1);
+    expect(json.windows[0]?.difference).toBeLessThanOrEqual(0.005);
+    const bad = await hindcast(["train", "replay", id, "--tolerance", "lots"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--tolerance lots: use a fraction/);
+  });
+
   it("cancels a running training; watching it then exits 1", async () => {
     const file = await specFile("long.json", JSON.stringify(longSpec));
     const started = await hindcast(["train", "start", file, "--json"]);
@@ -164,6 +188,9 @@ describe("hindcast CLI against a running server", () => {
     const watched = await hindcast(["train", "watch", id]);
     expect(watched.code).toBe(1);
     expect(watched.stdout).toMatch(/CANCELLED/);
+    const replay = await hindcast(["train", "replay", id]);
+    expect(replay.code).toBe(2);
+    expect(replay.stderr.trim()).toMatch(new RegExp(`^hindcast: Run ${id} is CANCELLED; replay needs a run that SUCCEEDED$`));
   });
 
   it("Ctrl-C while watching in a terminal asks: y cancels the run and follows it to CANCELLED, n only stops watching", async () => {

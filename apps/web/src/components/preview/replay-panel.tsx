@@ -1,7 +1,8 @@
 "use client";
 import type { RetrodictionResults } from "@hindcast/api";
+import { fetchReplayInputs, type ReplaySource, replayablePipelines } from "@hindcast/api/replay-inputs";
 import type { ReplayPart } from "@hindcast/engine";
-import type { Dataset, TrainingSpec } from "@hindcast/models";
+import type { Dataset } from "@hindcast/models";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { RetrodictionView } from "@/components/run/retrodiction-panel";
@@ -11,54 +12,20 @@ import { useTRPC } from "@/lib/trpc";
 import { BackendReport } from "./backend-report";
 import type { PreviewState } from "./use-preview-worker";
 
-async function download(url: string, name: string): Promise<Response> {
-  const response = await fetch(url, { credentials: "same-origin" });
-  if (!response.ok) throw new Error(`${name}: the server answered ${response.status} ${await response.text()}`);
-  return response;
-}
-
-const parallelPipeline = "parallel-retrodiction";
-/** Pipelines whose runs leave models to replay: each run's own, or each child's for a parallel one. */
-const replayable = new Set(["retrodiction", parallelPipeline]);
-
-/** Everything a replay needs from the server: the run's results and dataset, and the spec and saved model of each part. */
+/** The replay's inputs through the page's query cache (a run loaded twice is fetched once). */
 function useReplayInputs() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const fetchPart = async (runId: string): Promise<ReplayPart> => {
-    const [run, artifacts] = await Promise.all([
-      queryClient.fetchQuery(trpc.training.get.queryOptions({ id: runId })),
-      queryClient.fetchQuery(trpc.runs.artifacts.queryOptions({ id: runId })),
-    ]);
-    const topology = artifacts.find((a) => a.name === "model/model.json");
-    const weights = artifacts.find((a) => a.name === "model/weights.bin");
-    if (!topology || !weights) {
-      throw new Error(`Run ${run.name ?? runId} saved no model (model/model.json and model/weights.bin); pick another run`);
-    }
-    const [topologyText, weightBytes] = await Promise.all([
-      download(topology.url, topology.name).then((r) => r.text()),
-      download(weights.url, weights.name).then((r) => r.arrayBuffer()),
-    ]);
-    return { spec: run.spec as TrainingSpec, saved: { topology: topologyText, weights: new Uint8Array(weightBytes) } };
+  const source: ReplaySource = {
+    run: (id) => queryClient.fetchQuery(trpc.training.get.queryOptions({ id })),
+    artifacts: (id) => queryClient.fetchQuery(trpc.runs.artifacts.queryOptions({ id })),
+    children: async (id) =>
+      (await queryClient.fetchQuery(trpc.training.list.queryOptions({ parentId: id, limit: 500 }))).runs.map((child) => child.id),
+    results: (id) => queryClient.fetchQuery(trpc.runs.results.queryOptions({ id })),
+    dataset: (name) => queryClient.fetchQuery(trpc.datasets.data.queryOptions({ name }, { staleTime: 600_000 })),
+    download: (url) => fetch(url, { credentials: "same-origin" }),
   };
-  return useMutation({
-    mutationFn: async (runId: string) => {
-      const [run, results] = await Promise.all([
-        queryClient.fetchQuery(trpc.training.get.queryOptions({ id: runId })),
-        queryClient.fetchQuery(trpc.runs.results.queryOptions({ id: runId })),
-      ]);
-      const partIds =
-        run.pipeline === parallelPipeline
-          ? (await queryClient.fetchQuery(trpc.training.list.queryOptions({ parentId: runId, limit: 500 }))).runs.map((child) => child.id)
-          : [runId];
-      const spec = run.spec as TrainingSpec;
-      const [dataset, parts] = await Promise.all([
-        queryClient.fetchQuery(trpc.datasets.data.queryOptions({ name: spec.data.dataset }, { staleTime: 600_000 })),
-        Promise.all(partIds.map(fetchPart)),
-      ]);
-      return { dataset: dataset as Dataset, parts, results: results as RetrodictionResults | null };
-    },
-  });
+  return useMutation({ mutationFn: (runId: string) => fetchReplayInputs(source, runId) });
 }
 
 /**
@@ -79,7 +46,7 @@ export function ReplayPanel({
 }) {
   const trpc = useTRPC();
   const runs = useQuery(trpc.training.list.queryOptions({ status: ["SUCCEEDED"], parentId: null, limit: 100 }));
-  const choices = runs.data?.runs.filter((r) => replayable.has(r.pipeline)) ?? [];
+  const choices = runs.data?.runs.filter((r) => replayablePipelines.includes(r.pipeline)) ?? [];
   const [runId, setRunId] = useState(initialRunId ?? "");
   const inputs = useReplayInputs();
   const chosen = runId || choices[0]?.id || "";

@@ -1,0 +1,62 @@
+import type { Dataset, SavedModel, TrainingSpec } from "@hindcast/models";
+import type { RetrodictionResults } from "./routers/runs.js";
+
+/** What fetching a replay needs of the API; the dashboard answers through its query cache, the CLI through its tRPC client. */
+export interface ReplaySource {
+  run(id: string): Promise<{ name: string | null; pipeline: string; status: string; spec: unknown }>;
+  artifacts(id: string): Promise<{ name: string; url: string }[]>;
+  /** Ids of a parallel retrodiction's child runs. */
+  children(id: string): Promise<string[]>;
+  results(id: string): Promise<unknown>;
+  dataset(name: string): Promise<unknown>;
+  /** GET of an artifact's `url` (relative to the server), with the caller's credentials. */
+  download(url: string): Promise<Response>;
+}
+
+/** The models a run predicted its windows with: its own, or one per child of a parallel retrodiction. */
+export interface ReplayInputs {
+  parts: { spec: TrainingSpec; saved: SavedModel }[];
+  dataset: Dataset;
+  results: RetrodictionResults | null;
+}
+
+/** Why a run cannot be replayed (not a retrodiction, not finished, no saved model, a download refused), in words. */
+export class ReplayInputError extends Error {}
+
+const parallelPipeline = "parallel-retrodiction";
+/** Pipelines whose finished runs leave models to replay. */
+export const replayablePipelines: readonly string[] = ["retrodiction", parallelPipeline];
+
+async function body(source: ReplaySource, url: string, name: string): Promise<Response> {
+  const response = await source.download(url);
+  if (!response.ok) throw new ReplayInputError(`${name}: the server answered ${response.status} ${await response.text()}`);
+  return response;
+}
+
+async function fetchPart(source: ReplaySource, runId: string): Promise<ReplayInputs["parts"][number]> {
+  const [run, artifacts] = await Promise.all([source.run(runId), source.artifacts(runId)]);
+  const topology = artifacts.find((a) => a.name === "model/model.json");
+  const weights = artifacts.find((a) => a.name === "model/weights.bin");
+  if (!topology || !weights) {
+    throw new ReplayInputError(`Run ${run.name ?? runId} saved no model (model/model.json and model/weights.bin); pick another run`);
+  }
+  const [topologyText, weightBytes] = await Promise.all([
+    body(source, topology.url, topology.name).then((r) => r.text()),
+    body(source, weights.url, weights.name).then((r) => r.arrayBuffer()),
+  ]);
+  return { spec: run.spec as TrainingSpec, saved: { topology: topologyText, weights: new Uint8Array(weightBytes) } };
+}
+
+/** Everything replaying a finished run needs: its results, its dataset, and the spec and saved model of each part. */
+export async function fetchReplayInputs(source: ReplaySource, runId: string): Promise<ReplayInputs> {
+  const [run, results] = await Promise.all([source.run(runId), source.results(runId)]);
+  if (!replayablePipelines.includes(run.pipeline)) {
+    throw new ReplayInputError(`Run ${run.name ?? runId} is a ${run.pipeline} run; only retrodictions leave models to replay`);
+  }
+  if (run.status !== "SUCCEEDED")
+    throw new ReplayInputError(`Run ${run.name ?? runId} is ${run.status}; replay needs a run that SUCCEEDED`);
+  const partIds = run.pipeline === parallelPipeline ? await source.children(runId) : [runId];
+  const spec = run.spec as TrainingSpec;
+  const [dataset, parts] = await Promise.all([source.dataset(spec.data.dataset), Promise.all(partIds.map((id) => fetchPart(source, id)))]);
+  return { parts, dataset: dataset as Dataset, results: results as RetrodictionResults | null };
+}
