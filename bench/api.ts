@@ -22,6 +22,20 @@ function describe(label: string, ms: number[], goal?: string): string {
   return `${label}: p50 ${median(ms).toFixed(1)} ms, p95 ${percentile(ms, 95).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (${ms.length} calls)${goal ? ` [goal p95 ${goal}]` : ""}`;
 }
 
+/** The HTTP figures, then the direct call's median and what HTTP adds to it. */
+function report(
+  label: string,
+  measured: { http: number[]; direct: number[] },
+  goal: string,
+  direct: { label: string; name: string },
+): void {
+  console.log(describe(`${label} over HTTP`, measured.http, goal));
+  const ratio = median(measured.http) / median(measured.direct);
+  console.log(`  ${direct.label} p50 ${median(measured.direct).toFixed(1)} ms; HTTP/${direct.name} p50 ratio ${ratio.toFixed(2)}`);
+}
+
+const inProcess = { label: "in-process call", name: "in-process" };
+
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await fn();
@@ -152,27 +166,26 @@ try {
     ["runs list, first page of 50 by skill vs naive", { limit: 50, sort: { by: "skill", direction: "desc" } }],
     ["runs list, status + tag + text filter", { limit: 50, status: ["SUCCEEDED"], tags: ["group-3"], search: "run 1" }],
   ] as const) {
-    const { http, direct } = await sideBySide(
+    const measured = await sideBySide(
       () => get("training.list", input),
       () => caller.training.list(input as never),
     );
-    console.log(describe(`${label} over HTTP`, http, "<= 100 ms"));
-    console.log(
-      `  in-process call p50 ${median(direct).toFixed(1)} ms; HTTP/in-process p50 ratio ${(median(http) / median(direct)).toFixed(2)}`,
-    );
+    report(label, measured, "<= 100 ms", inProcess);
   }
+  const summary = await sideBySide(
+    () => get("training.summary", {}),
+    () => caller.training.summary({}),
+  );
+  report("runs summary of 10,000 runs (by status, how many beat naive)", summary, "<= 100 ms", inProcess);
   for (const x of ["step", "wall"] as const) {
     const input = { runIds: [seriesRun], keys: ["train_loss"], maxPoints: 2000, x };
-    const { http, direct } = await sideBySide(
+    const measured = await sideBySide(
       () => get("metrics.series", input),
       () => readSeries(pool, { runId: seriesRun, key: "train_loss", maxPoints: 2000 }),
     );
     const answer = (await get("metrics.series", input)) as { result: { data: { json: { values: number[] }[] } } };
     const points = answer.result.data.json[0]?.values.length;
-    console.log(describe(`1M-point series -> ${points} points (x = ${x}) over HTTP`, http, "<= 80 ms"));
-    console.log(
-      `  readSeries alone p50 ${median(direct).toFixed(1)} ms; HTTP/readSeries p50 ratio ${(median(http) / median(direct)).toFixed(2)}`,
-    );
+    report(`1M-point series -> ${points} points (x = ${x})`, measured, "<= 80 ms", { label: "readSeries alone", name: "readSeries" });
   }
   const pageIds = (await pool.query<{ id: string }>(`SELECT "id" FROM "Run" ORDER BY "createdAt" DESC LIMIT ${sparklineRuns}`)).rows.map(
     (r) => r.id,
@@ -182,12 +195,10 @@ try {
     () => get("metrics.sparklines", sparklines),
     () => Promise.all(pageIds.map((id) => readSeries(pool, { runId: id, key: "val_loss", maxPoints: 48 }))),
   );
-  console.log(
-    describe(`sparklines of val_loss, ${sparklineRuns} runs x ${sparklineSteps} points -> 48 each, over HTTP`, lines.http, "<= 100 ms"),
-  );
-  console.log(
-    `  ${sparklineRuns} readSeries at once p50 ${median(lines.direct).toFixed(1)} ms; HTTP/readSeries p50 ratio ${(median(lines.http) / median(lines.direct)).toFixed(2)}`,
-  );
+  report(`sparklines of val_loss, ${sparklineRuns} runs x ${sparklineSteps} points -> 48 each,`, lines, "<= 100 ms", {
+    label: `${sparklineRuns} readSeries at once`,
+    name: "readSeries",
+  });
   const latencies = await notifyToEvent(server, pool, token, seriesRun);
   console.log(describe("progress NOTIFY -> SSE event at the client", latencies, "<= 100 ms"));
 } finally {

@@ -94,6 +94,8 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   const skill = (run: typeof runA) => (run.resultSummary as { overall: { skill: { rmseVsNaive: number } } }).overall.skill.rmseVsNaive;
   await expect(row(page, a).locator('td[data-column="skill"] span')).toHaveText(/^[+−]?\d+\.\d%$/);
   await expect(row(page, a).locator('td[data-column="skill"] span')).toHaveAttribute("title", /^RMSE \S+ vs naive \S+$/);
+  const beat = [runA, runB].filter((run) => skill(run) > 0).length;
+  await expect(page.getByTestId("runs-verdict")).toContainText(`${beat} of 2 with a retrodiction beat the naive forecast`);
   await page.getByRole("button", { name: "Skill vs naive" }).click();
   await expect(page).toHaveURL(/sort=skill&dir=desc/);
   await expect.poll(() => rowIds(page)).toEqual([runA, runB].sort((x, y) => skill(y) - skill(x)).map((run) => run.id));

@@ -62,42 +62,25 @@ function cursorValue(value: string | number | Date): string | number {
   return typeof value === "number" && !Number.isFinite(value) ? String(value) : value;
 }
 
-type ListInput = z.output<typeof listRunsInput>;
-
-/**
- * One page of runs, newest first unless sorted otherwise. Sort values never
- * null (missing metrics sort last), so (value, id) keysets stay stable while
- * runs are added.
- */
-export async function listRuns(pool: pg.Pool, input: ListInput) {
-  const where: string[] = [];
+/** Numbered query parameters: `param(value)` adds one and returns its placeholder. */
+function sqlParameters() {
   const values: unknown[] = [];
   const param = (value: unknown) => {
     values.push(value);
     return `$${values.length}`;
   };
-  const { sort } = input;
-  const descending = sort.direction === "desc";
-  let join = "";
-  let sortExpr: string;
-  let cast: string;
-  if (sort.by === "metric") {
-    join = `LEFT JOIN "MetricSummary" ms ON ms."runId" = r."id" AND ms."key" = ${param(sort.key)}`;
-    sortExpr = `coalesce(ms."${sort.stat}", '${descending ? "-Infinity" : "Infinity"}'::float8)`;
-    cast = "float8";
-  } else if (sort.by === "skill") {
-    sortExpr = `coalesce((r."resultSummary" #>> '{overall,skill,rmseVsNaive}')::float8, '${descending ? "-Infinity" : "Infinity"}'::float8)`;
-    cast = "float8";
-  } else if (sort.by === "name") {
-    sortExpr = `coalesce(r."name", '')`;
-    cast = "text";
-  } else if (sort.by === "status") {
-    sortExpr = `r."status"::text`;
-    cast = "text";
-  } else {
-    sortExpr = `r."createdAt"`;
-    cast = "timestamptz";
-  }
+  return { values, param };
+}
+
+/** A run's retrodiction skill against the naive forecast (1 - RMSE / naive RMSE), null before it has one. */
+const skillSql = `(r."resultSummary" #>> '{overall,skill,rmseVsNaive}')::float8`;
+
+type ListInput = z.output<typeof listRunsInput>;
+export type RunFilters = Omit<ListInput, "sort" | "metricKeys" | "limit" | "cursor">;
+
+/** The SQL conditions of a list's filters (status, tags, params, experiment, parent, dates, free text), with their values added through `param`. */
+function runFilters(input: RunFilters, param: (value: unknown) => string): string[] {
+  const where: string[] = [];
   if (input.status?.length) where.push(`r."status" = ANY(${param(input.status)}::"RunStatus"[])`);
   if (input.tags?.length) where.push(`r."tags" @> ${param(input.tags)}::text[]`);
   if (input.params && Object.keys(input.params).length) where.push(`r."params" @> ${param(JSON.stringify(input.params))}::jsonb`);
@@ -112,6 +95,40 @@ export async function listRuns(pool: pg.Pool, input: ListInput) {
       `(r."name" ILIKE ${pattern} OR r."pipeline" ILIKE ${pattern} OR r."params"->>'data.dataset' ILIKE ${pattern} OR r."params"->>'data.target' ILIKE ${pattern})`,
     );
   }
+  return where;
+}
+
+/**
+ * One page of runs, newest first unless sorted otherwise. Sort values never
+ * null (missing metrics sort last), so (value, id) keysets stay stable while
+ * runs are added.
+ */
+export async function listRuns(pool: pg.Pool, input: ListInput) {
+  const where: string[] = [];
+  const { values, param } = sqlParameters();
+  const { sort } = input;
+  const descending = sort.direction === "desc";
+  let join = "";
+  let sortExpr: string;
+  let cast: string;
+  if (sort.by === "metric") {
+    join = `LEFT JOIN "MetricSummary" ms ON ms."runId" = r."id" AND ms."key" = ${param(sort.key)}`;
+    sortExpr = `coalesce(ms."${sort.stat}", '${descending ? "-Infinity" : "Infinity"}'::float8)`;
+    cast = "float8";
+  } else if (sort.by === "skill") {
+    sortExpr = `coalesce(${skillSql}, '${descending ? "-Infinity" : "Infinity"}'::float8)`;
+    cast = "float8";
+  } else if (sort.by === "name") {
+    sortExpr = `coalesce(r."name", '')`;
+    cast = "text";
+  } else if (sort.by === "status") {
+    sortExpr = `r."status"::text`;
+    cast = "text";
+  } else {
+    sortExpr = `r."createdAt"`;
+    cast = "timestamptz";
+  }
+  where.push(...runFilters(input, param));
   if (input.cursor) {
     const cursor = decodeCursor(input.cursor);
     where.push(`(${sortExpr}, r."id") ${descending ? "<" : ">"} (${param(cursor.value)}::${cast}, ${param(cursor.id)}::uuid)`);
@@ -178,4 +195,27 @@ async function metricStats(pool: pg.Pool, runIds: string[], keys: string[]): Pro
     byRun.set(runId, run);
   }
   return byRun;
+}
+
+/**
+ * How many runs match the filters, by status, and how many of those with a
+ * retrodiction result beat the naive forecast (RMSE skill above zero): the
+ * runs page's one-line answer to "is any of this better than repeating the
+ * last value?".
+ */
+export async function summarizeRuns(pool: pg.Pool, input: RunFilters) {
+  const { values, param } = sqlParameters();
+  const where = runFilters(input, param);
+  const { rows } = await pool.query<{ status: RunSummaryRow["status"]; runs: number; scored: number; beatNaive: number }>(
+    `SELECT r."status", count(*)::int AS "runs",
+            count(${skillSql})::int AS "scored", count(*) FILTER (WHERE ${skillSql} > 0)::int AS "beatNaive"
+       FROM "Run" r ${where.length ? `WHERE ${where.join(" AND ")}` : ""} GROUP BY r."status"`,
+    values,
+  );
+  return {
+    total: rows.reduce((n, row) => n + row.runs, 0),
+    byStatus: Object.fromEntries(rows.map((row) => [row.status, row.runs])) as Partial<Record<RunSummaryRow["status"], number>>,
+    withResult: rows.reduce((n, row) => n + row.scored, 0),
+    beatNaive: rows.reduce((n, row) => n + row.beatNaive, 0),
+  };
 }

@@ -57,6 +57,9 @@ export const listRunsInput = z.object({
   cursor: z.string().optional(),
 });
 
+/** The filters of a runs list without its sort and paging: what training.summary counts. */
+export const runFiltersInput = listRunsInput.omit({ sort: true, metricKeys: true, limit: true, cursor: true });
+
 export const seriesInput = z.object({
   runIds: z.array(z.string().uuid()).min(1).max(20),
   keys: z.array(z.string().min(1).max(200)).min(1).max(20),

@@ -31,6 +31,7 @@ const leastRole: Record<string, Who> = {
   "training.get": "viewer",
   "training.events": "viewer",
   "training.list": "viewer",
+  "training.summary": "viewer",
   "runs.logs": "viewer",
   "runs.artifacts": "viewer",
   "runs.results": "viewer",
@@ -295,6 +296,14 @@ describe("run list pagination", () => {
     expect(scored).toHaveLength(Math.floor(ids.length / 3));
     expect(scored).toEqual([...scored].sort((a, b) => b - a));
     expect(skills.slice(scored.length).every((s) => s === undefined)).toBe(true);
+    // The same filters, counted: by status, and how many with a result beat the naive forecast.
+    expect(await caller.training.summary({ tags: ["paging"] })).toEqual({
+      total: ids.length,
+      byStatus: { QUEUED: 1, SUCCEEDED: ids.length - 1 },
+      withResult: scored.length,
+      beatNaive: scored.filter((s) => s > 0).length,
+    });
+    expect((await caller.training.summary({ tags: ["paging"], status: ["QUEUED"] })).withResult).toBe(0);
     await expect(caller.training.list({ sort: { by: "metric" } as never })).rejects.toThrow(/name the metric/);
   });
 });

@@ -4,8 +4,8 @@ import { trainingSpecSchema } from "@hindcast/models";
 import { TRPCError, tracked } from "@trpc/server";
 import type pg from "pg";
 import { z } from "zod";
-import { listRuns, type RunSummaryRow, runColumns } from "../run-list.js";
-import { cloneRunInput, flattenParams, listRunsInput, runIdInput, setPath, startTrainingInput } from "../schemas.js";
+import { listRuns, type RunSummaryRow, runColumns, summarizeRuns } from "../run-list.js";
+import { cloneRunInput, flattenParams, listRunsInput, runFiltersInput, runIdInput, setPath, startTrainingInput } from "../schemas.js";
 import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
 import { ensureExperiment } from "./experiments.js";
 
@@ -159,4 +159,7 @@ export const trainingRouter = router({
   }),
 
   list: viewerProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.pool, input)),
+
+  /** Runs matching a list's filters: how many by status, and how many of those with a retrodiction beat the naive forecast. */
+  summary: viewerProcedure.input(runFiltersInput).query(({ ctx, input }) => summarizeRuns(ctx.pool, input)),
 });

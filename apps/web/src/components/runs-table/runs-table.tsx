@@ -1,5 +1,5 @@
 "use client";
-import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { type KeyboardEvent, memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { isActive } from "@/components/run/types";
@@ -29,6 +29,16 @@ export interface RunsTableProps {
   onToggle: (run: RunRow) => void;
   /** Shown instead of the table when no run matches. */
   empty: ReactNode;
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
+
+function loadedText(loaded: number, more: boolean, total: number | undefined): string {
+  const runs = (n: number) => `${count(n)} run${n === 1 ? "" : "s"}`;
+  if (!more) return runs(loaded);
+  return total === undefined
+    ? `${runs(loaded)} loaded, more as you scroll`
+    : `${count(loaded)} of ${runs(total)} loaded, more as you scroll`;
 }
 
 /** The time now, ticking every second while `live`, for durations of running runs. */
@@ -100,6 +110,13 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
     refetchList: () => void list.refetch({ cancelRefetch: false }),
   });
   const now = useNow(activeCount > 0);
+  const { sort: _, metricKeys: __, limit: ___, ...filters } = query;
+  const summary = useQuery(
+    trpc.training.summary.queryOptions(filters, { placeholderData: keepPreviousData, refetchInterval: activeCount > 0 ? 5_000 : false }),
+  );
+  const refetchSummary = summary.refetch;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a run that starts or ends changes the counts
+  useEffect(() => void refetchSummary(), [activeCount, refetchSummary]);
 
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -169,9 +186,13 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
   return (
     <>
       <p className={styles.summary} aria-live="polite">
-        {list.isPending
-          ? "Loading runs…"
-          : `${rows.length.toLocaleString("en-US")} run${rows.length === 1 ? "" : "s"}${hasNextPage ? " loaded, more as you scroll" : ""}`}
+        {list.isPending ? "Loading runs…" : loadedText(rows.length, hasNextPage, summary.data?.total)}
+        {summary.data && summary.data.withResult > 0 && (
+          <span data-testid="runs-verdict">
+            {" · "}
+            <strong>{count(summary.data.beatNaive)}</strong> of {count(summary.data.withResult)} with a retrodiction beat the naive forecast
+          </span>
+        )}
         {list.isFetching && !list.isPending ? " · refreshing…" : ""}
         {list.error ? <span className="error"> · {errorMessage(list.error)}</span> : null}
       </p>
