@@ -1,4 +1,4 @@
-import { fetchReplayInputs, ReplayInputError, type ReplaySource } from "@hindcast/api/replay-inputs";
+import { againstRun, fetchReplayInputs, ReplayInputError, type ReplaySource } from "@hindcast/api/replay-inputs";
 import { replayRetrodiction } from "@hindcast/engine";
 import { pickBackend, preferBackends, probeForSpec } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
@@ -50,11 +50,12 @@ export async function replayRun(client: ApiClient, credentials: Credentials, id:
   const replay = await replayRetrodiction(inputs.parts, inputs.dataset);
   const ms = performance.now() - startedAt;
 
-  const windows = replay.windows.map((w) => {
-    const reported = inputs.results?.windows.find((r) => r.window.index === w.window.index)?.report;
-    const difference = reported ? Math.abs(w.report.rmse - reported.rmse) / reported.rmse : null;
-    return { window: w.window, rmse: w.report.rmse, runRmse: reported?.rmse ?? null, difference };
-  });
+  const windows = againstRun(replay.windows, inputs.results).map((w) => ({
+    window: w.window,
+    rmse: w.report.rmse,
+    runRmse: w.reported?.rmse ?? null,
+    difference: w.difference,
+  }));
   const reproduced = windows.every((w) => w.difference !== null && w.difference <= options.tolerance);
   if (options.json) {
     const overall = { rmse: replay.overall.rmse, naiveRmse: replay.overall.baselines.naive.rmse };

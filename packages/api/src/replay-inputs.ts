@@ -60,3 +60,14 @@ export async function fetchReplayInputs(source: ReplaySource, runId: string): Pr
   const [dataset, parts] = await Promise.all([source.dataset(spec.data.dataset), Promise.all(partIds.map((id) => fetchPart(source, id)))]);
   return { parts, dataset: dataset as Dataset, results: results as RetrodictionResults | null };
 }
+
+/** Each replayed window next to the report the run gave for it (null when it gave none), and their relative RMSE difference. */
+export function againstRun<W extends { window: { index: number }; report: { rmse: number } }>(
+  windows: W[],
+  results: RetrodictionResults | null,
+) {
+  return windows.map((w) => {
+    const reported = results?.windows.find((r) => r.window.index === w.window.index)?.report ?? null;
+    return { ...w, reported, difference: reported ? Math.abs(w.report.rmse - reported.rmse) / reported.rmse : null };
+  });
+}

@@ -1,6 +1,6 @@
 "use client";
 import type { RetrodictionResults } from "@hindcast/api";
-import { fetchReplayInputs, type ReplaySource, replayablePipelines } from "@hindcast/api/replay-inputs";
+import { againstRun, fetchReplayInputs, type ReplaySource, replayablePipelines } from "@hindcast/api/replay-inputs";
 import type { ReplayPart } from "@hindcast/engine";
 import type { Dataset } from "@hindcast/models";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -106,7 +106,6 @@ function ReplayComparison({
   /** Saved models used: one per child run of a parallel retrodiction. */
   models: number;
 }) {
-  const runWindow = (index: number) => run?.windows.find((w) => w.window.index === index)?.report;
   const partial = replayed.windows.length < replayed.runWindows;
   return (
     <>
@@ -129,9 +128,8 @@ function ReplayComparison({
           </tr>
         </thead>
         <tbody>
-          {replayed.windows.map((w) => {
-            const reported = runWindow(w.window.index);
-            const difference = reported ? Math.abs(w.report.rmse - reported.rmse) / reported.rmse : undefined;
+          {againstRun(replayed.windows, run).map((w) => {
+            const { reported, difference } = w;
             return (
               <tr key={w.window.index} data-window={w.window.index} data-run-rmse={reported?.rmse} data-here-rmse={w.report.rmse}>
                 <td>{w.window.index + 1}</td>
@@ -142,7 +140,7 @@ function ReplayComparison({
                 <td className="num">{formatNumber(w.report.rmse)}</td>
                 <td className="num">{reported ? formatNumber(reported.mase) : "—"}</td>
                 <td className="num">{formatNumber(w.report.mase)}</td>
-                <td className="num">{difference === undefined ? "—" : `${(difference * 100).toFixed(3)} %`}</td>
+                <td className="num">{difference === null ? "—" : `${(difference * 100).toFixed(3)} %`}</td>
               </tr>
             );
           })}
