@@ -18,3 +18,20 @@ test("signing in through the form lands on Runs; a wrong password says so", asyn
   await page.goto("/runs");
   await expect(page).toHaveURL(/\/login/);
 });
+
+test("after signing in, next= only leads to pages of this site", async ({ page, baseURL }) => {
+  const origin = new URL(baseURL as string).origin;
+  for (const [next, landing] of [
+    ["/\\evil.example/pwned", "/runs"],
+    ["//evil.example/pwned", "/runs"],
+    ["https://evil.example/pwned", "/runs"],
+    ["/datasets?x=1", "/datasets?x=1"],
+  ] as const) {
+    await page.context().clearCookies();
+    await page.goto(`/login?next=${encodeURIComponent(next)}`);
+    await page.getByLabel("Email").fill(accounts.admin.email);
+    await page.getByLabel("Password").fill(accounts.admin.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(`${origin}${landing}`);
+  }
+});

@@ -53,6 +53,16 @@ function serveWasm(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
+/** Next answers an address it cannot decode ("/runs/%ZZ") with a 500; it is the client's mistake. */
+function hasMalformedEscape(url: string): boolean {
+  try {
+    decodeURIComponent(url.split("?")[0] ?? "");
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export interface WebServer {
   url: string;
   close(): Promise<void>;
@@ -75,6 +85,10 @@ export async function startWebServer(
   const handleApi = createApiHandler(pool, options.hub);
   const server = createServer((req, res) => {
     if (serveWasm(req, res)) return;
+    if (hasMalformedEscape(req.url ?? "/")) {
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("Bad request: the address has a malformed %-escape");
+      return;
+    }
     void handleApi(req, res).then((handled) => (handled ? undefined : handleNext(req, res)));
   });
   await new Promise<void>((resolve, reject) => {

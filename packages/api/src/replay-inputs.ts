@@ -1,4 +1,4 @@
-import type { Dataset, SavedModel, TrainingSpec } from "@hindcast/models";
+import { type Dataset, isStatistical, type SavedModel, type TrainingSpec } from "@hindcast/models";
 import type { RetrodictionResults } from "./routers/runs.js";
 
 /** What fetching a replay needs of the API; the dashboard answers through its query cache, the CLI through its tRPC client. */
@@ -15,7 +15,8 @@ export interface ReplaySource {
 
 /** The models a run predicted its windows with: its own, or one per child of a parallel retrodiction. */
 export interface ReplayInputs {
-  parts: { spec: TrainingSpec; saved: SavedModel }[];
+  /** `saved` is null for a classical model: replay fits it again, which gives the same parameters. */
+  parts: { spec: TrainingSpec; saved: SavedModel | null }[];
   dataset: Dataset;
   results: RetrodictionResults | null;
 }
@@ -35,6 +36,8 @@ async function body(source: ReplaySource, url: string, name: string): Promise<Re
 
 async function fetchPart(source: ReplaySource, runId: string): Promise<ReplayInputs["parts"][number]> {
   const [run, artifacts] = await Promise.all([source.run(runId), source.artifacts(runId)]);
+  const spec = run.spec as TrainingSpec;
+  if (isStatistical(spec.model)) return { spec, saved: null };
   const topology = artifacts.find((a) => a.name === "model/model.json");
   const weights = artifacts.find((a) => a.name === "model/weights.bin");
   if (!topology || !weights) {
@@ -44,7 +47,7 @@ async function fetchPart(source: ReplaySource, runId: string): Promise<ReplayInp
     body(source, topology.url, topology.name).then((r) => r.text()),
     body(source, weights.url, weights.name).then((r) => r.arrayBuffer()),
   ]);
-  return { spec: run.spec as TrainingSpec, saved: { topology: topologyText, weights: new Uint8Array(weightBytes) } };
+  return { spec, saved: { topology: topologyText, weights: new Uint8Array(weightBytes) } };
 }
 
 /** Everything replaying a finished run needs: its results, its dataset, and the spec and saved model of each part. */

@@ -1,11 +1,18 @@
+import { plainText } from "@hindcast/models/text";
 import { TRPCError } from "@trpc/server";
 import type pg from "pg";
-import type { z } from "zod";
+import { z } from "zod";
 import type { listRunsInput } from "./schemas.js";
+
+/**
+ * A run's result summary as answers carry it: runs stored before artifacts
+ * left it kept their URIs (server file paths) under "artifacts" and "results".
+ */
+export const resultSummaryColumn = `r."resultSummary" - 'artifacts' - 'results' AS "resultSummary"`;
 
 export const runColumns = `r."id", r."name", r."status", r."pipeline", r."queue", r."tags", r."params", r."attempt", r."backend",
   r."phase", r."step", r."totalSteps", r."itemsDone", r."itemsTotal", r."percent", r."etaSeconds", r."samplesPerSecond",
-  r."message", r."resultSummary", r."error", r."parentId", r."workerId", r."experimentId", r."createdAt", r."startedAt", r."finishedAt"`;
+  r."message", ${resultSummaryColumn}, r."error", r."parentId", r."workerId", r."experimentId", r."createdAt", r."startedAt", r."finishedAt"`;
 
 export interface RunSummaryRow {
   id: string;
@@ -48,10 +55,21 @@ interface Cursor {
   id: string;
 }
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString("base64url");
-function decodeCursor(text: string): Cursor {
+
+type SortCast = "float8" | "text" | "timestamptz";
+/** What a cursor's value must be for the SQL type it is cast to: ±Infinity as text (JSON has none), times as ISO strings. */
+const cursorValues: Record<SortCast, z.ZodType<string | number>> = {
+  float8: z.union([z.number(), z.enum(["Infinity", "-Infinity"])]),
+  text: plainText(),
+  timestamptz: z.iso.datetime(),
+};
+
+function decodeCursor(text: string, cast: SortCast): Cursor {
   try {
-    const cursor = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Cursor;
-    if (typeof cursor.id === "string" && (typeof cursor.value === "string" || typeof cursor.value === "number")) return cursor;
+    const cursor = z
+      .object({ value: cursorValues[cast], id: z.uuid() })
+      .safeParse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+    if (cursor.success) return cursor.data;
   } catch {}
   throw new TRPCError({ code: "BAD_REQUEST", message: "cursor: not one this API returned for this sort; start from the first page" });
 }
@@ -74,6 +92,15 @@ function sqlParameters() {
 
 /** A run's retrodiction skill against the naive forecast (1 - RMSE / naive RMSE), null before it has one. */
 const skillSql = `(r."resultSummary" #>> '{overall,skill,rmseVsNaive}')::float8`;
+/**
+ * Its skill against the best classical baseline. Read from the verdict, not
+ * overall.skill.rmseVsBest: that one is 0 when no baseline could be fitted,
+ * where the verdict is null; runs from before the classical baselines have neither.
+ */
+const skillVsBestSql = `(r."resultSummary" #>> '{verdict,skillVsBest}')::float8`;
+const beatsAllSql = `(r."resultSummary" #>> '{verdict,beatsAll}')::boolean`;
+/** The skill each skill sort orders by. */
+const skillSorts = { skill: skillSql, skillVsBest: skillVsBestSql } as const;
 
 type ListInput = z.output<typeof listRunsInput>;
 export type RunFilters = Omit<ListInput, "sort" | "metricKeys" | "limit" | "cursor">;
@@ -110,13 +137,13 @@ export async function listRuns(pool: pg.Pool, input: ListInput) {
   const descending = sort.direction === "desc";
   let join = "";
   let sortExpr: string;
-  let cast: string;
+  let cast: SortCast;
   if (sort.by === "metric") {
     join = `LEFT JOIN "MetricSummary" ms ON ms."runId" = r."id" AND ms."key" = ${param(sort.key)}`;
     sortExpr = `coalesce(ms."${sort.stat}", '${descending ? "-Infinity" : "Infinity"}'::float8)`;
     cast = "float8";
-  } else if (sort.by === "skill") {
-    sortExpr = `coalesce(${skillSql}, '${descending ? "-Infinity" : "Infinity"}'::float8)`;
+  } else if (sort.by === "skill" || sort.by === "skillVsBest") {
+    sortExpr = `coalesce(${skillSorts[sort.by]}, '${descending ? "-Infinity" : "Infinity"}'::float8)`;
     cast = "float8";
   } else if (sort.by === "name") {
     sortExpr = `coalesce(r."name", '')`;
@@ -130,7 +157,7 @@ export async function listRuns(pool: pg.Pool, input: ListInput) {
   }
   where.push(...runFilters(input, param));
   if (input.cursor) {
-    const cursor = decodeCursor(input.cursor);
+    const cursor = decodeCursor(input.cursor, cast);
     where.push(`(${sortExpr}, r."id") ${descending ? "<" : ">"} (${param(cursor.value)}::${cast}, ${param(cursor.id)}::uuid)`);
   }
   const direction = descending ? "DESC" : "ASC";
@@ -189,33 +216,46 @@ async function metricStats(pool: pg.Pool, runIds: string[], keys: string[]): Pro
     `SELECT "runId", "key", "last", "min", "max" FROM "MetricSummary" WHERE "runId" = ANY($1::uuid[]) AND "key" = ANY($2::text[])`,
     [runIds, keys],
   );
+  // defineProperty, not assignment: a metric named "__proto__" stays a metric.
   for (const { runId, key, ...stats } of rows) {
     const run = byRun.get(runId) ?? {};
-    run[key] = stats;
+    Object.defineProperty(run, key, { value: stats, enumerable: true, writable: true, configurable: true });
     byRun.set(runId, run);
   }
   return byRun;
 }
 
 /**
- * How many runs match the filters, by status, and how many of those with a
- * retrodiction result beat the naive forecast (RMSE skill above zero): the
- * runs page's one-line answer to "is any of this better than repeating the
- * last value?".
+ * How many runs match the filters, by status; how many of those with a
+ * verdict beat their best classical baseline (the runs page's one-line answer
+ * to "is any of this better than a textbook forecast?"), and how many with a
+ * retrodiction result beat the naive forecast (RMSE skill above zero; runs
+ * from before the classical baselines have only that).
  */
 export async function summarizeRuns(pool: pg.Pool, input: RunFilters) {
   const { values, param } = sqlParameters();
   const where = runFilters(input, param);
-  const { rows } = await pool.query<{ status: RunSummaryRow["status"]; runs: number; scored: number; beatNaive: number }>(
+  const { rows } = await pool.query<{
+    status: RunSummaryRow["status"];
+    runs: number;
+    scored: number;
+    beatNaive: number;
+    judged: number;
+    beatBest: number;
+  }>(
     `SELECT r."status", count(*)::int AS "runs",
-            count(${skillSql})::int AS "scored", count(*) FILTER (WHERE ${skillSql} > 0)::int AS "beatNaive"
+            count(${skillSql})::int AS "scored", count(*) FILTER (WHERE ${skillSql} > 0)::int AS "beatNaive",
+            count(${beatsAllSql})::int AS "judged", count(*) FILTER (WHERE ${beatsAllSql})::int AS "beatBest"
        FROM "Run" r ${where.length ? `WHERE ${where.join(" AND ")}` : ""} GROUP BY r."status"`,
     values,
   );
+  const sum = (key: "runs" | "scored" | "beatNaive" | "judged" | "beatBest") => rows.reduce((n, row) => n + row[key], 0);
   return {
-    total: rows.reduce((n, row) => n + row.runs, 0),
+    total: sum("runs"),
     byStatus: Object.fromEntries(rows.map((row) => [row.status, row.runs])) as Partial<Record<RunSummaryRow["status"], number>>,
-    withResult: rows.reduce((n, row) => n + row.scored, 0),
-    beatNaive: rows.reduce((n, row) => n + row.beatNaive, 0),
+    withResult: sum("scored"),
+    beatNaive: sum("beatNaive"),
+    withVerdict: sum("judged"),
+    beatBest: sum("beatBest"),
   };
 }

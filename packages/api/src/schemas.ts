@@ -1,9 +1,35 @@
+import { specPathProblem } from "@hindcast/models/spec-paths";
 import { trainingSpecSchema } from "@hindcast/models/specs";
+import { plainText } from "@hindcast/models/text";
 import { z } from "zod";
 
 /** Pipelines a run may name (the engine's YAML ones plus the worker's fan-out). */
 export const pipelineNames = ["retrodiction", "train-only", "parallel-retrodiction"] as const;
 export const runStatuses = ["QUEUED", "RUNNING", "CANCELLING", "CANCELLED", "SUCCEEDED", "FAILED"] as const;
+
+/** Column ranges (prisma/schema.prisma): Int is int4, BigInt is int8. */
+const maxInt4 = 2_147_483_647;
+const maxInt8 = 2n ** 63n - 1n;
+
+/** A metric step (an Int column). */
+const step = z.number().int().min(0).max(maxInt4);
+
+/** A run or experiment name (trimmed). */
+export const displayName = plainText().trim().min(1).max(200);
+/** A metric key, as the worker wrote it. */
+export const metricKey = plainText().min(1).max(200);
+
+/** A bigint id (log lines) sent as text, so no precision is lost. */
+export const bigintId = z
+  .string()
+  .regex(/^\d{1,19}$/, "use the id of a log line")
+  .refine((id) => BigInt(id) <= maxInt8, "use the id of a log line");
+
+/** An instant PostgreSQL's timestamptz holds, and a sane one: years 1 to 9999. */
+const instant = z
+  .date()
+  .min(new Date("0001-01-01T00:00:00Z"), "must be in year 1 or later")
+  .max(new Date("9999-12-31T23:59:59Z"), "must be in year 9999 or before");
 
 const tag = z
   .string()
@@ -16,10 +42,10 @@ const tag = z
 export const startTrainingInput = z.object({
   spec: trainingSpecSchema,
   pipeline: z.enum(pipelineNames).default("retrodiction"),
-  name: z.string().trim().min(1).max(200).optional(),
+  name: displayName.optional(),
   tags: z.array(tag).max(32).default([]),
   /** Experiment to file the run under; created if it does not exist. */
-  experiment: z.string().trim().min(1).max(200).optional(),
+  experiment: displayName.optional(),
   /** Only workers whose backend is a GPU may take the run. */
   requireGpu: z.boolean().default(false),
 });
@@ -32,29 +58,32 @@ export const listRunsInput = z.object({
   /** Runs carrying every one of these tags. */
   tags: z.array(tag).optional(),
   /** Flattened spec params that must match exactly, e.g. { "model.kind": "linear" }. */
-  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  experiment: z.string().trim().min(1).max(200).optional(),
+  params: z.record(plainText().max(200), z.union([plainText().max(10_000), z.number(), z.boolean()])).optional(),
+  experiment: displayName.optional(),
   /** Free text over name, pipeline, dataset and target. */
-  search: z.string().trim().max(200).optional(),
+  search: plainText().trim().max(200).optional(),
   parentId: z.string().uuid().nullable().optional(),
-  createdFrom: z.date().optional(),
-  createdTo: z.date().optional(),
+  createdFrom: instant.optional(),
+  createdTo: instant.optional(),
   sort: z
     .object({
-      /** skill: the retrodiction's RMSE skill against the naive forecast (1 - RMSE / naive RMSE). */
-      by: z.enum(["createdAt", "name", "status", "metric", "skill"]).default("createdAt"),
+      /**
+       * skill: the retrodiction's RMSE skill against the naive forecast (1 - RMSE / naive RMSE);
+       * skillVsBest: against the best classical baseline of its report.
+       */
+      by: z.enum(["createdAt", "name", "status", "metric", "skill", "skillVsBest"]).default("createdAt"),
       /** The metric to sort by when `by` is "metric". */
-      key: z.string().min(1).max(200).optional(),
+      key: metricKey.optional(),
       stat: z.enum(["last", "min", "max"]).default("last"),
       direction: z.enum(["asc", "desc"]).default("desc"),
     })
     .refine((sort) => sort.by !== "metric" || sort.key, { message: "name the metric to sort by", path: ["key"] })
     .default({ by: "createdAt", stat: "last", direction: "desc" }),
   /** Metric summaries (last/min/max) to return with each run, for table columns. */
-  metricKeys: z.array(z.string().min(1).max(200)).max(20).default([]),
+  metricKeys: z.array(metricKey).max(20).default([]),
   limit: z.number().int().min(1).max(500).default(50),
   /** The `nextCursor` of the previous page. */
-  cursor: z.string().optional(),
+  cursor: z.string().max(1_000).optional(),
 });
 
 /** The filters of a runs list without its sort and paging: what training.summary counts. */
@@ -62,27 +91,30 @@ export const runFiltersInput = listRunsInput.omit({ sort: true, metricKeys: true
 
 export const seriesInput = z.object({
   runIds: z.array(z.string().uuid()).min(1).max(20),
-  keys: z.array(z.string().min(1).max(200)).min(1).max(20),
+  keys: z.array(metricKey).min(1).max(20),
   /** step; wall = epoch milliseconds; relative = seconds since the run's first point. */
   x: z.enum(["step", "wall", "relative"]).default("step"),
-  fromStep: z.number().int().min(0).optional(),
-  toStep: z.number().int().min(0).optional(),
+  fromStep: step.optional(),
+  toStep: step.optional(),
   maxPoints: z.number().int().min(8).max(20_000).default(2_000),
 });
 
 /** Small series of one metric for many runs at once: the runs table's trend column. */
 export const sparklinesInput = z.object({
   runIds: z.array(z.string().uuid()).min(1).max(200),
-  key: z.string().min(1).max(200),
+  key: metricKey,
   points: z.number().int().min(8).max(256).default(48),
 });
 
+/** The last step a live metrics client has per key: its `after`, and the event id it resumes from. */
+export const liveMetricsPosition = z.record(metricKey, step);
+
 export const liveMetricsInput = z.object({
   runId: z.string().uuid(),
-  keys: z.array(z.string().min(1).max(200)).min(1).max(20),
+  keys: z.array(metricKey).min(1).max(20),
   /** The last step the client has per key; points after it are sent. */
-  after: z.record(z.string(), z.number().int().min(0)).default({}),
-  lastEventId: z.string().max(10_000).nullish(),
+  after: liveMetricsPosition.default({}),
+  lastEventId: plainText().max(10_000).nullish(),
 });
 
 /** A spec as dotted keys ("model.kind": "linear"), for filtering runs by parameter. */
@@ -98,20 +130,17 @@ export function flattenParams(value: unknown, prefix = "", out: Record<string, u
 export const cloneRunInput = z.object({
   id: z.string().uuid(),
   /** Dotted spec paths to change; empty for a plain retry. */
-  set: z.record(z.string().regex(/^[\w]+(\.[\w]+)*$/, "use a dotted spec path like train.epochs"), z.unknown()).default({}),
-  name: z.string().trim().min(1).max(200).optional(),
+  set: z
+    .record(z.string().regex(/^[\w]+(\.[\w]+)*$/, "use a dotted spec path like train.epochs"), z.unknown())
+    .superRefine((set, ctx) => {
+      for (const key of Object.keys(set)) {
+        const problem = specPathProblem(key.split("."));
+        if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
+      }
+    })
+    .default({}),
+  name: displayName.optional(),
   tags: z.array(tag).max(32).optional(),
 });
-
-/** Sets `value` at a dotted path inside a plain object, creating objects on the way. */
-export function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  let node = target;
-  for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    if (next === null || typeof next !== "object" || Array.isArray(next)) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[path[path.length - 1] as string] = value;
-}
 
 export const compareRunsInput = z.object({ ids: z.array(z.string().uuid()).min(2).max(20) });

@@ -2,9 +2,14 @@
 export const sessionCookieName = "hindcast_session";
 export const sessionMaxAgeSeconds = 7 * 24 * 3600;
 
-/** SameSite=Lax keeps the cookie off cross-site POSTs, which is where tRPC mutations go. */
-export function sessionCookie(token: string | null, maxAgeSeconds = sessionMaxAgeSeconds): string {
+/**
+ * SameSite=Lax keeps the cookie off cross-site POSTs (other ports of the same
+ * host are the same site: the Origin check covers those); Secure when the
+ * dashboard is served over HTTPS.
+ */
+export function sessionCookie(token: string | null, maxAgeSeconds = sessionMaxAgeSeconds, secure = false): string {
+  const attributes = `Path=/; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
   return token === null
-    ? `${sessionCookieName}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`
-    : `${sessionCookieName}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}`;
+    ? `${sessionCookieName}=; ${attributes}; Max-Age=0`
+    : `${sessionCookieName}=${encodeURIComponent(token)}; ${attributes}; Max-Age=${maxAgeSeconds}`;
 }

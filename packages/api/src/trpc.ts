@@ -1,9 +1,13 @@
 import { isUserFacingError } from "@hindcast/db";
 import { initTRPC, TRPCError } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Role } from "./auth.js";
+import { bodyTooLargeMessage } from "./body-limits.js";
 import type { ApiContext } from "./context.js";
+import { clientError } from "./errors.js";
 
 /** Every problem of a bad input, each with its field path ("spec.train.epochs"). */
 function fieldIssues(error: ZodError): { path: string; message: string }[] {
@@ -16,9 +20,18 @@ const t = initTRPC.context<ApiContext>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
     const cause = error.cause;
+    // Every error no procedure anticipated passes here, whatever threw it (context, procedure, SSE stream): one place answers them.
+    const unexpected = error.code === "INTERNAL_SERVER_ERROR" ? clientError(cause ?? error) : undefined;
     return {
       ...shape,
-      data: { ...shape.data, issues: cause instanceof ZodError ? fieldIssues(cause) : null },
+      // The HTTP adapter cuts a body off at its limit with a bare code; say which limits apply.
+      ...(error.code === "PAYLOAD_TOO_LARGE" ? { message: bodyTooLargeMessage } : {}),
+      ...(unexpected ? { message: unexpected.message, code: TRPC_ERROR_CODES_BY_KEY[unexpected.code] } : {}),
+      data: {
+        ...shape.data,
+        ...(unexpected ? { code: unexpected.code, httpStatus: getHTTPStatusCodeFromError(unexpected) } : {}),
+        issues: cause instanceof ZodError ? fieldIssues(cause) : null,
+      },
     };
   },
 });
@@ -35,7 +48,25 @@ const userErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(userErrors);
+export const crossSiteError = () =>
+  new TRPCError({
+    code: "FORBIDDEN",
+    message: "This request came from another site, so the session cookie may not act; use this dashboard or send an API token",
+  });
+
+/**
+ * A mutation that would act through the session cookie must come from a
+ * page of this server (checked by Origin / Sec-Fetch-Site), or any site the
+ * user visits could post to the API with their cookie. Bearer tokens are
+ * never sent by a browser on its own, so they need no such check.
+ */
+const sameOriginMutations = t.middleware(({ ctx, type, next }) => {
+  if (type !== "mutation" || ctx.sameOrigin !== false || !ctx.sessionToken) return next();
+  if (ctx.credential !== "token") throw crossSiteError();
+  return next({ ctx: { sessionToken: undefined } });
+});
+
+export const publicProcedure = t.procedure.use(userErrors).use(sameOriginMutations);
 
 const rank: Record<Role, number> = { VIEWER: 0, OPERATOR: 1, ADMIN: 2 };
 

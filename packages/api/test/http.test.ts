@@ -2,20 +2,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { NotificationHub, prepareDatabase, writeMetricPoints } from "@hindcast/db";
-import pg from "pg";
+import { type NotificationHub, writeMetricPoints } from "@hindcast/db";
+import type pg from "pg";
 import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
-import {
-  type ApiServer,
-  appRouter,
-  bootstrapAdmin,
-  createApiToken,
-  createCaller,
-  sessionCookieName,
-  startApiServer,
-} from "../src/index.js";
+import { startTestApi, type TestApi, testPasswords } from "../../../test-support/api-server.js";
+import { type ApiServer, appRouter, createCaller, sessionCookieName } from "../src/index.js";
 
 type Who = "anonymous" | "viewer" | "operator" | "admin";
 
@@ -62,7 +54,7 @@ const leastRole: Record<string, Who> = {
 };
 const ranks: Who[] = ["anonymous", "viewer", "operator", "admin"];
 
-let db: TestDatabase;
+let api: TestApi;
 let pool: pg.Pool;
 let hub: NotificationHub;
 let server: ApiServer;
@@ -100,34 +92,14 @@ async function tableCounts(): Promise<Record<string, number>> {
 }
 
 beforeAll(async () => {
-  db = await createTestDatabase("api_http");
-  await prepareDatabase(db.url);
-  pool = new pg.Pool({ connectionString: db.url, max: 6 });
-  hub = new NotificationHub(db.url);
-  await hub.start();
-  await bootstrapAdmin(pool, "admin@example.com", "admin password 1");
-  const admin = (await pool.query(`SELECT "id", "email", "role" FROM "User"`)).rows[0];
-  const caller = createCaller({ pool, user: admin });
-  for (const role of ["VIEWER", "OPERATOR"] as const) {
-    await caller.users.create({ email: `${role.toLowerCase()}@example.com`, role, password: "a long password" });
-  }
-  for (const [who, email] of [
-    ["viewer", "viewer@example.com"],
-    ["operator", "operator@example.com"],
-    ["admin", "admin@example.com"],
-  ] as const) {
-    const { rows } = await pool.query<{ id: string }>(`SELECT "id" FROM "User" WHERE "email" = $1`, [email]);
-    tokens[who] = (await createApiToken(pool, (rows[0] as { id: string }).id, "test")).token;
-  }
-  server = await startApiServer(pool, { hub });
+  api = await startTestApi("api_http");
+  ({ pool, hub, server } = api);
+  Object.assign(tokens, api.tokens);
   artifactDir = await mkdtemp(path.join(os.tmpdir(), "hindcast-artifacts-"));
 });
 
 afterAll(async () => {
-  await server?.close();
-  await hub?.close();
-  await pool?.end();
-  await db?.drop();
+  await api?.close();
   if (artifactDir) await rm(artifactDir, { recursive: true, force: true });
 });
 
@@ -181,7 +153,7 @@ describe("roles over HTTP", () => {
 
 describe("browser session", () => {
   it("sets an HttpOnly cookie on login that authenticates, and logout revokes it", async () => {
-    const login = await call("users.login", "mutation", { email: "viewer@example.com", password: "a long password", session: true });
+    const login = await call("users.login", "mutation", { email: "viewer@example.com", password: testPasswords.viewer, session: true });
     expect(login.status).toBe(200);
     const setCookie = login.headers.get("set-cookie") ?? "";
     expect(setCookie).toMatch(new RegExp(`^${sessionCookieName}=hc_[\\w-]+; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800$`));
@@ -247,9 +219,13 @@ describe("run list pagination", () => {
          FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) WHERE n % 2 = 0`,
       [ids],
     );
-    // A third of the runs have a retrodiction headline, with tied skills; the rest have none.
+    // A third of the runs have a retrodiction headline, with tied skills; the rest have none. Half of those have a
+    // verdict against their best classical baseline; the others a null one (no baseline fitted).
     await pool.query(
-      `UPDATE "Run" r SET "resultSummary" = jsonb_build_object('overall', jsonb_build_object('skill', jsonb_build_object('rmseVsNaive', (t.n % 5 - 2) / 10.0)))
+      `UPDATE "Run" r SET "resultSummary" = jsonb_build_object(
+           'overall', jsonb_build_object('skill', jsonb_build_object('rmseVsNaive', (t.n % 5 - 2) / 10.0, 'rmseVsBest', 0)),
+           'verdict', CASE WHEN t.n % 2 = 0 THEN jsonb_build_object('best', 'arima', 'bestLabel', 'ARIMA(1,0,0)',
+             'skillVsBest', (t.n % 7 - 3) / 10.0, 'beatsAll', t.n % 7 > 3) END)
          FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) WHERE r."id" = t.id AND t.n % 3 = 0`,
       [ids],
     );
@@ -262,6 +238,8 @@ describe("run list pagination", () => {
       { by: "metric", key: "val_loss", stat: "min", direction: "desc" },
       { by: "skill", direction: "desc" },
       { by: "skill", direction: "asc" },
+      { by: "skillVsBest", direction: "desc" },
+      { by: "skillVsBest", direction: "asc" },
     ] as const;
     for (const sort of sorts) {
       const seen: string[] = [];
@@ -296,12 +274,21 @@ describe("run list pagination", () => {
     expect(scored).toHaveLength(Math.floor(ids.length / 3));
     expect(scored).toEqual([...scored].sort((a, b) => b - a));
     expect(skills.slice(scored.length).every((s) => s === undefined)).toBe(true);
-    // The same filters, counted: by status, and how many with a result beat the naive forecast.
+    // Against the best baseline, from the verdict: runs without one (null, or none stored) last.
+    const byBest = await caller.training.list({ tags: ["paging"], sort: { by: "skillVsBest", direction: "desc" }, limit: 500 });
+    const vsBest = byBest.runs.map((r) => (r.resultSummary as { verdict?: { skillVsBest: number } | null } | null)?.verdict?.skillVsBest);
+    const judged = vsBest.filter((s) => s !== undefined);
+    expect(judged).toHaveLength(Math.floor(ids.length / 6));
+    expect(judged).toEqual([...judged].sort((a, b) => b - a));
+    expect(vsBest.slice(judged.length).every((s) => s === undefined)).toBe(true);
+    // The same filters, counted: by status, how many with a verdict beat their best baseline, and how many with a result beat naive.
     expect(await caller.training.summary({ tags: ["paging"] })).toEqual({
       total: ids.length,
       byStatus: { QUEUED: 1, SUCCEEDED: ids.length - 1 },
       withResult: scored.length,
       beatNaive: scored.filter((s) => s > 0).length,
+      withVerdict: judged.length,
+      beatBest: judged.filter((s) => s > 0).length,
     });
     expect((await caller.training.summary({ tags: ["paging"], status: ["QUEUED"] })).withResult).toBe(0);
     await expect(caller.training.list({ sort: { by: "metric" } as never })).rejects.toThrow(/name the metric/);

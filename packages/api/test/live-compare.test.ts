@@ -119,6 +119,24 @@ describe("datasets: CSV upload into PostgreSQL", () => {
     );
   });
 
+  it("answers a report of a bounded size, however many rows were rejected", async () => {
+    const duplicates = Array.from({ length: 300 }, () => "2024-01-01,1").join("\n");
+    const result = await caller().datasets.upload({ name: "repeats", csv: `date,value\n${duplicates}\n` });
+    expect(result.report.rejectedRows).toHaveLength(100);
+    expect(result.report.rejectedRowCount).toBe(299);
+    expect(result.summary.join("\n")).toMatch(/299 rows rejected: 299 duplicate dates/);
+  });
+
+  it("refuses a clone whose dataset or target does not exist, as a start does", async () => {
+    const { id } = await caller().training.start({ spec: { data: { dataset: "prices", target: "price" } } });
+    await expect(caller().training.clone({ id, set: { "data.target": "close" } })).rejects.toThrow(
+      /spec\.data\.target: "close" is not a column of prices; use one of price, volume/,
+    );
+    await expect(caller().training.clone({ id, set: { "data.dataset": "nope" } })).rejects.toThrow(
+      /spec\.data\.dataset: unknown dataset "nope"/,
+    );
+  });
+
   it("refuses a bad name, a built-in's name, and a CSV it cannot read, keeping what is stored", async () => {
     await expect(caller().datasets.upload({ name: "Bad Name", csv })).rejects.toThrow(/Dataset name "Bad Name" is not allowed/);
     await expect(caller().datasets.upload({ name: "sp500", csv })).rejects.toThrow(/"sp500" is a built-in dataset/);

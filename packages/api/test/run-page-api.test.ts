@@ -1,3 +1,7 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { enqueueRun, prepareDatabase, writeMetricPoints } from "@hindcast/db";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,5 +56,79 @@ describe("metrics.series", () => {
     expect(val?.x).toEqual([31]);
     const [wall] = await viewer.metrics.series({ runIds: [runId], keys: ["val_loss"], x: "wall" });
     expect(wall?.x).toEqual([start + 41_000]);
+  });
+});
+
+describe("runs.results", () => {
+  const errors = (rmse: number) => ({ mae: rmse / 2, rmse, mape: 5, smape: 5, mase: 0.8, directionalAccuracy: 0.5 });
+  /** A report as runs saved it before the classical baselines: naive and seasonal naive only, no intervals, no verdict. */
+  const legacyReport = {
+    ...errors(2),
+    count: 2,
+    baselines: { naive: errors(2.5), seasonalNaive: errors(1.8) },
+    skill: { rmseVsNaive: 0.2, rmseVsSeasonalNaive: -0.111, maeVsNaive: 0.2, maeVsSeasonalNaive: -0.111 },
+  };
+  const legacyWindow = {
+    window: { index: 0, startRow: 100, endRow: 102, startDate: "2024-01-01", endDate: "2024-01-02" },
+    dates: ["2024-01-01", "2024-01-02"],
+    predictions: { actual: [1, 2], predicted: [1.5, 2.5], naive: [0.5, 1], seasonalNaive: [1, 3], reference: [0.5, 1] },
+    maseScale: 1,
+    report: legacyReport,
+  };
+
+  async function storeResults(content: unknown): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "hindcast-results-"));
+    const file = path.join(dir, "results.json");
+    await writeFile(file, JSON.stringify(content));
+    const id = await enqueueRun(pool, { spec: { data: { dataset: "seattle_weather", target: "temp_max" } }, pipeline: "retrodiction" });
+    await pool.query(
+      `INSERT INTO "Artifact" ("id", "runId", "name", "kind", "uri") VALUES (gen_random_uuid(), $1, 'results.json', 'results', $2)`,
+      [id, pathToFileURL(file).href],
+    );
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    return id;
+  }
+  const cleanups: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    await Promise.all(cleanups.map((cleanup) => cleanup()));
+  });
+
+  it("gives a run from before the classical baselines in the current shape: its two baselines, the others not computed, no verdict", async () => {
+    const id = await storeResults({ windows: [legacyWindow], overall: legacyReport, summary: null, backend: null });
+    const results = await viewer.runs.results({ id });
+    const overall = results?.overall;
+    expect(overall?.verdict).toBeNull();
+    expect(overall?.intervals).toBeNull();
+    expect(overall?.byStep).toEqual([]);
+    expect(overall?.baselines.naive).toEqual({ ...errors(2.5), label: "Naive", count: 2, intervals: null, skillRmse: 0.2, skillMae: 0.2 });
+    expect(overall?.baselines.seasonalNaive).toMatchObject({ label: "Seasonal naive", rmse: 1.8, skillRmse: -0.111 });
+    expect(Object.keys(overall?.unavailable ?? {})).toEqual(["ar", "arima", "ets", "theta"]);
+    expect(overall?.unavailable.arima).toMatch(/^not computed: this run finished before/);
+    const predictions = results?.windows[0]?.predictions;
+    expect(predictions).not.toHaveProperty("naive");
+    expect(predictions?.bands).toBeNull();
+    expect(predictions?.baselines.naive).toMatchObject({ label: "Naive", predicted: [0.5, 1] });
+    expect(predictions?.baselines.seasonalNaive).toMatchObject({ predicted: [1, 3] });
+    expect(predictions?.baselines.theta).toEqual({ label: "Theta", unavailable: expect.stringMatching(/^not computed/) });
+    expect(results?.windows[0]?.report.verdict).toBeNull();
+
+    // A results.json in the current shape comes back as it was saved.
+    const current = await storeResults(results);
+    expect(await viewer.runs.results({ id: current })).toEqual(results);
+  });
+
+  it("takes a parallel retrodiction's windows from its children, whichever shape each saved", async () => {
+    const child = await storeResults({ windows: [legacyWindow], overall: legacyReport });
+    // The parent keeps only per-window metrics, no forecasts.
+    const parent = await storeResults({
+      windows: [{ window: legacyWindow.window, metrics: legacyReport }],
+      overall: legacyReport,
+      children: [child],
+    });
+    await pool.query(`UPDATE "Run" SET "parentId" = $1 WHERE "id" = $2`, [parent, child]);
+    const results = await viewer.runs.results({ id: parent });
+    expect(results?.windows).toHaveLength(1);
+    expect(results?.windows[0]?.predictions.baselines.naive).toMatchObject({ predicted: [0.5, 1] });
+    expect(results?.overall?.baselines.seasonalNaive).toMatchObject({ label: "Seasonal naive", skillRmse: -0.111 });
   });
 });

@@ -1,12 +1,12 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { type RunSummaryRow, runColumnKeys, runRowsByIds } from "../run-list.js";
-import { compareRunsInput } from "../schemas.js";
+import { type RunSummaryRow, resultSummaryColumn, runColumnKeys, runRowsByIds } from "../run-list.js";
+import { compareRunsInput, metricKey } from "../schemas.js";
 import { router, viewerProcedure } from "../trpc.js";
 
 const runRowsInput = z.object({
   ids: z.array(z.string().uuid()).max(500),
-  metricKeys: z.array(z.string().min(1).max(200)).max(20).default([]),
+  metricKeys: z.array(metricKey).max(20).default([]),
 });
 
 export const compareRouter = router({
@@ -24,18 +24,15 @@ export const compareRouter = router({
       status: RunSummaryRow["status"];
       params: Record<string, unknown>;
       resultSummary: unknown;
-    }>(`SELECT "id", "name", "status", "params", "resultSummary" FROM "Run" WHERE "id" = ANY($1::uuid[])`, [input.ids]);
+    }>(`SELECT r."id", r."name", r."status", r."params", ${resultSummaryColumn} FROM "Run" r WHERE r."id" = ANY($1::uuid[])`, [input.ids]);
     const missing = input.ids.filter((id) => !runs.rows.some((r) => r.id === id));
     if (missing.length) throw new TRPCError({ code: "NOT_FOUND", message: `No run ${missing.join(", ")}` });
     const ordered = input.ids.map((id) => runs.rows.find((r) => r.id === id) as (typeof runs.rows)[number]);
     const keys = [...new Set(ordered.flatMap((r) => Object.keys(r.params)))].sort();
-    const differing: Record<string, unknown[]> = {};
-    const shared: Record<string, unknown> = {};
-    for (const key of keys) {
-      const values = ordered.map((r) => r.params[key] ?? null);
-      if (values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]))) shared[key] = values[0];
-      else differing[key] = values;
-    }
+    const byKey = keys.map((key) => [key, ordered.map((r) => r.params[key] ?? null)] as const);
+    const same = (values: readonly unknown[]) => values.every((v) => JSON.stringify(v) === JSON.stringify(values[0]));
+    const differing = Object.fromEntries(byKey.filter(([, values]) => !same(values)));
+    const shared = Object.fromEntries(byKey.filter(([, values]) => same(values)).map(([key, values]) => [key, values[0]]));
     const summaries = await ctx.pool.query<{
       runId: string;
       key: string;

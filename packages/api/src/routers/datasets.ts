@@ -1,12 +1,21 @@
-import { CsvImportError, importCsv, listAllDatasets, loadAnyDataset, summarizeReport } from "@hindcast/datasets";
+import {
+  CsvImportError,
+  type CsvImportResult,
+  importCsv,
+  importCsvOffThread,
+  listAllDatasets,
+  listedReport,
+  loadAnyDataset,
+  maxDatasetCells,
+  summarizeReport,
+} from "@hindcast/datasets";
 import { assertDatasetName, isUserFacingError, saveDataset } from "@hindcast/db";
+import { plainText } from "@hindcast/models/text";
 import { TRPCError } from "@trpc/server";
 import type pg from "pg";
 import { z } from "zod";
+import { maxUploadCsvChars } from "../body-limits.js";
 import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
-
-/** The largest CSV `upload` takes, in characters; the dashboard refuses bigger files before sending them. */
-export const maxUploadCsvChars = 50_000_000;
 
 /**
  * At most `maxPoints` points of one column over the whole date range: each
@@ -34,6 +43,11 @@ function thinColumn(dates: readonly string[], values: readonly (number | null)[]
   return points;
 }
 
+const datasetName = plainText().min(1).max(200);
+
+/** CSVs longer than this are parsed in a worker thread. */
+const offThreadCsvChars = 1_000_000;
+
 const loadOrNotFound = (pool: pg.Pool, name: string) =>
   loadAnyDataset(pool, name).catch((error: Error) => {
     throw new TRPCError({ code: "NOT_FOUND", message: error.message });
@@ -49,10 +63,10 @@ export const datasetsRouter = router({
   }),
 
   /** A whole dataset (dates and every column), for training in the browser (/preview). */
-  data: viewerProcedure.input(z.object({ name: z.string().min(1) })).query(({ ctx, input }) => loadOrNotFound(ctx.pool, input.name)),
+  data: viewerProcedure.input(z.object({ name: datasetName })).query(({ ctx, input }) => loadOrNotFound(ctx.pool, input.name)),
 
   /** What the dashboard checks before sending a CSV. */
-  limits: viewerProcedure.query(() => ({ maxUploadCsvChars })),
+  limits: viewerProcedure.query(() => ({ maxUploadCsvChars, maxDatasetCells })),
 
   /**
    * The first rows of a dataset, for the start form and the CLI; with
@@ -61,9 +75,9 @@ export const datasetsRouter = router({
   preview: viewerProcedure
     .input(
       z.object({
-        name: z.string().min(1),
+        name: datasetName,
         rows: z.number().int().min(1).max(500).default(20),
-        chartColumn: z.string().min(1).optional(),
+        chartColumn: plainText().min(1).max(200).optional(),
         chartPoints: z.number().int().min(16).max(10_000).default(2_000),
       }),
     )
@@ -95,14 +109,14 @@ export const datasetsRouter = router({
   upload: operatorProcedure
     .input(
       z.object({
-        name: z.string(),
+        name: plainText(),
         csv: z
           .string()
           .min(1, "the file is empty")
           .max(maxUploadCsvChars, `the file is larger than ${maxUploadCsvChars / 1_000_000} MB; split it into smaller files`),
-        description: z.string().max(2_000).optional(),
-        dateColumn: z.string().optional(),
-        pivotBy: z.string().optional(),
+        description: plainText({ multiline: true }).max(2_000).optional(),
+        dateColumn: plainText().max(200).optional(),
+        pivotBy: plainText().max(200).optional(),
         onUnsorted: z.enum(["sort", "reject"]).default("sort"),
       }),
     )
@@ -117,9 +131,12 @@ export const datasetsRouter = router({
       if ((await listAllDatasets(ctx.pool)).some((d) => d.builtin && d.name === input.name)) {
         throw new TRPCError({ code: "CONFLICT", message: `name: "${input.name}" is a built-in dataset; choose another name` });
       }
-      let imported: ReturnType<typeof importCsv>;
+      let imported: CsvImportResult;
+      // A thread costs a fraction of a second to start; a large file would hold the server's own thread for seconds.
+      const importer =
+        input.csv.length > offThreadCsvChars ? importCsvOffThread : async (...args: Parameters<typeof importCsv>) => importCsv(...args);
       try {
-        imported = importCsv(input.csv, {
+        imported = await importer(input.csv, {
           name: input.name,
           source: `upload:${input.name}`,
           description: input.description,
@@ -132,6 +149,6 @@ export const datasetsRouter = router({
         throw error;
       }
       await saveDataset(ctx.pool, { ...imported.dataset, frequency: imported.report.frequency });
-      return { name: input.name, report: imported.report, summary: summarizeReport(imported.report) };
+      return { name: input.name, report: listedReport(imported.report), summary: summarizeReport(imported.report) };
     }),
 });

@@ -1,8 +1,8 @@
+import { plainText } from "@hindcast/models/text";
 import type pg from "pg";
 import { z } from "zod";
+import { displayName } from "../schemas.js";
 import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
-
-export const experimentNameInput = z.string().trim().min(1).max(200);
 
 export interface ExperimentRow {
   id: string;
@@ -30,7 +30,7 @@ export const experimentsRouter = router({
   }),
 
   create: operatorProcedure
-    .input(z.object({ name: experimentNameInput, description: z.string().max(2_000).optional() }))
+    .input(z.object({ name: displayName, description: plainText({ multiline: true }).max(2_000).optional() }))
     .mutation(async ({ ctx, input }) => {
       return { id: await ensureExperiment(ctx.pool, input.name, ctx.user.id, input.description) };
     }),

@@ -2,7 +2,7 @@ import { readSeries, runEventsChannel, terminalStatuses } from "@hindcast/db";
 import { TRPCError, tracked } from "@trpc/server";
 import type pg from "pg";
 import { z } from "zod";
-import { liveMetricsInput, seriesInput, sparklinesInput } from "../schemas.js";
+import { liveMetricsInput, liveMetricsPosition, seriesInput, sparklinesInput } from "../schemas.js";
 import { router, viewerProcedure } from "../trpc.js";
 
 type XAxis = z.output<typeof seriesInput>["x"];
@@ -87,7 +87,7 @@ export const metricsRouter = router({
     let after: Record<string, number> = { ...input.after };
     if (input.lastEventId) {
       try {
-        after = z.record(z.string(), z.number().int()).parse(JSON.parse(input.lastEventId));
+        after = liveMetricsPosition.parse(JSON.parse(input.lastEventId));
       } catch {
         throw new TRPCError({ code: "BAD_REQUEST", message: "lastEventId: not one this API sent; start without it" });
       }

@@ -1,11 +1,12 @@
-import { listAllDatasets } from "@hindcast/datasets";
+import { type DatasetSummary, listAllDatasets } from "@hindcast/datasets";
 import { cancelRun, enqueueRun, runEventsChannel, terminalStatuses } from "@hindcast/db";
-import { trainingSpecSchema } from "@hindcast/models";
+import { plainText, setPath, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
 import { TRPCError, tracked } from "@trpc/server";
 import type pg from "pg";
-import { z } from "zod";
+import type { z } from "zod";
 import { listRuns, type RunSummaryRow, runColumns, summarizeRuns } from "../run-list.js";
-import { cloneRunInput, flattenParams, listRunsInput, runFiltersInput, runIdInput, setPath, startTrainingInput } from "../schemas.js";
+import { assertRunFitsMemory } from "../run-memory.js";
+import { cloneRunInput, flattenParams, listRunsInput, runFiltersInput, runIdInput, startTrainingInput } from "../schemas.js";
 import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
 import { ensureExperiment } from "./experiments.js";
 
@@ -34,6 +35,7 @@ async function cloneRun(pool: pg.Pool, userId: string, input: z.output<typeof cl
       cause: parsed.error,
     });
   }
+  await assertRunFitsMemory(pool, parsed.data, await assertSpecData(pool, parsed.data));
   const id = await enqueueRun(pool, {
     spec: parsed.data,
     pipeline: source.pipeline,
@@ -44,6 +46,29 @@ async function cloneRun(pool: pg.Pool, userId: string, input: z.output<typeof cl
     createdById: userId,
   });
   return { id, status: "QUEUED" as const };
+}
+
+/** The spec's dataset, after checking it exists and has the target and feature columns; 400 naming the field otherwise. */
+async function assertSpecData(pool: pg.Pool, spec: TrainingSpec): Promise<DatasetSummary> {
+  const datasets = await listAllDatasets(pool);
+  const known = datasets.find((d) => d.name === spec.data.dataset);
+  if (!known) {
+    throw new TRPCError({
+      code: "BAD_REQUEST",
+      message: `spec.data.dataset: unknown dataset "${spec.data.dataset}"; use one of ${datasets.map((d) => d.name).join(", ")}`,
+    });
+  }
+  for (const [path, column] of [
+    ["spec.data.target", spec.data.target],
+    ...spec.data.features.map((f, i) => [`spec.data.features.${i}`, f] as const),
+  ] as const) {
+    if (!known.columns.includes(column))
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `${path}: "${column}" is not a column of ${known.name}; use one of ${known.columns.join(", ")}`,
+      });
+  }
+  return known;
 }
 
 interface MetricSummary {
@@ -65,25 +90,8 @@ async function metricSummaries(pool: pg.Pool, runId: string): Promise<MetricSumm
 
 export const trainingRouter = router({
   start: operatorProcedure.input(startTrainingInput).mutation(async ({ ctx, input }) => {
-    const datasets = await listAllDatasets(ctx.pool);
-    const known = datasets.find((d) => d.name === input.spec.data.dataset);
-    if (!known) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: `spec.data.dataset: unknown dataset "${input.spec.data.dataset}"; use one of ${datasets.map((d) => d.name).join(", ")}`,
-      });
-    }
-    const columns = known.columns;
-    for (const [path, column] of [
-      ["spec.data.target", input.spec.data.target],
-      ...input.spec.data.features.map((f, i) => [`spec.data.features.${i}`, f]),
-    ] as const) {
-      if (!columns.includes(column))
-        throw new TRPCError({
-          code: "BAD_REQUEST",
-          message: `${path}: "${column}" is not a column of ${known.name}; use one of ${columns.join(", ")}`,
-        });
-    }
+    const known = await assertSpecData(ctx.pool, input.spec);
+    await assertRunFitsMemory(ctx.pool, input.spec, known);
     const id = await enqueueRun(ctx.pool, {
       spec: input.spec,
       pipeline: input.pipeline,
@@ -123,7 +131,7 @@ export const trainingRouter = router({
    * state after every change the worker NOTIFYs, coalesced; ends when the
    * run does.
    */
-  events: viewerProcedure.input(runIdInput.extend({ lastEventId: z.string().nullish() })).subscription(async function* ({
+  events: viewerProcedure.input(runIdInput.extend({ lastEventId: plainText().max(10_000).nullish() })).subscription(async function* ({
     ctx,
     input,
     signal,

@@ -1,10 +1,17 @@
+import { randomBytes } from "node:crypto";
+import { plainText } from "@hindcast/models/text";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { createApiToken, hashPassword, hashToken, verifyPassword } from "../auth.js";
+import { LoginThrottledError } from "../login-throttle.js";
 import { sessionMaxAgeSeconds } from "../session.js";
-import { adminProcedure, publicProcedure, router, viewerProcedure } from "../trpc.js";
+import { adminProcedure, crossSiteError, publicProcedure, router, viewerProcedure } from "../trpc.js";
 
 const roleInput = z.enum(["VIEWER", "OPERATOR", "ADMIN"]);
+
+let unknownUserHashPromise: Promise<string> | undefined;
+/** A hash no password matches by chance, made once, to check unknown emails against. */
+const unknownUserHash = () => (unknownUserHashPromise ??= hashPassword(randomBytes(32).toString("hex")));
 
 export const usersRouter = router({
   me: viewerProcedure.query(({ ctx }) => ctx.user),
@@ -19,19 +26,30 @@ export const usersRouter = router({
       z.object({
         email: z.string().email(),
         password: z.string().min(1),
-        tokenName: z.string().min(1).max(100).default("cli"),
+        tokenName: plainText().min(1).max(100).default("cli"),
         session: z.boolean().default(false),
       }),
     )
     .mutation(async ({ ctx, input }) => {
       const email = input.email.toLowerCase();
+      if (input.session && ctx.sameOrigin === false) throw crossSiteError();
+      const address = ctx.clientAddress ?? "in-process";
+      const wait = ctx.loginThrottle?.attempt(email, address) ?? 0;
+      if (wait > 0) {
+        const refused = new LoginThrottledError(wait);
+        throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: refused.message, cause: refused });
+      }
       const { rows } = await ctx.pool.query<{ id: string; role: string; passwordHash: string | null; disabled: boolean }>(
         `SELECT "id", "role", "passwordHash", "disabled" FROM "User" WHERE "email" = $1`,
         [email],
       );
       const user = rows[0];
-      const ok = user?.passwordHash && !user.disabled ? await verifyPassword(input.password, user.passwordHash) : false;
-      if (!user || !ok) throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong email or password" });
+      // An unknown email costs the same scrypt as a known one, so timing does not tell which emails exist.
+      const matches = await verifyPassword(input.password, user?.passwordHash ?? (await unknownUserHash()));
+      if (!user?.passwordHash || user.disabled || !matches) {
+        throw new TRPCError({ code: "UNAUTHORIZED", message: "Wrong email or password" });
+      }
+      ctx.loginThrottle?.succeeded(email, address);
       await ctx.pool.query(`UPDATE "User" SET "lastLoginAt" = now() WHERE "id" = $1`, [user.id]);
       if (input.session) {
         if (!ctx.setSessionCookie)
@@ -74,7 +92,7 @@ export const usersRouter = router({
     .input(
       z.object({
         email: z.string().email("enter an email address like ada@example.com"),
-        name: z.string().max(200).optional(),
+        name: plainText().max(200).optional(),
         role: roleInput,
         password: z.string().min(12, "use at least 12 characters"),
       }),
@@ -129,7 +147,7 @@ export const usersRouter = router({
 
   /** A new API token: for yourself, or (admins) for `userId`. The token is in this answer only. */
   createToken: viewerProcedure
-    .input(z.object({ userId: z.string().uuid().optional(), name: z.string().trim().min(1).max(100), expiresAt: z.date().optional() }))
+    .input(z.object({ userId: z.string().uuid().optional(), name: plainText().trim().min(1).max(100), expiresAt: z.date().optional() }))
     .mutation(({ ctx, input }) => {
       if (input.userId && input.userId !== ctx.user.id && ctx.user.role !== "ADMIN") {
         throw new TRPCError({ code: "FORBIDDEN", message: "userId: only admins create tokens for other users" });

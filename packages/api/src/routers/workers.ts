@@ -23,6 +23,8 @@ export interface WorkerRow {
   startedAt: Date;
   heartbeatAt: Date;
   heartbeatAgeSeconds: number;
+  /** Why a DEAD worker died, e.g. "killed by SIGKILL; restarted by the supervisor" or "no heartbeat for 10 s". */
+  exitReason: string | null;
   runIds: string[];
 }
 
@@ -30,7 +32,7 @@ export const workersRouter = router({
   /** The fleet: backend, capabilities, heartbeat age and the runs each worker holds now. */
   list: viewerProcedure.query(async ({ ctx }): Promise<WorkerRow[]> => {
     const { rows } = await ctx.pool.query<Omit<WorkerRow, "heartbeatAgeSeconds"> & { heartbeatAgeSeconds: string }>(
-      `SELECT w."id", w."hostname", w."pid", w."backend", w."capabilities", w."concurrency", w."status", w."startedAt", w."heartbeatAt",
+      `SELECT w."id", w."hostname", w."pid", w."backend", w."capabilities", w."concurrency", w."status", w."startedAt", w."heartbeatAt", w."exitReason",
               extract(epoch FROM now() - w."heartbeatAt") AS "heartbeatAgeSeconds",
               coalesce(array_agg(r."id") FILTER (WHERE r."id" IS NOT NULL), '{}') AS "runIds"
          FROM "Worker" w LEFT JOIN "Run" r ON r."workerId" = w."id" AND r."status" IN ('RUNNING', 'CANCELLING')

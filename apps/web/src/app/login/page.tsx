@@ -3,6 +3,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, Suspense, useState } from "react";
 import { errorMessage } from "@/lib/errors";
+import { safeNextPath } from "@/lib/safe-next";
 import { useTRPC } from "@/lib/trpc";
 
 function LoginForm() {
@@ -14,9 +15,7 @@ function LoginForm() {
   const login = useMutation(
     trpc.users.login.mutationOptions({
       onSuccess: () => {
-        const next = params.get("next");
-        // Only paths of this site, never an open redirect.
-        router.replace(next?.startsWith("/") && !next.startsWith("//") ? next : "/runs");
+        router.replace(safeNextPath(params.get("next"), window.location.origin));
       },
     }),
   );
