@@ -1,5 +1,5 @@
 import type { Dataset } from "@hindcast/models";
-import { inferFrequency } from "@hindcast/models";
+import { controlCharacterIn, inferFrequency } from "@hindcast/models";
 import { parseNumericCell } from "./cells.js";
 import { classifyColumns } from "./column-types.js";
 import { type CsvLayout, type LayoutOptions, resolveLayout, type ValueColumn } from "./csv-layout.js";
@@ -104,6 +104,16 @@ function readRows(records: readonly CsvRecord[], layout: CsvLayout): { rows: Gro
     const group = layout.pivotColumn ? pivotPrefix(cells[layout.pivotColumn.index] ?? "") : "";
     if (layout.pivotColumn && group === "") {
       rejected.push({ line, reason: "missing-pivot-value", detail: `the pivot column "${layout.pivotColumn.name}" is empty` });
+      continue;
+    }
+    // The pivot value becomes part of column names, which may hold no control characters (PostgreSQL refuses NUL).
+    const unprintable = controlCharacterIn(group);
+    if (layout.pivotColumn && unprintable) {
+      rejected.push({
+        line,
+        reason: "bad-pivot-value",
+        detail: `the pivot column "${layout.pivotColumn.name}" has a control character (${unprintable})`,
+      });
       continue;
     }
     rows.push({ line, date: date.date, cells, group });

@@ -1,3 +1,4 @@
+import { controlCharacterIn } from "@hindcast/models";
 import { parseNumericCell } from "./cells.js";
 import { parseCsvDate } from "./dates.js";
 import { CsvImportError } from "./errors.js";
@@ -56,6 +57,12 @@ function checkHeader(header: readonly string[]): void {
   }
   const blank = header.indexOf("");
   if (blank >= 0) throw new CsvImportError(`Column ${blank + 1} of the header has no name; give every column a name.`);
+  const unprintable = header.findIndex((name) => controlCharacterIn(name));
+  if (unprintable >= 0) {
+    throw new CsvImportError(
+      `Column ${unprintable + 1} of the header has a control character (${controlCharacterIn(header[unprintable] ?? "")}); rename it with printable characters.`,
+    );
+  }
   const repeated = header.find((name, index) => header.indexOf(name) !== index);
   if (repeated !== undefined) {
     throw new CsvImportError(`Column "${repeated}" appears twice in the header; give every column a different name.`);

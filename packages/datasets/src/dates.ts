@@ -24,7 +24,8 @@ export function parseCsvDate(cell: string): DateParseResult {
   return { ok: false, detail: `"${text}" is not a date; ${ISO_DATE_FIX}` };
 }
 
+/** A real date PostgreSQL can store: there is no year 0. */
 function isCalendarDate(isoDate: string): boolean {
   const parsed = new Date(`${isoDate}T00:00:00Z`);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(isoDate);
+  return !isoDate.startsWith("0000") && !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(isoDate);
 }

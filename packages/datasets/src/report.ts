@@ -1,7 +1,7 @@
 import type { Frequency } from "@hindcast/models";
 import { groupBy } from "./group-by.js";
 
-export type RejectionReason = "bad-date" | "duplicate-date" | "unsorted" | "wrong-field-count" | "missing-pivot-value";
+export type RejectionReason = "bad-date" | "duplicate-date" | "unsorted" | "wrong-field-count" | "missing-pivot-value" | "bad-pivot-value";
 
 export interface RejectedRow {
   /** 1-based line in the file; the header is line 1. */
@@ -50,7 +50,15 @@ const REASON_LABELS: Record<RejectionReason, { one: string; many: string }> = {
   unsorted: { one: "out-of-order date", many: "out-of-order dates" },
   "wrong-field-count": { one: "wrong field count", many: "wrong field counts" },
   "missing-pivot-value": { one: "missing pivot value", many: "missing pivot values" },
+  "bad-pivot-value": { one: "pivot value with a control character", many: "pivot values with control characters" },
 };
+
+/** A report as an answer carries it: the first MAX_LISTED_PROBLEMS rejected rows and their total, so a file of duplicates cannot make it megabytes. */
+export function listedReport(
+  report: CsvImportReport,
+): Omit<CsvImportReport, "rejectedRows"> & { rejectedRows: RejectedRow[]; rejectedRowCount: number } {
+  return { ...report, rejectedRows: report.rejectedRows.slice(0, MAX_LISTED_PROBLEMS), rejectedRowCount: report.rejectedRows.length };
+}
 
 /** Human-readable lines describing what the import did, most important first. */
 export function summarizeReport(report: CsvImportReport): string[] {

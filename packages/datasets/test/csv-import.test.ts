@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CsvImportError, type CsvImportOptions, importCsv } from "../src/index.js";
+import { parseCsvRecords } from "../src/csv-records.js";
+import { CsvImportError, type CsvImportOptions, importCsv, importCsvOffThread, maxDatasetCells } from "../src/index.js";
 
 const csv = (...lines: string[]) => `${lines.join("\n")}\n`;
 const importText = (text: string, options: Partial<CsvImportOptions> = {}) =>
@@ -258,5 +259,31 @@ describe("fatal problems", () => {
       "line 2: expected 2 fields, found 1",
       "line 3: expected 2 fields, found 3",
     ]);
+  });
+});
+
+describe("size", () => {
+  it("stops parsing at the first record past the dataset's cell limit, naming the limit and the line", () => {
+    const text = ["date,value", ...Array.from({ length: 100 }, (_, i) => `2020-01-${String((i % 28) + 1).padStart(2, "0")},${i}`)].join(
+      "\n",
+    );
+    expect(() => parseCsvRecords(text, "big.csv", 50)).toThrow(
+      new CsvImportError(
+        '"big.csv" holds more than 50 cells (the limit for one dataset) by line 26; split it into smaller datasets or drop unused columns.',
+      ),
+    );
+    expect(parseCsvRecords(text, "big.csv", 202)).toHaveLength(101);
+    expect(maxDatasetCells).toBe(10_000_000);
+  });
+});
+
+describe("off the server's thread", () => {
+  it("imports in a worker thread with the same result, and refuses with the same error", async () => {
+    const text = "date,price\n2024-01-02,2\n2024-01-01,1\nbad,3\n";
+    const options = { name: "prices", source: "upload:prices" };
+    expect(await importCsvOffThread(text, options)).toEqual(importCsv(text, options));
+    await expect(importCsvOffThread("date,price\n", options)).rejects.toThrow(
+      new CsvImportError('"prices" has a header but no data rows; add rows below the header.'),
+    );
   });
 });
