@@ -25,6 +25,14 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     drop: async () => {
       const client = new pg.Client({ connectionString: serverUrl() });
       await client.connect();
+      // pool.end() resolves once its clients have sent Terminate, not once their backends are gone:
+      // forcing the drop then makes the server send FATAL 57P01 to a client nobody listens to any more,
+      // an uncaught error in whichever test file runs. Give those sessions a moment to end first.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+        if (rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
       await client.end();
     },

@@ -1,7 +1,15 @@
 import { loadAnyDataset } from "@hindcast/datasets";
 import { insertRun, notify, runEventsChannel } from "@hindcast/db";
 import { errorMessage, planSpecWindows } from "@hindcast/engine";
-import { overallReport, prepareSeries, reportHeadline, type TrainingSpec, trainingSpecSchema, type WindowResult } from "@hindcast/models";
+import {
+  overallReport,
+  prepareSeries,
+  reportHeadline,
+  type TrainingSpec,
+  trainingSpecSchema,
+  verdictText,
+  type WindowResult,
+} from "@hindcast/models";
 import type { WorkerContext } from "./context.js";
 import { FileArtifactStore } from "./ports/artifact-store.js";
 import { retryTransient } from "./ports/transient.js";
@@ -102,7 +110,7 @@ export function aggregateTaskHandler(worker: WorkerContext) {
       results.push(...json.windows);
     }
     const report = overallReport(results);
-    const { uri } = await artifacts.put(
+    await artifacts.put(
       "results.json",
       JSON.stringify({
         overall: report,
@@ -113,12 +121,11 @@ export function aggregateTaskHandler(worker: WorkerContext) {
       { kind: "results", contentType: "application/json" },
     );
     await end("SUCCEEDED", {
-      message: `Done: ${rows.length} windows on ${workers.length} worker(s), RMSE ${report.rmse.toPrecision(4)} (naive ${report.baselines.naive.rmse.toPrecision(4)})`,
+      message: `Done: ${rows.length} windows on ${workers.length} worker(s), RMSE ${report.rmse.toPrecision(4)}; ${verdictText(report.verdict)}`,
       resultSummary: {
         windows: rows.length,
         workers,
         ...reportHeadline(report),
-        results: uri,
       },
     });
   };

@@ -1,20 +1,31 @@
 import { logger, openDatabase, prepareDatabase } from "@hindcast/db";
 import { runMain } from "@hindcast/db/run-main";
 import { loadWorkerConfig } from "./config.js";
-import { startWorker } from "./worker.js";
+import { startWorker, type WorkerHandle } from "./worker.js";
+
+/** Past this, a stopping worker exits anyway (its runs are reaped by the others like a crashed worker's). */
+const stopDeadlineMs = 10_000;
 
 // `npm run worker`: one worker process; SIGTERM/SIGINT hand running trainings back to the queue.
+// Started by `npm start` (with an IPC channel), it also stops when that process dies.
 runMain(async () => {
-  const config = loadWorkerConfig();
-  const db = await openDatabase();
-  await prepareDatabase(db.url);
-  const worker = await startWorker(db.url, config, logger);
+  let worker: WorkerHandle | undefined;
   const shutdown = () => {
+    if (!worker) process.exit(0);
     logger.info("stopping: running trainings go back to the queue");
+    setTimeout(() => process.exit(1), stopDeadlineMs).unref();
     void worker.stop();
   };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);
+  process.once("disconnect", shutdown);
+
+  const config = loadWorkerConfig();
+  const db = await openDatabase();
+  await prepareDatabase(db.url);
+  worker = await startWorker(db.url, config, logger);
   await worker.done;
   await db.close();
+  // An open IPC channel would keep this process alive.
+  if (process.connected) process.disconnect();
 });

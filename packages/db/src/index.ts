@@ -11,7 +11,9 @@ export { type MetricPointInput, readSeries, type SeriesQuery, type SeriesResult,
 export { checksum, type MigrateResult, migrate, readLocalMigrations } from "./migrator.js";
 export { type Channel, defineChannel, NotificationHub, notify } from "./notify.js";
 export { hindcastHome, projectRoot } from "./paths.js";
+export { createPool } from "./pool.js";
 export { installQueue, maxJobAttempts, prepareDatabase, QueueTask, queueLogger } from "./queue.js";
+export { type BackoffOptions, describeExit, RestartBackoff, settlesWithin } from "./restarts.js";
 export {
   addRunJob,
   type CancelResult,
@@ -24,3 +26,4 @@ export {
   trainTask,
   withTransaction,
 } from "./runs.js";
+export { type DeadWorkers, type ReapResult, reapWorkers } from "./workers.js";

@@ -1,45 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "../../../test-support/database.js";
-import { enqueueRun, projectRoot, startEmbeddedPostgres } from "../src/index.js";
-
-const tsx = path.join(projectRoot, "node_modules", ".bin", "tsx");
-const migrateBin = path.join(projectRoot, "packages", "db", "src", "bin", "migrate.ts");
-const startBin = path.join(projectRoot, "scripts", "start.ts");
-const homes: string[] = [];
-
-afterAll(async () => {
-  await Promise.all(homes.map((h) => rm(h, { recursive: true, force: true })));
-});
-
-async function tempHome(): Promise<string> {
-  const home = await mkdtemp(path.join(os.tmpdir(), "hindcast-home-"));
-  homes.push(home);
-  return home;
-}
-
-function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn", ...extra };
-  if (!("DATABASE_URL" in extra)) delete env.DATABASE_URL;
-  return env;
-}
-
-function run(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(tsx, [script], { env: baseEnv(env), cwd: projectRoot });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { migrateBin, runEntryPoint as run, startStack, tempHome } from "../../../test-support/entry-point.js";
+import { enqueueRun, startEmbeddedPostgres } from "../src/index.js";
 
 /** One line on stderr, naming the problem and the fix; no stack trace. */
 function expectOneClearLine(result: { code: number | null; stderr: string }, pattern: RegExp): void {
@@ -126,27 +92,17 @@ describe("npm run db:migrate reports bad configuration in one line", () => {
 describe("embedded database", () => {
   it("npm start brings up the embedded server, other processes share it, and a terminal's Ctrl-C stops it in order", async () => {
     const home = await tempHome();
-    // Its own process group, like a shell's foreground job, so the test can signal the whole group as Ctrl-C does.
-    const start: ChildProcess = spawn(tsx, [startBin], {
-      env: baseEnv({ HINDCAST_HOME: home, HINDCAST_WORKERS: "1", HINDCAST_PORT: "0" }),
-      cwd: projectRoot,
-      detached: true,
-    });
-    let output = "";
-    start.stdout?.on("data", (d) => (output += d));
-    start.stderr?.on("data", (d) => (output += d));
-    const exited = new Promise<number | null>((resolve) => start.on("close", resolve));
+    const start = await startStack({ HINDCAST_HOME: home, HINDCAST_WORKERS: "1" });
     let runId = "";
     try {
-      await expect.poll(() => output, { timeout: 60_000, interval: 200 }).toMatch(/Press Ctrl-C/);
-      expect(output).toMatch(/Hindcast database ready \(embedded \(started here\)\)/);
-      expect(output).toMatch(/Created the first admin: admin@hindcast\.local with password \S+ \(shown once/);
-      expect(output).toMatch(/Hindcast dashboard at http:\/\/127\.0\.0\.1:\d+ \(API at http:\/\/127\.0\.0\.1:\d+\/api\/trpc\)/);
+      expect(start.output()).toMatch(/Hindcast database ready \(embedded \(started here\)\)/);
+      expect(start.output()).toMatch(/Created the first admin: admin@hindcast\.local with password \S+ \(shown once/);
+      expect(start.output()).toMatch(/Hindcast dashboard at http:\/\/127\.0\.0\.1:\d+ \(API at http:\/\/127\.0\.0\.1:\d+\/api\/trpc\)/);
       expect(existsSync(path.join(home, "pg", "PG_VERSION"))).toBe(true);
 
       const second = await run(migrateBin, { HINDCAST_HOME: home });
       expect(second.code, second.stderr).toBe(0);
-      expect(second.stdout).toMatch(/\(embedded \(shared\)\) is up to date \(1 migration\(s\) applied\)/);
+      expect(second.stdout).toMatch(/\(embedded \(shared\)\) is up to date \(\d+ migration\(s\) applied\)/);
 
       // A training the worker is in the middle of when Ctrl-C comes.
       const { url } = JSON.parse(readFileSync(path.join(home, "embedded.json"), "utf8")) as { url: string };
@@ -163,10 +119,10 @@ describe("embedded database", () => {
         await pool.end();
       }
     } finally {
-      process.kill(-(start.pid as number), "SIGINT");
+      process.kill(-start.pid, "SIGINT");
     }
-    expect(await exited, output).toBe(0);
-    expect(output).not.toMatch(/terminating connection|Error:|ECONNREFUSED/);
+    expect(await start.exited, start.output()).toBe(0);
+    expect(start.output()).not.toMatch(/terminating connection|Error:|ECONNREFUSED/);
     expect(existsSync(path.join(home, "embedded.json"))).toBe(false);
     expect(existsSync(path.join(home, "pg", "postmaster.pid"))).toBe(false);
 
