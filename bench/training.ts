@@ -20,10 +20,10 @@ import {
   buildModel,
   dataSpecSchema,
   fitScaler,
-  type ModelKind,
   makeWindows,
-  modelKinds,
   modelSpecSchema,
+  type NeuralModelSpec,
+  neuralKinds,
   pickBackend,
   preferBackends,
   prepareSeries,
@@ -38,7 +38,14 @@ import { median, percentile } from "./stats.js";
 
 const pairs = Number(process.env.BENCH_PAIRS ?? 15);
 /** Windows per epoch, per family, so an epoch takes a fraction of a second: recurrent nets are ~50x slower per sample. */
-const windowsPerEpoch: Record<ModelKind, number> = { linear: 5_000, mlp: 5_000, nbeats: 5_000, tcn: 2_000, lstm: 500, gru: 500 };
+const windowsPerEpoch: Record<NeuralModelSpec["kind"], number> = {
+  linear: 5_000,
+  mlp: 5_000,
+  nbeats: 5_000,
+  tcn: 2_000,
+  lstm: 500,
+  gru: 500,
+};
 const window = { lookback: 28, horizon: 1 };
 
 async function main(): Promise<void> {
@@ -47,7 +54,7 @@ async function main(): Promise<void> {
   const scaler = fitScaler(series, series.dates.length);
   const windows = makeWindows(series, scaler, window, 0, series.dates.length);
   const train = trainSpecSchema.parse({ batchSize: 64 });
-  const families = (process.env.BENCH_FAMILIES?.split(",") as ModelKind[] | undefined) ?? modelKinds;
+  const families = (process.env.BENCH_FAMILIES?.split(",") as NeuralModelSpec["kind"][] | undefined) ?? neuralKinds;
   const shape = { ...window, features: 1 };
 
   const bookkeepingMicros = await engineBookkeepingMicros();

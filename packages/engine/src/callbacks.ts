@@ -45,7 +45,16 @@ export class EarlyStopping implements Callback {
   private best = Number.POSITIVE_INFINITY;
   private wait = 0;
 
-  constructor(private readonly options: { patience: number; minDelta?: number; monitor?: Monitor; restoreBest?: boolean }) {}
+  constructor(
+    private readonly options: {
+      patience: number;
+      minDelta?: number;
+      monitor?: Monitor;
+      restoreBest?: boolean;
+      /** Never stop before this many epochs have run (a small dataset's minimum of optimizer steps). */
+      minEpochs?: number;
+    },
+  ) {}
 
   onEpochEnd(control: TrainingControl, epoch: number): void {
     const value = monitored(control, this.options.monitor ?? MetricKey.valLoss);
@@ -56,7 +65,7 @@ export class EarlyStopping implements Callback {
       return;
     }
     this.wait++;
-    if (this.wait >= this.options.patience) {
+    if (this.wait >= this.options.patience && epoch + 1 >= (this.options.minEpochs ?? 0)) {
       if (this.options.restoreBest ?? true) control.restoreBest();
       control.stop(
         `no improvement in ${this.options.monitor ?? MetricKey.valLoss} for ${this.wait} epochs (best ${this.best.toPrecision(4)}, epoch ${epoch + 1})`,

@@ -1,7 +1,9 @@
 import type {
   BackendChoice,
   Dataset,
+  FittedForecaster,
   ForecastReport,
+  LinearFit,
   PreparedSeries,
   RetrodictionWindow,
   reportHeadline,
@@ -59,6 +61,13 @@ export interface TrainingState {
   timings: Record<string, number>;
   stopReason?: string;
   resultSummary?: ResultSummary;
+  /**
+   * The least-squares fit of a linear model's last (re)fit, when it had one;
+   * refinedBySgd when training then improved on it (later windows then refit by SGD).
+   */
+  linearFit?: LinearFit & { refinedBySgd?: boolean };
+  /** A classical model's fit before each window (its saved "model"). */
+  statisticalFits?: { window: number; label: string; params: FittedForecaster["params"] }[];
 }
 
 export interface ResultSummary {
@@ -68,6 +77,8 @@ export interface ResultSummary {
   overall: ReturnType<typeof reportHeadline>["overall"];
   baselines: ReturnType<typeof reportHeadline>["baselines"];
   bestValLoss: number | null;
+  /** How a linear model's least-squares start was chosen (null for other families or `fit: sgd`). */
+  linearFit: LinearFit | null;
   steps: number;
 }
 

@@ -1,8 +1,10 @@
 import {
   type Dataset,
   type ForecastReport,
+  isStatistical,
   loadModel,
   overallReport,
+  predictStatisticalWindow,
   predictWindow,
   type SavedModel,
   type TrainingSpec,
@@ -13,7 +15,8 @@ import { prepareRetrodictionData } from "./stages";
 /** A run that predicted windows with one model: a plain retrodiction, or one child of a parallel retrodiction. */
 export interface ReplayPart {
   spec: TrainingSpec;
-  saved: SavedModel;
+  /** Null for a classical model: it is fitted again on each window's rows, which gives the run's parameters. */
+  saved: SavedModel | null;
 }
 
 export interface ReplayResult {
@@ -26,14 +29,21 @@ export interface ReplayResult {
 
 async function replayPart({ spec, saved }: ReplayPart, dataset: Dataset): Promise<{ windows: WindowResult[]; runWindows: number }> {
   const { series, windows, scaler } = prepareRetrodictionData(dataset, spec);
+  const model = spec.model;
+  if (isStatistical(model) || !saved) {
+    if (!isStatistical(model)) throw new Error(`a ${model.kind} run needs its saved model to be replayed`);
+    const results = windows.map((w) => predictStatisticalWindow(model, series, spec.window, w, spec.train.validationFraction).result);
+    return { windows: results, runWindows: windows.length };
+  }
   const replayed = spec.train.refitEpochs > 0 ? windows.slice(-1) : windows;
-  const model = await loadModel(saved);
+  const network = await loadModel(saved);
   try {
     const results: WindowResult[] = [];
-    for (const window of replayed) results.push(await predictWindow(model, series, scaler, spec.window, window));
+    for (const window of replayed)
+      results.push(await predictWindow(network, series, scaler, spec.window, window, spec.train.validationFraction));
     return { windows: results, runWindows: windows.length };
   } finally {
-    model.dispose();
+    network.dispose();
   }
 }
 

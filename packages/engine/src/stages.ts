@@ -1,20 +1,29 @@
 import {
+  type BackendChoice,
+  BaselineUnavailable,
   buildModel,
   DataError,
   type Dataset,
+  fitLinearMap,
   fitScaler,
+  isStatistical,
   makeWindows,
   overallReport,
   type PreparedSeries,
   planRetrodiction,
+  predictStatisticalWindow,
   predictWindow,
   prepareSeries,
   type RetrodictionWindow,
   reportHeadline,
+  type StatisticalModelSpec,
   saveModel,
   splitByTime,
   TrainingSession,
   type TrainingSpec,
+  verdictText,
+  type WindowResult,
+  type WindowSet,
 } from "@hindcast/models";
 import { Checkpointer, EarlyStopping, NaNGuard, ReduceLROnPlateau } from "./callbacks";
 import { encodeCheckpoint } from "./checkpoint-codec";
@@ -25,6 +34,7 @@ import { ProgressBridge } from "./progress";
 import { InvalidInputError, RecoveryController, recoveryPolicySchema, runWithRecovery } from "./recovery";
 import { Tracker } from "./tracker";
 import { type Checkpoint, TrainingLoop } from "./trainer";
+import { yieldToEventLoop } from "./yield";
 
 type TrainingStage = Stage<TrainingContext>;
 
@@ -64,10 +74,22 @@ function progressOf(ctx: TrainingContext): ProgressBridge {
   return ctx.state.progress;
 }
 
+/** A classical model runs in plain JavaScript (packages/models/src/classical). */
+const statisticalBackend: BackendChoice = {
+  backend: "none",
+  gpu: false,
+  notes: ["a classical model is fitted in plain JavaScript: no TF.js backend"],
+  rejected: [],
+};
+
 /** Backend pick (with the reasons better ones were turned down) and run facts. */
 export const prepareStage: TrainingStage = {
   name: "prepare",
   execute: async (ctx) => {
+    if (isStatistical(ctx.spec.model)) {
+      ctx.state.backend = statisticalBackend;
+      return;
+    }
     progressOf(ctx).phase("prepare", "Picking a backend");
     ctx.state.backend = await timed(ctx, "prepare", () => ctx.ports.pickBackend(ctx.spec));
   },
@@ -105,8 +127,7 @@ export const loadDataStage: TrainingStage = {
 function windowsBefore(ctx: TrainingContext, window: RetrodictionWindow) {
   const { series, scaler } = ctx.state;
   if (!series || !scaler) throw new Error("loadData must run before training");
-  const all = makeWindows(series, scaler, ctx.spec.window, 0, window.startRow, window.startRow);
-  return splitByTime(all, ctx.spec.train.validationFraction);
+  return splitByTime(makeWindows(series, scaler, ctx.spec.window, 0, window.startRow, window.startRow), ctx.spec.train.validationFraction);
 }
 
 /** Runs `epochs` epochs, rolling back to the last checkpoint on divergence as the recovery policy says. */
@@ -167,6 +188,15 @@ export const trainStage: TrainingStage = {
     const { series, windows } = ctx.state;
     if (!series || !windows) throw new Error("loadData must run before train");
     const first = windows[0] as RetrodictionWindow;
+    if (isStatistical(spec.model)) {
+      const model = spec.model;
+      progressOf(ctx).phase("train", `Fitting ${model.kind} on the ${first.startRow} rows before the first window`);
+      ctx.state.tracker = new Tracker(ctx.ports.metrics);
+      // Fitted here for the train-only pipeline and to fail before any window when the model cannot be fitted.
+      const { fitted } = await timed(ctx, "train", () => statisticalWindow(ctx, model, first));
+      ctx.state.statisticalFits = [{ window: first.index, label: fitted.label, params: fitted.params }];
+      return;
+    }
     const { train, validation } = windowsBefore(ctx, first);
     const model = buildModel(
       spec.model,
@@ -175,6 +205,10 @@ export const trainStage: TrainingStage = {
     );
     const session = new TrainingSession(model, spec.train);
     session.setData(train, validation);
+    const closedForm = await closedFormStart(ctx, session, train);
+    // A small dataset gets enough optimizer steps: more epochs, and early stopping waits for them.
+    const minEpochs = Math.ceil(spec.train.minSteps / Math.max(1, session.batchesPerEpoch));
+    const epochs = Math.max(spec.train.epochs, minEpochs);
     const tracker = new Tracker(ctx.ports.metrics);
     ctx.state.session = session;
     ctx.state.tracker = tracker;
@@ -186,13 +220,13 @@ export const trainStage: TrainingStage = {
         patience: Math.max(2, Math.ceil(spec.train.patience / 2)),
         minLearningRate: spec.train.learningRate / 100,
       }),
-      ...(spec.train.patience > 0 ? [new EarlyStopping({ patience: spec.train.patience })] : []),
+      ...(spec.train.patience > 0 ? [new EarlyStopping({ patience: spec.train.patience, minEpochs })] : []),
       ...(ctx.ports.callbacks ?? []),
     ];
     const loop = new TrainingLoop({
       session,
       tracker,
-      epochs: spec.train.epochs,
+      epochs,
       token: run.token,
       callbacks,
       progress: progressOf(ctx),
@@ -214,8 +248,15 @@ export const trainStage: TrainingStage = {
         ? `Resuming ${spec.model.kind} at epoch ${firstEpoch + 1} (step ${resume.step})`
         : `Training ${spec.model.kind} on ${train.count} windows`,
     );
-    await timed(ctx, "train", () => trainWithRecovery(ctx, run, "train", loop, spec.train.epochs, firstEpoch));
+    await timed(ctx, "train", () => trainWithRecovery(ctx, run, "train", loop, epochs, firstEpoch));
     if (loop.bestCheckpoint) session.restore(loop.bestCheckpoint.weights);
+    // SGD refines the least-squares map only where validation says it helped.
+    if (closedForm && !resume && (loop.bestCheckpoint?.valLoss ?? Number.POSITIVE_INFINITY) >= closedForm.valLoss) {
+      session.restore(closedForm.weights);
+      ctx.state.stopReason = `kept the least-squares fit: SGD did not improve its validation loss (${closedForm.valLoss.toPrecision(4)})`;
+    } else if (ctx.state.linearFit) {
+      ctx.state.linearFit = { ...ctx.state.linearFit, refinedBySgd: true };
+    }
   },
   rollback: async (ctx) => {
     ctx.state.loop = undefined;
@@ -226,6 +267,21 @@ export const trainStage: TrainingStage = {
     ctx.state.session = undefined;
   },
 };
+
+/**
+ * The least-squares start of a linear model (fitLinearMap), with its
+ * validation loss and weights so training can fall back to it. Null for other
+ * families, `fit: sgd`, inputs too wide for the closed form, or no validation part.
+ */
+async function closedFormStart(ctx: TrainingContext, session: TrainingSession, train: WindowSet) {
+  const model = ctx.spec.model;
+  if (model.kind !== "linear" || model.fit !== "leastSquares") return null;
+  const fit = fitLinearMap(session.model, train, model.normalize === "lastValue");
+  if (!fit) return null;
+  ctx.state.linearFit = fit;
+  const valLoss = await session.validationLoss();
+  return valLoss === null ? null : { valLoss, weights: await session.snapshot() };
+}
 
 async function persistCheckpoint(ctx: TrainingContext, checkpoint: Checkpoint): Promise<void> {
   const { uri } = await ctx.ports.artifacts.put(`checkpoints/step-${checkpoint.step}.ckpt`, encodeCheckpoint(checkpoint), {
@@ -243,12 +299,30 @@ export const retrodictStage: TrainingStage = {
   name: "retrodict",
   execute: async (ctx, run) => {
     const { series, windows, scaler, session, tracker } = ctx.state;
-    if (!series || !windows || !scaler || !session || !tracker) throw new Error("train must run before retrodict");
+    if (!series || !windows || !scaler || !tracker || (!session && !isStatistical(ctx.spec.model))) {
+      throw new Error("train must run before retrodict");
+    }
     await timed(ctx, "retrodict", async () => {
       for (const window of windows) {
         run.token.throwIfCancelled();
         progressOf(ctx).phase("retrodict", `Window ${window.index + 1}/${windows.length} (${window.startDate}..${window.endDate})`);
-        if (window.index > 0 && ctx.spec.train.refitEpochs > 0) {
+        const model = ctx.spec.model;
+        if (isStatistical(model)) {
+          const { result, fitted } = statisticalWindow(ctx, model, window);
+          if (window.index > 0) ctx.state.statisticalFits?.push({ window: window.index, label: fitted.label, params: fitted.params });
+          recordWindow(ctx, result);
+          await yieldToEventLoop();
+          continue;
+        }
+        if (!session) throw new Error("train must run before retrodict");
+        const refit = window.index > 0 && ctx.spec.train.refitEpochs > 0;
+        const leastSquares = model.kind === "linear" && ctx.state.linearFit && !ctx.state.linearFit.refinedBySgd;
+        if (leastSquares && (window.index === 0 || refit)) {
+          // The least-squares map needs no held-out rows (leave-one-out chose it), so it is fitted
+          // on every row before the window, as the classical baselines are; refits are exact too.
+          const before = makeWindows(series, scaler, ctx.spec.window, 0, window.startRow, window.startRow);
+          ctx.state.linearFit = fitLinearMap(session.model, before, model.normalize === "lastValue") ?? ctx.state.linearFit;
+        } else if (refit) {
           const { train, validation } = windowsBefore(ctx, window);
           session.setData(train, validation);
           const loop = new TrainingLoop({
@@ -262,16 +336,7 @@ export const retrodictStage: TrainingStage = {
           // Refits are short: progress keeps reporting windows rather than restarting at epoch 1.
           await trainWithRecovery(ctx, run, "retrodict", loop, ctx.spec.train.refitEpochs, 0, false);
         }
-        const result = await predictWindow(session.model, series, scaler, ctx.spec.window, window);
-        ctx.state.results.push(result);
-        const step = window.index + 1;
-        const wallTime = new Date();
-        ctx.ports.metrics.write([
-          { key: "window/rmse", step, value: result.report.rmse, wallTime },
-          { key: "window/mae", step, value: result.report.mae, wallTime },
-          { key: "window/mase", step, value: result.report.mase, wallTime },
-          { key: "window/skill_vs_naive", step, value: result.report.skill.rmseVsNaive, wallTime },
-        ]);
+        recordWindow(ctx, await predictWindow(session.model, series, scaler, ctx.spec.window, window, ctx.spec.train.validationFraction));
       }
       ctx.state.report = overallReport(ctx.state.results);
     });
@@ -282,27 +347,61 @@ export const retrodictStage: TrainingStage = {
   },
 };
 
+/** A window's result: kept for the report, and its headline numbers as metrics (step = window number). */
+function recordWindow(ctx: TrainingContext, result: WindowResult): void {
+  ctx.state.results.push(result);
+  const step = result.window.index + 1;
+  const wallTime = new Date();
+  ctx.ports.metrics.write([
+    { key: "window/rmse", step, value: result.report.rmse, wallTime },
+    { key: "window/mae", step, value: result.report.mae, wallTime },
+    { key: "window/mase", step, value: result.report.mase, wallTime },
+    { key: "window/skill_vs_naive", step, value: result.report.skill.rmseVsNaive, wallTime },
+    { key: "window/skill_vs_best", step, value: result.report.skill.rmseVsBest, wallTime },
+  ]);
+}
+
+/** A classical model fitted on the rows before `window`; one that cannot be fitted there is the spec's problem (4xx). */
+function statisticalWindow(ctx: TrainingContext, model: StatisticalModelSpec, window: RetrodictionWindow) {
+  const series = ctx.state.series as PreparedSeries;
+  try {
+    return predictStatisticalWindow(model, series, ctx.spec.window, window, ctx.spec.train.validationFraction);
+  } catch (error) {
+    if (!(error instanceof BaselineUnavailable)) throw error;
+    throw new InvalidInputError(
+      `model: ${error.message} (window ${window.index + 1}, ${window.startDate}). Fix: start the retrodiction later or pick another model.kind`,
+      [{ path: "model.kind", message: error.message }],
+    );
+  }
+}
+
 /** Model, results JSON and summary. */
 export const persistStage: TrainingStage = {
   name: "persist",
   execute: async (ctx) => {
-    const { session, report, backend, tracker, loop } = ctx.state;
-    if (!session || !backend || !tracker) throw new Error("train must run before persist");
+    const { session, report, backend, tracker, loop, statisticalFits } = ctx.state;
+    if ((!session && !statisticalFits) || !backend || !tracker) throw new Error("train must run before persist");
     progressOf(ctx).phase("persist", "Saving model and results");
     await timed(ctx, "persist", async () => {
-      const saved = await saveModel(session.model);
       const put = async (name: string, kind: string, data: Uint8Array | string, contentType: string) => {
         const stored = await ctx.ports.artifacts.put(name, data, { kind, contentType });
         ctx.state.artifacts.push({ name, kind, ...stored });
       };
-      await put("model/model.json", "model", saved.topology, "application/json");
-      await put("model/weights.bin", "model", saved.weights, "application/octet-stream");
+      if (session) {
+        const saved = await saveModel(session.model);
+        await put("model/model.json", "model", saved.topology, "application/json");
+        await put("model/weights.bin", "model", saved.weights, "application/octet-stream");
+      } else {
+        // A classical model's "weights": the parameters fitted before each window.
+        await put("model/params.json", "model", JSON.stringify({ kind: ctx.spec.model.kind, fits: statisticalFits }), "application/json");
+      }
       const summary: ResultSummary | undefined = report && {
         model: ctx.spec.model.kind,
         backend: backend.backend,
         windows: ctx.state.results.length,
         ...reportHeadline(report),
         bestValLoss: loop?.bestCheckpoint?.valLoss ?? null,
+        linearFit: ctx.state.linearFit ?? null,
         steps: tracker.step,
       };
       ctx.state.resultSummary = summary;
@@ -342,9 +441,7 @@ export const finalizeStage: TrainingStage = {
     ctx.state.tracker?.handOver();
     await ctx.ports.metrics.flush();
     progressOf(ctx).finish(
-      ctx.state.report
-        ? `Done: RMSE ${ctx.state.report.rmse.toPrecision(4)} (naive ${ctx.state.report.baselines.naive.rmse.toPrecision(4)})`
-        : "Done",
+      ctx.state.report ? `Done: RMSE ${ctx.state.report.rmse.toPrecision(4)}; ${verdictText(ctx.state.report.verdict)}` : "Done",
     );
   },
 };

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { CausalShift1D } from "./layers";
-import type { ModelSpec } from "./specs";
+import { AddLastValue, CausalShift1D, SubtractLastValue } from "./layers";
+import { isStatistical, type ModelSpec } from "./specs";
 
 export interface ModelShape {
   lookback: number;
@@ -12,12 +12,15 @@ type Sym = tf.SymbolicTensor;
 
 /** Builds the network a spec describes: input [lookback, features], output [horizon] (scaled target). */
 export function buildModel(spec: ModelSpec, shape: ModelShape, seed: number): tf.LayersModel {
+  if (isStatistical(spec)) throw new Error(`${spec.kind} is a classical model: it is fitted (fitStatistical), not built as a network`);
   let nextSeed = seed;
   const init = () => tf.initializers.glorotUniform({ seed: nextSeed++ });
   const dense = (units: number, activation?: "relu" | "elu" | "tanh" | "gelu" | "linear", name?: string) =>
     tf.layers.dense({ units, activation, kernelInitializer: init(), name });
-  const input = tf.input({ shape: [shape.lookback, shape.features], name: "history" });
+  const history = tf.input({ shape: [shape.lookback, shape.features], name: "history" });
   const apply = (layer: tf.layers.Layer, x: Sym | Sym[]) => layer.apply(x) as Sym;
+  const normalized = spec.normalize === "lastValue";
+  const input = normalized ? apply(new SubtractLastValue({ name: "subtract_last_value" }), history) : history;
   let output: Sym;
 
   switch (spec.kind) {
@@ -94,7 +97,8 @@ export function buildModel(spec: ModelSpec, shape: ModelShape, seed: number): tf
       break;
     }
   }
-  return tf.model({ inputs: input, outputs: output, name: spec.kind });
+  if (normalized) output = apply(new AddLastValue({ name: "add_last_value" }), [output, history]);
+  return tf.model({ inputs: history, outputs: output, name: spec.kind });
 }
 
 /** A Dense layer with a fixed kernel and no bias. */

@@ -40,3 +40,41 @@ export class CausalShift1D extends tf.layers.Layer {
   }
 }
 tf.serialization.registerClass(CausalShift1D);
+
+/**
+ * Last-value normalisation (NLinear, Zeng et al. 2023; a simple form of
+ * RevIN): subtracts each channel's last value from its whole window, so the
+ * network sees shapes, not levels, and a level it never saw in training (a
+ * trend's new high) looks like the ones it did. AddLastValue puts the
+ * target's last value back on the forecast.
+ */
+export class SubtractLastValue extends tf.layers.Layer {
+  static className = "SubtractLastValue";
+
+  override computeOutputShape(inputShape: tf.Shape): tf.Shape {
+    return inputShape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
+    const steps = x.shape[1] as number;
+    return tf.tidy(() => x.sub(x.slice([0, steps - 1, 0], [-1, 1, -1])));
+  }
+}
+tf.serialization.registerClass(SubtractLastValue);
+
+/** Inputs [forecast (batch x horizon), history (batch x lookback x features)]: forecast + the target's last value. */
+export class AddLastValue extends tf.layers.Layer {
+  static className = "AddLastValue";
+
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+    return (inputShape as tf.Shape[])[0] as tf.Shape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    const [forecast, history] = inputs as tf.Tensor[];
+    const steps = (history as tf.Tensor).shape[1] as number;
+    return tf.tidy(() => (forecast as tf.Tensor).add((history as tf.Tensor).slice([0, steps - 1, 0], [-1, 1, 1]).reshape([-1, 1])));
+  }
+}
+tf.serialization.registerClass(AddLastValue);

@@ -1,3 +1,8 @@
+import type { BaselineName } from "./classical/baselines";
+import { baselineNames } from "./classical/baselines";
+import type { BaselineForecast } from "./classical/window";
+import { type Bands, type IntervalMetrics, intervalMetrics } from "./intervals";
+
 /** Point-forecast accuracy of one set of predictions. */
 export interface ErrorMetrics {
   mae: number;
@@ -11,19 +16,57 @@ export interface ErrorMetrics {
   directionalAccuracy: number;
 }
 
+/** A baseline's accuracy on the rows where it was available, and the model's skill against it there. */
+export interface BaselineReport extends ErrorMetrics {
+  label: string;
+  /** Predictions compared (fewer than the model's when it was unavailable in some windows). */
+  count: number;
+  intervals: IntervalMetrics | null;
+  /** 1 - model RMSE / baseline RMSE on the same rows: above 0 means the model beats it. */
+  skillRmse: number;
+  skillMae: number;
+}
+
+/** How the model fares against the best classical baseline (the lowest skill). */
+export interface Verdict {
+  best: BaselineName;
+  bestLabel: string;
+  bestRmse: number;
+  skillVsBest: number;
+  beatsAll: boolean;
+  /** Baselines with a lower RMSE than the model, best first. */
+  beatenBy: BaselineName[];
+}
+
+export interface StepMetrics {
+  step: number;
+  count: number;
+  mae: number;
+  rmse: number;
+}
+
 export interface ForecastReport extends ErrorMetrics {
   count: number;
-  baselines: { naive: ErrorMetrics; seasonalNaive: ErrorMetrics };
+  intervals: IntervalMetrics | null;
+  /** Errors per horizon step (one entry when the horizon is 1). */
+  byStep: StepMetrics[];
+  baselines: Partial<Record<BaselineName, BaselineReport>>;
+  /** Why a baseline has no numbers (it could not be fitted in any window). */
+  unavailable: Partial<Record<BaselineName, string>>;
   /** 1 - model/baseline: above 0 means the model beats the baseline. */
-  skill: { rmseVsNaive: number; rmseVsSeasonalNaive: number; maeVsNaive: number; maeVsSeasonalNaive: number };
+  skill: { rmseVsNaive: number; rmseVsSeasonalNaive: number; maeVsNaive: number; maeVsSeasonalNaive: number; rmseVsBest: number };
+  verdict: Verdict | null;
 }
 
 /** Predictions with what the baselines said for the same rows. */
 export interface Predictions {
   actual: number[];
   predicted: number[];
-  naive: number[];
-  seasonalNaive: number[];
+  /** Horizon step of each prediction, 1-based. */
+  step: number[];
+  /** The model's prediction intervals; null when too few calibration residuals. */
+  bands: Bands | null;
+  baselines: Record<BaselineName, BaselineForecast>;
   /** Value each prediction's direction is judged against (last known value, or 0 for return series). */
   reference: number[];
 }
@@ -67,26 +110,112 @@ export function errorMetrics(
   };
 }
 
-export function forecastReport(p: Predictions, maseScale: number): ForecastReport {
+const skillOf = (model: number, baseline: number) => (baseline === 0 ? 0 : 1 - model / baseline);
+
+function subset<T>(values: readonly T[], keep: readonly boolean[]): T[] {
+  return values.filter((_, i) => keep[i]);
+}
+
+function stepMetrics(p: Predictions, maseScale: number): StepMetrics[] {
+  const horizon = Math.max(1, ...p.step);
+  const out: StepMetrics[] = [];
+  for (let h = 1; h <= horizon; h++) {
+    const keep = p.step.map((s) => s === h);
+    const actual = subset(p.actual, keep);
+    if (!actual.length) continue;
+    const m = errorMetrics(actual, subset(p.predicted, keep), subset(p.reference, keep), maseScale);
+    out.push({ step: h, count: actual.length, mae: m.mae, rmse: m.rmse });
+  }
+  return out;
+}
+
+/**
+ * The report of one set of predictions. Predictions with an unavailable
+ * baseline carry NaN in its place (see overallReport): each baseline is
+ * compared with the model on the rows where it has a forecast.
+ */
+export function forecastReport(
+  p: Predictions,
+  maseScale: number,
+  unavailableReasons: Partial<Record<BaselineName, string>> = {},
+): ForecastReport {
   const model = errorMetrics(p.actual, p.predicted, p.reference, maseScale);
-  const naive = errorMetrics(p.actual, p.naive, p.reference, maseScale);
-  const seasonalNaive = errorMetrics(p.actual, p.seasonalNaive, p.reference, maseScale);
-  const skill = (m: number, b: number) => (b === 0 ? 0 : 1 - m / b);
+  const baselines: Partial<Record<BaselineName, BaselineReport>> = {};
+  const unavailable: Partial<Record<BaselineName, string>> = {};
+  for (const name of baselineNames) {
+    const forecast = p.baselines[name];
+    if (!forecast || "unavailable" in forecast) {
+      unavailable[name] = forecast && "unavailable" in forecast ? forecast.unavailable : (unavailableReasons[name] ?? "not computed");
+      continue;
+    }
+    const keep = forecast.predicted.map(Number.isFinite);
+    const count = keep.filter(Boolean).length;
+    if (count === 0) {
+      unavailable[name] = unavailableReasons[name] ?? "not computed";
+      continue;
+    }
+    const actual = subset(p.actual, keep);
+    const reference = subset(p.reference, keep);
+    const metrics = errorMetrics(actual, subset(forecast.predicted, keep), reference, maseScale);
+    const ours = count === p.actual.length ? model : errorMetrics(actual, subset(p.predicted, keep), reference, maseScale);
+    const bands = forecast.bands && subsetBands(forecast.bands, keep);
+    baselines[name] = {
+      label: forecast.label,
+      ...metrics,
+      count,
+      intervals: bands?.lower80.every(Number.isFinite) ? intervalMetrics(actual, subset(forecast.predicted, keep), bands) : null,
+      skillRmse: skillOf(ours.rmse, metrics.rmse),
+      skillMae: skillOf(ours.mae, metrics.mae),
+    };
+  }
+  const verdict = verdictOf(baselines);
   return {
     ...model,
     count: p.actual.length,
-    baselines: { naive, seasonalNaive },
+    intervals: p.bands?.lower80.every(Number.isFinite) ? intervalMetrics(p.actual, p.predicted, p.bands) : null,
+    byStep: stepMetrics(p, maseScale),
+    baselines,
+    unavailable,
     skill: {
-      rmseVsNaive: skill(model.rmse, naive.rmse),
-      rmseVsSeasonalNaive: skill(model.rmse, seasonalNaive.rmse),
-      maeVsNaive: skill(model.mae, naive.mae),
-      maeVsSeasonalNaive: skill(model.mae, seasonalNaive.mae),
+      rmseVsNaive: baselines.naive?.skillRmse ?? 0,
+      rmseVsSeasonalNaive: baselines.seasonalNaive?.skillRmse ?? 0,
+      maeVsNaive: baselines.naive?.skillMae ?? 0,
+      maeVsSeasonalNaive: baselines.seasonalNaive?.skillMae ?? 0,
+      rmseVsBest: verdict?.skillVsBest ?? 0,
     },
+    verdict,
+  };
+}
+
+function subsetBands(bands: Bands, keep: readonly boolean[]): Bands {
+  return {
+    lower80: subset(bands.lower80, keep),
+    upper80: subset(bands.upper80, keep),
+    lower95: subset(bands.lower95, keep),
+    upper95: subset(bands.upper95, keep),
+  };
+}
+
+function verdictOf(baselines: Partial<Record<BaselineName, BaselineReport>>): Verdict | null {
+  const entries = baselineNames.flatMap((name) => {
+    const report = baselines[name];
+    return report ? [{ name, report }] : [];
+  });
+  if (!entries.length) return null;
+  const ranked = [...entries].sort((a, b) => a.report.skillRmse - b.report.skillRmse);
+  const best = ranked[0] as (typeof ranked)[number];
+  return {
+    best: best.name,
+    bestLabel: best.report.label,
+    bestRmse: best.report.rmse,
+    skillVsBest: best.report.skillRmse,
+    beatsAll: best.report.skillRmse > 0,
+    beatenBy: ranked.filter((e) => e.report.skillRmse < 0).map((e) => e.name),
   };
 }
 
 /** In-sample MAE of the one-step naive forecast over values[0..end): the MASE denominator. */
-export function naiveScale(values: readonly number[]): number {
+export function naiveScale(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 1; i < values.length; i++) sum += Math.abs((values[i] as number) - (values[i - 1] as number));
   return values.length > 1 ? sum / (values.length - 1) : 0;
@@ -95,8 +224,31 @@ export function naiveScale(values: readonly number[]): number {
 /** The headline of a report, as runs store it for tables and comparisons. */
 export function reportHeadline(report: ForecastReport) {
   const { mae, rmse, mape, smape, mase, directionalAccuracy, skill, count } = report;
+  const rmseOf = (name: BaselineName) => report.baselines[name]?.rmse ?? null;
   return {
-    overall: { mae, rmse, mape, smape, mase, directionalAccuracy, skill, count },
-    baselines: { naiveRmse: report.baselines.naive.rmse, seasonalNaiveRmse: report.baselines.seasonalNaive.rmse },
+    overall: { mae, rmse, mape, smape, mase, directionalAccuracy, skill, count, coverage95: report.intervals?.coverage95 ?? null },
+    baselines: {
+      naiveRmse: rmseOf("naive"),
+      seasonalNaiveRmse: rmseOf("seasonalNaive"),
+      arRmse: rmseOf("ar"),
+      arimaRmse: rmseOf("arima"),
+      etsRmse: rmseOf("ets"),
+      thetaRmse: rmseOf("theta"),
+    },
+    verdict: report.verdict && {
+      best: report.verdict.best,
+      bestLabel: report.verdict.bestLabel,
+      skillVsBest: report.verdict.skillVsBest,
+      beatsAll: report.verdict.beatsAll,
+    },
   };
+}
+
+/** One line on the model against the best classical baseline, for logs, messages and the CLI. */
+export function verdictText(verdict: Pick<Verdict, "bestLabel" | "skillVsBest" | "beatsAll"> | null | undefined): string {
+  if (!verdict) return "no baseline could be fitted";
+  const percent = `${(Math.abs(verdict.skillVsBest) * 100).toFixed(1)}%`;
+  return verdict.beatsAll
+    ? `beats every classical baseline; the best, ${verdict.bestLabel}, by ${percent} RMSE`
+    : `${verdict.bestLabel} beats it by ${percent} RMSE`;
 }

@@ -1,41 +1,137 @@
 import { z } from "zod";
+import { plainText } from "./text";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD");
-const positiveInt = z.number().int().positive();
+
+/**
+ * The largest value of every size in a spec: generous for real use, small
+ * enough that no spec can ask for billions of steps or weights. They are fixed
+ * (the browser, the CLI and the server check the same schema); what a run may
+ * allocate within them is the server's per-run memory budget
+ * (HINDCAST_MAX_RUN_MEMORY_MB, see estimateSpecMemory). A moving average
+ * or dilation is bounded like the lookback: past it, it sees nothing more.
+ */
+export const specBounds = {
+  nameLength: 200,
+  features: 256,
+  lookback: 10_000,
+  horizon: 1_000,
+  layerUnits: 4_096,
+  mlpLayers: 16,
+  nbeatsBlocks: 64,
+  layersPerBlock: 16,
+  tcnFilters: 1_024,
+  kernelSize: 64,
+  tcnLayers: 32,
+  recurrentLayers: 4,
+  epochs: 10_000,
+  batchSize: 65_536,
+  /** Far past any rate that trains; tests use it to make a run diverge. */
+  learningRate: 1e6,
+  seed: 2 ** 32 - 1,
+  batchSizeDays: 36_600,
+  retrodictionWindows: 500,
+  arLags: 200,
+  armaOrder: 10,
+} as const;
+
+const atMost = (max: number, unit = "") => `must be at most ${max}${unit} (a fixed bound of the spec schema)`;
+const positiveInt = (max: number) => z.number().int().positive().max(max, atMost(max));
+const countInt = (max: number) => z.number().int().min(0).max(max, atMost(max));
+const name = plainText().min(1).max(specBounds.nameLength, atMost(specBounds.nameLength, " characters"));
+
+/** A neural family's input normalisation: last-value (see SubtractLastValue), or none. */
+const normalizeSchema = z.enum(["lastValue", "none"]);
+const normalize = { normalize: normalizeSchema.default("lastValue") };
 
 export const linearSpecSchema = z.object({
   kind: z.literal("linear"),
   /** Moving-average window of the trend/remainder decomposition (DLinear). */
-  movingAverage: positiveInt.default(25),
+  movingAverage: positiveInt(specBounds.lookback).default(25),
+  /**
+   * None by default, unlike the other families: the least-squares map has its
+   * own intercept and is refitted on all rows before every window, and
+   * last-value normalisation would force its weights to sum to one (a unit
+   * root), which costs it on stationary series (returns) and, measured by
+   * bench/baselines.ts, on co2 too. Set lastValue with `fit: sgd` on a
+   * trending series.
+   */
+  normalize: normalizeSchema.default("none"),
+  /** Start from the least-squares map (see fitLinearMap) before SGD refines it, or train by SGD alone. */
+  fit: z.enum(["leastSquares", "sgd"]).default("leastSquares"),
 });
 
 export const mlpSpecSchema = z.object({
   kind: z.literal("mlp"),
-  hidden: z.array(positiveInt).min(1).default([64, 64]),
+  hidden: z
+    .array(positiveInt(specBounds.layerUnits))
+    .min(1)
+    .max(specBounds.mlpLayers, atMost(specBounds.mlpLayers, " layers"))
+    .default([64, 64]),
   activation: z.enum(["relu", "elu", "tanh", "gelu"]).default("relu"),
   dropout: z.number().min(0).max(0.9).default(0),
+  ...normalize,
 });
 
 export const nbeatsSpecSchema = z.object({
   kind: z.literal("nbeats"),
-  blocks: positiveInt.default(3),
-  layersPerBlock: positiveInt.default(2),
-  units: positiveInt.default(64),
+  blocks: positiveInt(specBounds.nbeatsBlocks).default(3),
+  layersPerBlock: positiveInt(specBounds.layersPerBlock).default(2),
+  units: positiveInt(specBounds.layerUnits).default(64),
+  ...normalize,
 });
 
 export const tcnSpecSchema = z.object({
   kind: z.literal("tcn"),
-  filters: positiveInt.default(16),
-  kernelSize: z.number().int().min(2).default(3),
-  dilations: z.array(positiveInt).min(1).default([1, 2, 4, 8]),
+  filters: positiveInt(specBounds.tcnFilters).default(16),
+  kernelSize: z.number().int().min(2).max(specBounds.kernelSize, atMost(specBounds.kernelSize)).default(3),
+  dilations: z
+    .array(positiveInt(specBounds.lookback))
+    .min(1)
+    .max(specBounds.tcnLayers, atMost(specBounds.tcnLayers, " layers"))
+    .default([1, 2, 4, 8]),
+  ...normalize,
 });
 
 const recurrent = {
-  units: positiveInt.default(32),
-  layers: positiveInt.max(4).default(1),
+  units: positiveInt(specBounds.layerUnits).default(32),
+  layers: positiveInt(specBounds.recurrentLayers).default(1),
+  ...normalize,
 };
 export const lstmSpecSchema = z.object({ kind: z.literal("lstm"), ...recurrent });
 export const gruSpecSchema = z.object({ kind: z.literal("gru"), ...recurrent });
+
+/** Classical families: fitted on the rows before each window, no network (packages/models/src/classical). */
+export const arSpecSchema = z.object({
+  kind: z.literal("ar"),
+  /** Fixed order; by default the order with the lowest AIC up to maxLag. */
+  order: positiveInt(specBounds.arLags).optional(),
+  maxLag: positiveInt(specBounds.arLags).default(24),
+});
+
+export const arimaSpecSchema = z.object({
+  kind: z.literal("arima"),
+  /** Fixed (p, d, q); by default d by the KPSS test and (p, q) by AIC. */
+  order: z
+    .object({ p: countInt(specBounds.armaOrder), d: countInt(2), q: countInt(specBounds.armaOrder) })
+    .strict()
+    .optional(),
+  maxP: countInt(specBounds.armaOrder).default(3),
+  maxQ: countInt(specBounds.armaOrder).default(2),
+});
+
+export const etsSpecSchema = z.object({
+  kind: z.literal("ets"),
+  /** Additive seasonality of the data's season: when a test finds it (auto), always, or never. */
+  seasonal: z.enum(["auto", "additive", "none"]).default("auto"),
+  damped: z.boolean().default(true),
+});
+
+export const thetaSpecSchema = z.object({
+  kind: z.literal("theta"),
+  theta: z.number().min(1).max(100, atMost(100)).default(2),
+  deseasonalize: z.enum(["auto", "none"]).default("auto"),
+});
 
 export const modelSpecSchema = z.discriminatedUnion("kind", [
   linearSpecSchema,
@@ -44,10 +140,23 @@ export const modelSpecSchema = z.discriminatedUnion("kind", [
   tcnSpecSchema,
   lstmSpecSchema,
   gruSpecSchema,
+  arSpecSchema,
+  arimaSpecSchema,
+  etsSpecSchema,
+  thetaSpecSchema,
 ]);
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 export type ModelKind = ModelSpec["kind"];
+export type StatisticalModelSpec = Extract<ModelSpec, { kind: "ar" | "arima" | "ets" | "theta" }>;
+export type NeuralModelSpec = Exclude<ModelSpec, StatisticalModelSpec>;
+export const statisticalKinds = ["ar", "arima", "ets", "theta"] as const;
+
+/** Whether a model is one of the classical families (no network, no backend). */
+export function isStatistical(model: ModelSpec): model is StatisticalModelSpec {
+  return (statisticalKinds as readonly string[]).includes(model.kind);
+}
 export const modelKinds = modelSpecSchema.options.map((o) => o.shape.kind.value) as ModelKind[];
+export const neuralKinds = modelKinds.filter((k) => !(statisticalKinds as readonly string[]).includes(k)) as NeuralModelSpec["kind"][];
 
 /**
  * The family a spec gets when it names none: DLinear trained fastest of all
@@ -57,10 +166,10 @@ export const modelKinds = modelSpecSchema.options.map((o) => o.shape.kind.value)
 export const defaultModelKind: ModelKind = "linear";
 
 export const dataSpecSchema = z.object({
-  dataset: z.string().min(1),
-  target: z.string().min(1),
+  dataset: name,
+  target: name,
   /** Extra input columns; the target is always input channel 0. */
-  features: z.array(z.string().min(1)).default([]),
+  features: z.array(name).max(specBounds.features, atMost(specBounds.features, " columns")).default([]),
   /** Applied to every selected column before scaling. */
   transform: z.enum(["none", "diff", "log", "logReturn"]).default("none"),
   from: isoDate.optional(),
@@ -71,23 +180,34 @@ export const dataSpecSchema = z.object({
 export type DataSpec = z.infer<typeof dataSpecSchema>;
 
 export const windowSpecSchema = z.object({
-  lookback: positiveInt.default(28),
-  horizon: positiveInt.default(1),
+  lookback: positiveInt(specBounds.lookback).default(28),
+  horizon: positiveInt(specBounds.horizon).default(1),
 });
 export type WindowSpec = z.infer<typeof windowSpecSchema>;
 
 export const trainSpecSchema = z.object({
-  epochs: positiveInt.default(20),
-  batchSize: positiveInt.default(64),
-  learningRate: z.number().positive().default(1e-3),
+  epochs: positiveInt(specBounds.epochs).default(20),
+  batchSize: positiveInt(specBounds.batchSize).default(64),
+  learningRate: z.number().positive().max(specBounds.learningRate, atMost(specBounds.learningRate)).default(1e-3),
   optimizer: z.enum(["adam", "sgd", "rmsprop"]).default("adam"),
   validationFraction: z.number().min(0).max(0.5).default(0.15),
-  seed: z.number().int().default(42),
+  /** Any 32-bit integer, signed or not (the generator reads its 32 bits). */
+  seed: z
+    .number()
+    .int()
+    .min(-(2 ** 31), `must be at least ${-(2 ** 31)} (a fixed bound of the spec schema)`)
+    .max(specBounds.seed, atMost(specBounds.seed))
+    .default(42),
+  /**
+   * Optimizer steps a training takes at least: a small dataset gets more
+   * epochs than `epochs` says, and early stopping waits for them.
+   */
+  minSteps: countInt(specBounds.epochs * 100).default(500),
   /** Epochs without validation improvement before stopping; 0 disables early stopping. */
-  patience: z.number().int().min(0).default(5),
-  checkpointEvery: positiveInt.default(1),
+  patience: countInt(specBounds.epochs).default(5),
+  checkpointEvery: positiveInt(specBounds.epochs).default(1),
   /** Epochs of warm-started training on the expanded history before each later retrodiction window. */
-  refitEpochs: z.number().int().min(0).default(3),
+  refitEpochs: countInt(specBounds.epochs).default(3),
 });
 export type TrainSpec = z.infer<typeof trainSpecSchema>;
 
@@ -95,9 +215,9 @@ export const retrodictionSpecSchema = z.object({
   /** First date to retrodict; by default the last `windows` windows of the data. */
   from: isoDate.optional(),
   to: isoDate.optional(),
-  batchSizeDays: positiveInt.default(90),
-  overlapDays: z.number().int().min(0).default(0),
-  windows: positiveInt.default(6),
+  batchSizeDays: positiveInt(specBounds.batchSizeDays).default(90),
+  overlapDays: countInt(specBounds.batchSizeDays).default(0),
+  windows: positiveInt(specBounds.retrodictionWindows).default(6),
 });
 export type RetrodictionSpec = z.infer<typeof retrodictionSpecSchema>;
 

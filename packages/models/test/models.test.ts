@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { nodeBackends } from "../src/backends/node.js";
 import {
+  baselineNames,
   buildModel,
   CausalShift1D,
   type Dataset,
@@ -10,10 +11,10 @@ import {
   forecastReport,
   loadModel,
   type ModelSpec,
-  modelKinds,
   modelSpecSchema,
   movingAverageMatrix,
   naiveScale,
+  neuralKinds,
   pickBackend,
   planRetrodiction,
   predictWindow,
@@ -36,7 +37,7 @@ function randomInput(n: number) {
 }
 
 describe("model families", () => {
-  it.each(modelKinds)("%s builds, predicts [n, horizon] and trains a step", async (kind) => {
+  it.each(neuralKinds)("%s builds, predicts [n, horizon] and trains a step", async (kind) => {
     const spec = modelSpecSchema.parse({ kind });
     const model = buildModel(spec, shape, 1);
     const out = model.predict(randomInput(5)) as tf.Tensor;
@@ -69,8 +70,8 @@ describe("model families", () => {
   it("TCN is causal: shifts bring zeros in at the start, and no output looks ahead", () => {
     const shifted = new CausalShift1D({ shift: 2 }).apply(tf.tensor3d([[[1], [2], [3], [4]]])) as tf.Tensor;
     expect(Array.from(shifted.dataSync())).toEqual([0, 0, 1, 2]);
-    // A change to the last time step leaves the first conv outputs unchanged.
-    const model = buildModel(modelSpecSchema.parse({ kind: "tcn", dilations: [1, 2] }), shape, 3);
+    // A change to the last time step leaves the first conv outputs unchanged (last-value normalisation off: it reads the last step by design).
+    const model = buildModel(modelSpecSchema.parse({ kind: "tcn", dilations: [1, 2], normalize: "none" }), shape, 3);
     const lastResidual = model.layers.filter((l) => l.name.startsWith("add")).at(-1);
     const convOut = tf.model({ inputs: model.inputs, outputs: lastResidual?.output as tf.SymbolicTensor });
     const base = randomInput(1);
@@ -103,13 +104,33 @@ describe("metrics", () => {
   });
 
   it("reports skill against both baselines: positive when the model beats them", () => {
+    const forecast = (label: string, predicted: number[]) => ({ label, params: {}, predicted, bands: null, fitMs: 0 });
+    const unavailable = { label: "AR", unavailable: "too few rows" };
     const report = forecastReport(
-      { actual: [1, 2, 3], predicted: [1, 2, 3.5], naive: [0, 1, 2], seasonalNaive: [3, 3, 3], reference: [0, 1, 2] },
+      {
+        actual: [1, 2, 3],
+        predicted: [1, 2, 3.5],
+        step: [1, 1, 1],
+        bands: null,
+        baselines: {
+          naive: forecast("naive", [0, 1, 2]),
+          seasonalNaive: forecast("seasonal naive", [3, 3, 3]),
+          ar: unavailable,
+          arima: unavailable,
+          ets: forecast("ETS", [1, 2, 3.1]),
+          theta: unavailable,
+        },
+        reference: [0, 1, 2],
+      },
       1,
     );
     expect(report.skill.rmseVsNaive).toBeGreaterThan(0);
     expect(report.skill.rmseVsSeasonalNaive).toBeGreaterThan(0);
-    expect(report.baselines.naive.rmse).toBeCloseTo(1);
+    expect(report.baselines.naive?.rmse).toBeCloseTo(1);
+    expect(report.unavailable.ar).toBe("too few rows");
+    // ETS is closer than the model: it is the best baseline, and the verdict says the model loses to it.
+    expect(report.verdict).toMatchObject({ best: "ets", beatsAll: false, beatenBy: ["ets"] });
+    expect(report.skill.rmseVsBest).toBeLessThan(0);
   });
 });
 
@@ -126,13 +147,19 @@ describe("retrodiction uses no future data", () => {
     if (!first) throw new Error("no window");
     const scaler = fitScaler(series, first.startRow);
     const model = buildModel(modelSpecSchema.parse({ kind: "mlp" }), { ...window, features: 1, horizon: 7 }, 1);
-    const original = await predictWindow(model, series, scaler, window, first);
+    const original = await predictWindow(model, series, scaler, window, first, 0.15);
 
     // Change every value after the first origin's horizon: the first 7 predictions (origin = window start) must not move.
     const altered = values.map((v, i) => (i >= first.startRow ? v + 100 : v));
-    const again = await predictWindow(model, prepareSeries(dataset(altered), spec), scaler, window, first);
+    const again = await predictWindow(model, prepareSeries(dataset(altered), spec), scaler, window, first, 0.15);
     expect(again.predictions.predicted.slice(0, 7)).toEqual(original.predictions.predicted.slice(0, 7));
-    expect(again.predictions.naive.slice(0, 7)).toEqual(original.predictions.naive.slice(0, 7));
+    expect(again.predictions.bands).toEqual(original.predictions.bands && { ...again.predictions.bands });
+    for (const name of baselineNames) {
+      const before = original.predictions.baselines[name];
+      const after = again.predictions.baselines[name];
+      if (!("predicted" in before) || !("predicted" in after)) throw new Error(`${name} unavailable: ${JSON.stringify(before)}`);
+      expect(after.predicted.slice(0, 7), name).toEqual(before.predicted.slice(0, 7));
+    }
     expect(original.predictions.actual).toHaveLength(21);
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { buildModel, type ModelShape } from "../build";
-import type { ModelSpec, TrainingSpec } from "../specs";
+import { isStatistical, type ModelSpec, type TrainingSpec } from "../specs";
 
 /** One Adam step of `spec` on random data: what a backend must run to count. */
 export function trainingStepProbe(spec: ModelSpec, shape: ModelShape): () => Promise<void> {
@@ -23,8 +23,9 @@ export function trainingStepProbe(spec: ModelSpec, shape: ModelShape): () => Pro
   };
 }
 
-/** The probe for the model a training spec will build. */
-export function probeForSpec(spec: TrainingSpec): () => Promise<void> {
+/** The probe for the model a training spec will build; a statistical model needs none (no probe). */
+export function probeForSpec(spec: TrainingSpec): (() => Promise<void>) | undefined {
+  if (isStatistical(spec.model)) return undefined;
   return trainingStepProbe(spec.model, {
     lookback: spec.window.lookback,
     features: 1 + spec.data.features.length,

@@ -1,0 +1,37 @@
+import { modelSpecSchema, type StatisticalModelSpec } from "../specs";
+import type { FittedForecaster } from "./forecaster";
+import { naiveForecaster, seasonalNaiveForecaster } from "./naive";
+import { fitStatistical } from "./statistical";
+
+/** The classical bar every run is judged against, in the order reports list it. */
+export const baselineNames = ["naive", "seasonalNaive", "ar", "arima", "ets", "theta"] as const;
+export type BaselineName = (typeof baselineNames)[number];
+
+export const baselineTitles: Record<BaselineName, string> = {
+  naive: "Naive",
+  seasonalNaive: "Seasonal naive",
+  ar: "AR",
+  arima: "ARIMA",
+  ets: "ETS",
+  theta: "Theta",
+};
+
+/**
+ * A baseline fitted on `history` (the rows before a window) with the
+ * defaults every run's report uses; throws BaselineUnavailable with the reason
+ * when it cannot be fitted.
+ */
+export function fitBaseline(name: BaselineName, history: Float64Array, period: number): FittedForecaster {
+  switch (name) {
+    case "naive":
+      return naiveForecaster;
+    case "seasonalNaive":
+      return seasonalNaiveForecaster(period);
+    case "ar":
+    case "arima":
+    case "ets":
+    case "theta":
+      // A baseline is the family with its spec defaults: the same fit a run of that kind makes.
+      return fitStatistical(modelSpecSchema.parse({ kind: name }) as StatisticalModelSpec, history, period);
+  }
+}
