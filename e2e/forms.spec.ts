@@ -242,6 +242,23 @@ test("workers: the fleet shows both wasm workers with their backend pick and the
   await api.training.cancel.mutate({ id });
 });
 
+test("workers: one killed with SIGKILL is replaced, and the page says how it died", async ({ page }) => {
+  const api = await apiAs("admin");
+  const victim = (await api.workers.list.query()).find((w) => w.status === "ONLINE");
+  expect(victim).toBeDefined();
+  process.kill(victim?.pid as number, "SIGKILL");
+  await signIn(page, "viewer");
+  await page.goto("/workers");
+  await expect(page.getByTestId("worker-last-death")).toContainText(`Worker ${victim?.hostname}:${victim?.pid} died`, { timeout: 30_000 });
+  await expect(page.getByTestId("worker-last-death")).toContainText("killed by SIGKILL; restarted by the supervisor");
+  await expect(page.getByTestId("worker-summary")).toContainText("2 live workers", { timeout: 60_000 });
+  await page.getByLabel(/Show stopped and dead workers/).check();
+  await expect(page.getByTestId("worker-exit-reason").first()).toHaveText("killed by SIGKILL; restarted by the supervisor");
+  await screenshot(page, "workers-restarted");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, "workers-restarted-dark");
+});
+
 test("tokens: shown once, works as a Bearer token until revoked; an admin creates a viewer", async ({ page }) => {
   const me = (token: string) => page.request.get("/api/trpc/users.me", { headers: { authorization: `Bearer ${token}` } });
   await signIn(page, "operator");

@@ -15,7 +15,9 @@ test.describe("browser preview on WebGPU", () => {
     await theme.click();
     await expect(theme).toHaveText("Theme: light");
     await expect(page.getByTestId("preview-status")).toContainText("succeeded", { timeout: 150_000 });
-    await expect(page.getByTestId("retrodiction-verdict")).toBeVisible();
+    // The run page's view of the results: verdict against the best baseline, and all six baselines.
+    await expect(page.getByTestId("retrodiction-verdict")).toContainText("classical baseline");
+    await expect(page.getByTestId("baselines-table").locator("tr[data-baseline]")).toHaveCount(6);
     await expect(page.getByTestId("preview-loss-chart")).not.toHaveAttribute("data-points", "0");
     await screenshot(page, "preview-webgpu");
   });

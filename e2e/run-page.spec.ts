@@ -1,6 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
 import { apiAs } from "./support/api";
-import { expect, screenshot, signIn, test } from "./support/fixtures";
+import { expect, screenshot, screenshotOf, signIn, test } from "./support/fixtures";
 
 /** S&P 500 log returns, many small batches: trains long enough (tens of seconds on wasm) to watch and cancel. */
 const longSpec = {
@@ -19,6 +19,60 @@ const number = async (locator: Locator, attribute: string) => Number(await locat
 const headerStatus = (page: Page) => page.locator("header").getByTestId("run-status");
 
 test.describe.configure({ timeout: 180_000 });
+
+/**
+ * The retrodiction is judged against the best of six classical baselines:
+ * a verdict naming it, every baseline in the table (fitted with its order, or
+ * unavailable with a reason) after the model's own row, and the model's
+ * 80% and 95% intervals shaded on the forecast chart next to actual, model
+ * and the best baseline.
+ */
+async function expectJudgedAgainstBaselines(page: Page) {
+  const verdict = page.getByTestId("retrodiction-verdict");
+  await expect(verdict).toHaveText(
+    /The model (beats every classical baseline; the best, .+, by \d+\.\d% RMSE|does not beat the best classical baseline: .+ beats it by \d+\.\d% RMSE)/,
+  );
+  await expect(verdict).toContainText("Against the naive forecast");
+  const best = (await verdict.getAttribute("data-best")) as string;
+  expect(["naive", "seasonalNaive", "ar", "arima", "ets", "theta"]).toContain(best);
+
+  const baselines = page.getByTestId("baselines-table");
+  await expect(baselines.locator("tbody tr").first()).toHaveAttribute("data-forecaster", "model");
+  for (const name of ["naive", "seasonalNaive", "ar", "arima", "ets", "theta"]) {
+    const row = baselines.locator(`tr[data-baseline="${name}"]`);
+    await expect(row, name).toHaveCount(1);
+    const unavailable = (await row.getAttribute("data-unavailable")) !== null;
+    // A fitted baseline shows its skill as a signed percentage; one that could not be fitted says why.
+    await expect(row.locator("td").last(), name).toHaveText(unavailable ? /^unavailable: .+/ : /^[+−]?\d+\.\d%$/);
+  }
+  await expect(baselines).toContainText(/AR\(\d+\)/);
+  await expect(baselines).toContainText(/ARIMA\(\d,\d,\d\)/);
+  await expect(baselines.locator("tr[data-best]")).toHaveAttribute("data-baseline", best);
+  await expect(page.getByTestId("interval-metrics")).toContainText("95% interval coverage");
+
+  const chart = page.getByTestId("forecast-chart");
+  await expect(chart).toHaveAttribute("data-bands", "2");
+  const legend = chart.locator(".u-legend");
+  for (const label of ["actual", "model", "model 95% high", "model 95% low", "model 80% high", "model 80% low"]) {
+    await expect(legend.locator(".u-series", { hasText: label }).first()).toBeVisible();
+  }
+  // The best baseline's forecast is drawn, labelled as fitted in this window (each window fits its own order).
+  const picker = page.getByRole("group", { name: "Baselines on the chart" });
+  const bestPick = picker.locator(`label[data-baseline="${best}"]`);
+  await expect(bestPick.getByRole("checkbox")).toBeChecked();
+  await expect(legend).toContainText((await bestPick.getAttribute("data-label")) as string);
+  // Another baseline's forecast is one click away.
+  const otherName = await picker
+    .locator("label", { has: page.getByRole("checkbox", { checked: false, disabled: false }) })
+    .first()
+    .getAttribute("data-baseline");
+  const other = picker.locator(`label[data-baseline="${otherName}"]`).getByRole("checkbox");
+  const seriesCount = await legend.locator(".u-series").count();
+  await other.check();
+  await expect(legend.locator(".u-series")).toHaveCount(seriesCount + 1);
+  await other.uncheck();
+  await expect(legend.locator(".u-series")).toHaveCount(seriesCount);
+}
 
 test("a running run shows live progress and loss, and can be cancelled after a confirmation", async ({ page }) => {
   const api = await apiAs("operator");
@@ -70,7 +124,7 @@ test("a finished run shows its retrodiction, downloadable results.json, and Retr
   const table = page.getByTestId("retrodiction-table");
   await expect(table.locator("tbody tr")).toHaveCount(2);
   await expect(table.locator("tfoot")).toContainText("Overall");
-  await expect(page.getByTestId("retrodiction-verdict")).toHaveText(/beat(s)? the naive baseline/);
+  await expectJudgedAgainstBaselines(page);
   await expect.poll(() => number(page.getByTestId("forecast-chart"), "data-points")).toBeGreaterThan(0);
   await expect.poll(() => number(page.getByTestId("loss-chart"), "data-points")).toBeGreaterThan(0);
   await expect(page.getByRole("progressbar", { name: "Run progress" })).toHaveAttribute("aria-valuenow", "100");
@@ -84,9 +138,12 @@ test("a finished run shows its retrodiction, downloadable results.json, and Retr
   expect(results.windows).toHaveLength(2);
   expect(results.overall.rmse).toBeGreaterThan(0);
   await expect(page.getByTestId("artifacts")).toContainText("model/model.json");
+  const retrodiction = page.getByRole("region", { name: "Retrodiction" });
   await screenshot(page, "run-page-finished");
+  await screenshotOf(retrodiction, "run-page-retrodiction");
   await page.emulateMedia({ colorScheme: "dark" });
   await screenshot(page, "run-page-finished-dark");
+  await screenshotOf(retrodiction, "run-page-retrodiction-dark");
   await page.emulateMedia({ colorScheme: "light" });
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, "run-page-finished-narrow");
@@ -155,6 +212,23 @@ test("a parallel retrodiction lists its child runs and aggregates their windows"
   await expect(page.getByRole("link", { name: id.slice(0, 8) })).toBeVisible();
 });
 
+test("a multi-step forecast shows its errors by horizon step", async ({ page }) => {
+  const api = await apiAs("operator");
+  const { id } = await api.training.start.mutate({
+    name: "e2e run page: horizon 3",
+    spec: { ...quickSpec, window: { lookback: 28, horizon: 3 }, retrodiction: { windows: 1, batchSizeDays: 30 } },
+  });
+  await signIn(page, "viewer");
+  await page.goto(`/runs/${id}`);
+  await expect(headerStatus(page)).toHaveText("SUCCEEDED", { timeout: 120_000 });
+  const steps = page.getByTestId("step-errors");
+  await expect(steps.locator("tbody tr")).toHaveCount(3);
+  await expect(steps.locator("tbody tr").first().locator("td").first()).toHaveText("1");
+  await expect.poll(() => number(page.getByTestId("step-errors-chart"), "data-points")).toBe(6);
+  await expect(page.getByTestId("baselines-table").locator("tr[data-baseline]")).toHaveCount(6);
+  await screenshotOf(page.getByRole("region", { name: "Retrodiction" }), "run-page-horizon-3");
+});
+
 test("viewers see the run without Cancel, Retry or Clone; unknown ids say Run not found", async ({ page }) => {
   const operator = await apiAs("operator");
   const { id } = await operator.training.start.mutate({ name: "e2e run page: viewer", spec: quickSpec });
@@ -172,4 +246,9 @@ test("viewers see the run without Cancel, Retry or Clone; unknown ids say Run no
   await expect(page.getByRole("heading", { name: "Run not found" })).toBeVisible();
   await page.goto("/runs/not-a-run");
   await expect(page.getByRole("heading", { name: "Run not found" })).toBeVisible();
+  for (const malformed of ["/runs/%ZZ", "/runs/%E0%A4%A", "/runs/%C0%AF"]) {
+    const response = await page.request.get(malformed);
+    expect(response.status(), malformed).toBe(400);
+    expect(await response.text()).toBe("Bad request: the address has a malformed %-escape");
+  }
 });

@@ -27,6 +27,7 @@ const rows = (page: Page) => page.getByTestId("runs-table").locator("tbody tr[da
 const row = (page: Page, id: string) => page.locator(`tr[data-run-id="${id}"]`);
 const rowIds = async (page: Page) => rows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-run-id")));
 const number = async (locator: Locator, attribute: string) => Number(await locator.getAttribute(attribute));
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -101,6 +102,26 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   await expect.poll(() => rowIds(page)).toEqual([runA, runB].sort((x, y) => skill(y) - skill(x)).map((run) => run.id));
   await page.goBack();
 
+  // Skill against each run's best classical baseline, named in the tooltip; the headline count is against it.
+  type Verdict = { bestLabel: string; skillVsBest: number; beatsAll: boolean };
+  const verdict = (run: typeof runA) => (run.resultSummary as { verdict: Verdict }).verdict;
+  const bestCell = row(page, a).locator('td[data-column="skillVsBest"] span');
+  await expect(bestCell).toHaveText(/^[+−]?\d+\.\d%$/);
+  expect(await bestCell.getAttribute("title")).toMatch(
+    new RegExp(`^best baseline: ${escapeRegExp(verdict(runA).bestLabel)} \\(RMSE \\S+ vs \\S+\\)$`),
+  );
+  const beatBest = [runA, runB].filter((run) => verdict(run).beatsAll).length;
+  await expect(page.getByTestId("runs-verdict")).toContainText(`${beatBest} of 2 with a verdict beat their best classical baseline`);
+  await page.getByRole("button", { name: "Skill vs best baseline" }).click();
+  await expect(page).toHaveURL(/sort=best&dir=desc/);
+  const byBest = [runA, runB].sort((x, y) => verdict(y).skillVsBest - verdict(x).skillVsBest).map((run) => run.id);
+  await expect.poll(() => rowIds(page)).toEqual(byBest);
+  await page.getByRole("button", { name: "Skill vs best baseline" }).click();
+  await expect(page).toHaveURL(/sort=best&dir=asc/);
+  await expect.poll(() => rowIds(page)).toEqual([...byBest].reverse());
+  await page.goBack();
+  await page.goBack();
+
   // A param column from the chooser, kept across reloads.
   await page.getByRole("button", { name: "Columns…" }).click();
   const chooser = page.getByRole("dialog", { name: "Columns" });
@@ -157,6 +178,9 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   const metrics = page.getByTestId("metrics-table");
   await expect(metrics.locator('tr[data-row="val_loss:best"] td[data-best]')).toHaveCount(1);
   await expect(metrics.locator('tr[data-row="headline:rmse"]')).toBeVisible();
+  await expect(metrics.locator('tr[data-row="headline:skill_vs_best"] td.num')).toHaveText([/^[+−]?\d+\.\d%/, /^[+−]?\d+\.\d%/]);
+  const bestLabels = await metrics.locator('tr[data-row="headline:best_baseline"] td.num').allInnerTexts();
+  expect(bestLabels.sort()).toEqual([runA, runB].map((run) => verdict(run).bestLabel).sort());
   // Both runs trained with the same learning rate: a tie singles out no run.
   await expect(metrics.locator('tr[data-row="lr:last"] td[data-best]')).toHaveCount(0);
   await expect(page.getByTestId("param-scatter")).toHaveAttribute("data-points", "2");

@@ -9,6 +9,7 @@ import { type Credentials, defaultServer, loadCredentials, saveCredentials } fro
 import { CliError, ExitCode } from "./errors.js";
 import { replayRun } from "./replay.js";
 import { readSpecFile } from "./spec-file.js";
+import { baselineNames, baselineTitles, precision, runResult, signedPercent, verdictLine } from "./summary.js";
 import { watchRun } from "./watch.js";
 
 const program = new Command("hindcast").description("Start, watch, cancel and compare Hindcast trainings").exitOverride();
@@ -128,40 +129,75 @@ train
     }),
   );
 
-/** RMSE skill against the naive forecast, signed: what a retrodiction's model is worth; blank before there is one. */
-function skillText(summary: unknown): string {
-  const skill = (summary as { overall?: { skill?: { rmseVsNaive?: unknown } } } | null)?.overall?.skill?.rmseVsNaive;
-  return typeof skill === "number" && Number.isFinite(skill) ? `${skill > 0 ? "+" : ""}${(skill * 100).toFixed(1)}%` : "";
+/** One row of `train list`: the RMSE skills are signed, "-" before a run has a retrodiction result (or, for vs best, one that has no verdict). */
+function listRow(cells: {
+  id: string;
+  status: string;
+  done: string;
+  vsNaive: string;
+  vsBest: string;
+  pipeline: string;
+  name: string;
+}): string {
+  return `${cells.id.padEnd(36)}  ${cells.status.padEnd(10)} ${cells.done.padStart(4)}  ${cells.vsNaive.padStart(8)}  ${cells.vsBest.padStart(7)}  ${cells.pipeline.padEnd(21)}  ${cells.name}`.trimEnd();
 }
+
+/** `train list --sort` columns, as the API sorts them. */
+const listSorts = {
+  created: { by: "createdAt", direction: "desc" },
+  "vs-naive": { by: "skill", direction: "desc" },
+  "vs-best": { by: "skillVsBest", direction: "desc" },
+} as const;
 
 train
   .command("list")
-  .description("list trainings, newest first")
+  .description("list trainings, newest first, with their RMSE skill against the naive forecast and the best classical baseline")
   .option("--status <status...>", "QUEUED RUNNING CANCELLING CANCELLED SUCCEEDED FAILED")
   .option("--tag <tag...>", "runs carrying all these tags")
   .option("--limit <n>", "how many", "50")
-  .option("--best", "best skill against the naive forecast first (runs without a retrodiction last)", false)
+  .addOption(
+    new Option(
+      "--sort <column>",
+      "created: newest first; vs-naive, vs-best: best RMSE skill against the naive forecast, or the best classical baseline, first (runs without one last)",
+    ).choices(Object.keys(listSorts)),
+  )
+  .addOption(new Option("--best", "the same as --sort vs-naive").default(false).conflicts("sort"))
   .option("--json", "print JSON", false)
-  .action((options: { status?: string[]; tag?: string[]; limit: string; best: boolean; json: boolean }) =>
+  .action((options: { status?: string[]; tag?: string[]; limit: string; sort?: keyof typeof listSorts; best: boolean; json: boolean }) =>
     withClient(async (client) => {
       const limit = Number(options.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit ${options.limit}: use a whole number from 1 to 500`);
       const { runs } = await client.training.list.query({
         status: options.status?.map((s) => s.toUpperCase()) as never,
         tags: options.tag,
-        sort: options.best ? { by: "skill", direction: "desc" } : undefined,
+        sort: listSorts[options.best ? "vs-naive" : (options.sort ?? "created")],
         limit,
       });
-      print(runs, options.json, () =>
-        runs.length
-          ? runs
-              .map(
-                (r) =>
-                  `${r.id}  ${String(r.status).padEnd(10)} ${Number(r.percent).toFixed(0).padStart(3)}%  ${skillText(r.resultSummary).padStart(7)}  ${r.pipeline}  ${r.name ?? ""}`,
-              )
-              .join("\n")
-          : "No runs.",
-      );
+      print(runs, options.json, () => {
+        if (!runs.length) return "No runs.";
+        const header = listRow({
+          id: "id",
+          status: "status",
+          done: "done",
+          vsNaive: "vs naive",
+          vsBest: "vs best",
+          pipeline: "pipeline",
+          name: "name",
+        });
+        const rows = runs.map((r) => {
+          const result = runResult(r.resultSummary);
+          return listRow({
+            id: r.id,
+            status: String(r.status),
+            done: `${Number(r.percent).toFixed(0)}%`,
+            vsNaive: signedPercent(result?.skillVsNaive),
+            vsBest: signedPercent(result?.skillVsBest),
+            pipeline: r.pipeline,
+            name: r.name ?? "",
+          });
+        });
+        return [header, ...rows].join("\n");
+      });
     }),
   );
 
@@ -183,19 +219,38 @@ train
 
 train
   .command("compare <ids...>")
-  .description("parameters that differ and the last/min/max of every metric, side by side")
+  .description("parameters that differ, the last value of every metric, and the retrodiction against each classical baseline, side by side")
   .option("--json", "print JSON", false)
   .action((ids: string[], options: { json: boolean }) =>
     withClient(async (client) => {
       if (ids.length < 2) throw new CliError("compare needs at least two run ids");
       const result = await client.compare.runs.query({ ids });
       print(result, options.json, () => {
-        const cell = (v: unknown) => String(v ?? "-").padEnd(14);
-        const lines = [`${"".padEnd(28)}${ids.map((id) => cell(id.slice(0, 8))).join("")}`];
-        for (const [key, values] of Object.entries(result.differing)) lines.push(`${key.padEnd(28)}${values.map(cell).join("")}`);
-        for (const [key, values] of Object.entries(result.metrics)) {
-          lines.push(`${`${key} (last)`.padEnd(28)}${values.map((v) => cell(v?.last.toPrecision(4))).join("")}`);
-        }
+        const text = (v: unknown) => String(v ?? "-");
+        const rows: [string, string[]][] = [];
+        for (const [key, values] of Object.entries(result.differing)) rows.push([key, values.map(text)]);
+        for (const [key, values] of Object.entries(result.metrics))
+          rows.push([`${key} (last)`, values.map((v) => text(v?.last.toPrecision(4)))]);
+        // The retrodiction against the classical baselines: "-" where a run has no result, or stored one before a baseline existed.
+        const results = result.runs.map((run) => runResult(run.resultSummary));
+        rows.push(["RMSE", results.map((r) => precision(r?.rmse))]);
+        for (const name of baselineNames) rows.push([`${baselineTitles[name]} RMSE`, results.map((r) => precision(r?.baselineRmse[name]))]);
+        rows.push(["skill vs naive", results.map((r) => signedPercent(r?.skillVsNaive))]);
+        rows.push(["skill vs best", results.map((r) => signedPercent(r?.skillVsBest))]);
+        // Columns as wide as their longest entry (a long param value only pushes its own row), at least 28 and 14.
+        const labelWidth = Math.max(28, ...rows.map(([label]) => label.length + 2));
+        const cellWidth = Math.min(32, Math.max(14, ...rows.flatMap(([, cells]) => cells.map((c) => c.length + 2))));
+        const line = (label: string, cells: string[]) =>
+          `${label.padEnd(labelWidth)}${cells.map((c) => c.padEnd(cellWidth)).join("")}`.trimEnd();
+        const lines = [
+          line(
+            "",
+            ids.map((id) => id.slice(0, 8)),
+          ),
+          ...rows.map(([label, cells]) => line(label, cells)),
+          "verdict",
+        ];
+        for (const [i, run] of result.runs.entries()) lines.push(`  ${run.id.slice(0, 8)}  ${verdictLine(results[i] ?? null)}`);
         return lines.join("\n");
       });
     }),

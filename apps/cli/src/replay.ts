@@ -1,6 +1,6 @@
 import { againstRun, fetchReplayInputs, ReplayInputError, type ReplaySource } from "@hindcast/api/replay-inputs";
 import { replayRetrodiction } from "@hindcast/engine";
-import { pickBackend, preferBackends, probeForSpec } from "@hindcast/models";
+import { baselineNames, pickBackend, preferBackends, probeForSpec, verdictText } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
 import type { ApiClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
@@ -58,7 +58,16 @@ export async function replayRun(client: ApiClient, credentials: Credentials, id:
   }));
   const reproduced = windows.every((w) => w.difference !== null && w.difference <= options.tolerance);
   if (options.json) {
-    const overall = { rmse: replay.overall.rmse, naiveRmse: replay.overall.baselines.naive.rmse };
+    const { rmse, baselines, skill, verdict } = replay.overall;
+    const overall = {
+      rmse,
+      naiveRmse: baselines.naive?.rmse ?? null,
+      baselines: Object.fromEntries(
+        baselineNames.map((name) => [name, baselines[name] ? { label: baselines[name].label, rmse: baselines[name].rmse } : null]),
+      ),
+      skillVsBest: verdict ? skill.rmseVsBest : null,
+      verdict,
+    };
     process.stdout.write(`${JSON.stringify({ id, backend, runWindows: replay.runWindows, windows, overall, reproduced }, null, 2)}\n`);
   } else {
     const lines = [
@@ -75,10 +84,11 @@ export async function replayRun(client: ApiClient, credentials: Credentials, id:
           `${pad(w.runRmse === null ? "-" : w.runRmse.toPrecision(4), 12)}${pad(w.rmse.toPrecision(4), 12)}` +
           pad(w.difference === null ? "-" : `${(w.difference * 100).toFixed(3)}%`, 12),
       ),
-      `Overall RMSE ${replay.overall.rmse.toPrecision(4)} (naive ${replay.overall.baselines.naive.rmse.toPrecision(4)}). ` +
+      `Overall RMSE ${replay.overall.rmse.toPrecision(4)} (naive ${replay.overall.baselines.naive?.rmse.toPrecision(4) ?? "-"}). ` +
         (reproduced
           ? `Every window within ${(options.tolerance * 100).toFixed(2)}% of the run's numbers.`
           : `Not reproduced: a window differs by more than ${(options.tolerance * 100).toFixed(2)}% (or the run reported none).`),
+      `Verdict: ${verdictText(replay.overall.verdict)}`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   }

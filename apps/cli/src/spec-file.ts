@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { trainingSpecSchema } from "@hindcast/models";
+import { specPathProblem, trainingSpecSchema } from "@hindcast/models";
 import { isMap, LineCounter, parseDocument, parse as parseYaml } from "yaml";
 import { CliError } from "./errors.js";
 
@@ -27,7 +27,10 @@ export function readSpecFile(file: string, overrides: readonly string[] = []): u
   for (const override of overrides) {
     const eq = override.indexOf("=");
     if (eq <= 0) throw new CliError(`--set ${override}: use key=value, e.g. --set train.epochs=5`);
-    document.setIn(override.slice(0, eq).split("."), parseYaml(override.slice(eq + 1)));
+    const path = override.slice(0, eq).split(".");
+    const problem = specPathProblem(path);
+    if (problem) throw new CliError(`--set ${override.slice(0, eq)}: ${problem}`);
+    document.setIn(path, parseYaml(override.slice(eq + 1)));
   }
   const spec: unknown = document.toJS();
   const result = trainingSpecSchema.safeParse(spec);

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import type { ApiClient } from "./client.js";
 import { ExitCode } from "./errors.js";
+import { precision, type RunResult, runResult, signedPercent, verdictLine } from "./summary.js";
 
 /** What watching needs of a run: training.get's answer, or an event of training.events. */
 type Run = Omit<Awaited<ReturnType<ApiClient["training"]["get"]["query"]>>, "stages" | "spec">;
@@ -18,6 +19,12 @@ function describe(run: Run): string {
   const val = run.metrics.find((m) => m.key === "val_loss");
   const metrics = [loss && `loss ${loss.last.toPrecision(4)}`, val && `val ${val.last.toPrecision(4)}`].filter(Boolean).join(" ");
   return `${run.status.padEnd(10)} ${bar(run.percent)} ${run.percent.toFixed(1).padStart(5)}% ${run.phase ?? ""} ${run.message ?? ""}${eta}${rate}${metrics ? ` · ${metrics}` : ""}`;
+}
+
+/** A finished retrodiction: its RMSE against the naive forecast's, and (runs judged against every classical baseline) the verdict. */
+function resultLines(result: RunResult): string {
+  const rmse = `RMSE ${precision(result.rmse)} vs naive ${precision(result.baselineRmse.naive)} (${signedPercent(result.skillVsNaive)})`;
+  return result.verdict === undefined ? rmse : `${rmse}\nVerdict: ${verdictLine(result)}`;
 }
 
 /** Ctrl-C on a terminal asks; without one it only stops watching. Resolves "cancel" or "detach". */
@@ -131,10 +138,8 @@ export async function watchRun(client: ApiClient, id: string, out: NodeJS.WriteS
       }
       if (terminal.has(run.status) && !prompting) {
         if (out.isTTY) out.write("\n");
-        const summary = run.resultSummary as { overall?: { rmse?: number }; baselines?: { naiveRmse?: number } } | null;
-        if (run.status === "SUCCEEDED" && summary?.overall?.rmse !== undefined) {
-          out.write(`RMSE ${summary.overall.rmse.toPrecision(4)} vs naive ${summary.baselines?.naiveRmse?.toPrecision(4)}\n`);
-        }
+        const result = runResult(run.resultSummary);
+        if (run.status === "SUCCEEDED" && result?.rmse != null) out.write(`${resultLines(result)}\n`);
         if (run.status === "FAILED") out.write(`error: ${run.message}\n`);
         return run.status === "SUCCEEDED" ? ExitCode.ok : ExitCode.runFailed;
       }

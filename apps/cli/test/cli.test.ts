@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { type ApiServer, createApiToken, hashPassword, startApiServer } from "@hindcast/api";
 import { NotificationHub, prepareDatabase, projectRoot } from "@hindcast/db";
+import { baselineNames, verdictText } from "@hindcast/models";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
@@ -144,10 +145,9 @@ describe("hindcast CLI against a running server", () => {
     expect(another.code, another.stderr).toBe(0);
     const result = await hindcast(["train", "list", "--tag", "cli", "--status", "succeeded", "--best"]);
     expect(result.code, result.stderr).toBe(0);
-    const skills = result.stdout
-      .trim()
-      .split("\n")
-      .map((line) => Number(line.match(/%\s+([+-]?\d+\.\d)%\s/)?.[1]));
+    const [header, ...rows] = result.stdout.trim().split("\n");
+    expect(header).toMatch(/^id\s+status\s+done\s+vs naive\s+vs best\s+pipeline\s+name$/);
+    const skills = rows.map((line) => Number(line.match(/%\s+([+-]?\d+\.\d)%\s/)?.[1]));
     expect(skills.length).toBeGreaterThanOrEqual(2);
     expect(skills.every(Number.isFinite), result.stdout).toBe(true);
     expect(skills).toEqual([...skills].sort((a, b) => b - a));
@@ -164,6 +164,7 @@ describe("hindcast CLI against a running server", () => {
     expect(result.stdout).toMatch(new RegExp(`Replayed 1 of 2 windows of ${id} on wasm`));
     expect(result.stdout).toMatch(/only that one is replayed/);
     expect(result.stdout).toMatch(/Every window within 0\.50% of the run's numbers/);
+    expect(result.stdout).toMatch(/\nVerdict: (beats every classical baseline; the best, .+, by|.+ beats it by) \d+\.\d% RMSE\n/);
     const json = JSON.parse((await hindcast(["train", "replay", id, "--backend", "wasm", "--json"])).stdout) as {
       reproduced: boolean;
       windows: { difference: number; window: { index: number } }[];
@@ -175,6 +176,102 @@ describe("hindcast CLI against a running server", () => {
     const bad = await hindcast(["train", "replay", id, "--tolerance", "lots"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--tolerance lots: use a fraction/);
+  });
+
+  it("judges runs against every classical baseline in watch, list and compare; older runs show - where they stored nothing", async () => {
+    const file = await specFile(
+      "baselines.yaml",
+      "data:\n  dataset: seattle_weather\n  target: temp_max\ntrain:\n  epochs: 2\nretrodiction:\n  windows: 2\n  batchSizeDays: 30\n",
+    );
+    const watched = await hindcast(["train", "start", file, "--tag", "baselines", "--name", "vs baselines", "--watch"]);
+    expect(watched.code, watched.stderr).toBe(0);
+    const id = /Queued run ([0-9a-f-]{36})/.exec(watched.stdout)?.[1] as string;
+    expect(watched.stdout).toMatch(/RMSE \d\S* vs naive \d\S* \([+-]?\d+\.\d%\)\nVerdict: /);
+
+    // --json: the verdict as the run stored it.
+    const [run] = JSON.parse((await hindcast(["train", "list", "--tag", "baselines", "--json"])).stdout) as {
+      id: string;
+      resultSummary: {
+        overall: { skill: { rmseVsNaive: number; rmseVsBest: number } };
+        baselines: Record<string, number | null>;
+        verdict: { best: string; bestLabel: string; skillVsBest: number; beatsAll: boolean };
+      };
+    }[];
+    expect(run?.id).toBe(id);
+    const summary = run?.resultSummary as NonNullable<typeof run>["resultSummary"];
+    expect(baselineNames).toContain(summary.verdict.best);
+    expect(summary.verdict).toMatchObject({ bestLabel: expect.any(String), beatsAll: summary.verdict.skillVsBest > 0 });
+    expect(summary.overall.skill.rmseVsBest).toBe(summary.verdict.skillVsBest);
+    expect(watched.stdout).toContain(`Verdict: ${verdictText(summary.verdict)}\n`);
+
+    // A run stored before the classical baselines: only the naive ones, no vs best, no verdict.
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO "Run" ("id", "status", "pipeline", "spec", "params", "tags", "percent", "resultSummary", "updatedAt")
+         SELECT gen_random_uuid(), 'SUCCEEDED', "pipeline", "spec", "params", ARRAY['baselines'], 100, $2::jsonb, now() FROM "Run" WHERE "id" = $1
+         RETURNING "id"`,
+      [
+        id,
+        JSON.stringify({
+          overall: { rmse: 2.5, skill: { rmseVsNaive: 0.1, rmseVsSeasonalNaive: 0.2 } },
+          baselines: { naiveRmse: 2.78, seasonalNaiveRmse: 3.1 },
+        }),
+      ],
+    );
+    const old = rows[0]?.id as string;
+
+    const percent = (skill: number) => `${skill > 0 ? "+" : ""}${(skill * 100).toFixed(1)}%`;
+    const listed = await hindcast(["train", "list", "--tag", "baselines"]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const lines = listed.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^id\s+status\s+done\s+vs naive\s+vs best\s+pipeline\s+name$/);
+    const vsBestColumn = (lines[0] as string).indexOf("vs best") + "vs best".length;
+    const line = (runId: string) => lines.find((l) => l.startsWith(runId)) as string;
+    const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    expect(line(id)).toMatch(
+      new RegExp(
+        `100%\\s+${escaped(percent(summary.overall.skill.rmseVsNaive))}\\s+${escaped(percent(summary.verdict.skillVsBest))}\\s+retrodiction\\s+vs baselines$`,
+      ),
+    );
+    // The vs best number sits under its header.
+    expect(line(id).slice(0, vsBestColumn).endsWith(percent(summary.verdict.skillVsBest))).toBe(true);
+    expect(line(old)).toMatch(/100%\s+\+10\.0%\s+-\s+retrodiction$/);
+    // Newest first by default; --sort vs-best puts the run without a verdict last.
+    const ids = (stdout: string) =>
+      stdout
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.slice(0, 36));
+    expect(ids(listed.stdout)).toEqual([old, id]);
+    const sorted = await hindcast(["train", "list", "--tag", "baselines", "--sort", "vs-best"]);
+    expect(sorted.code, sorted.stderr).toBe(0);
+    expect(ids(sorted.stdout)).toEqual([id, old]);
+    expect((await hindcast(["train", "list", "--best", "--sort", "vs-best"])).code).toBe(2);
+
+    const compared = await hindcast(["train", "compare", id, old]);
+    expect(compared.code, compared.stderr).toBe(0);
+    const row = (label: string) =>
+      compared.stdout
+        .split("\n")
+        .find((l) => l.startsWith(`${label}  `))
+        ?.slice(label.length)
+        .trim()
+        .split(/\s+/);
+    expect(row("RMSE")?.[0]).toMatch(/^\d/);
+    expect(row("RMSE")?.[1]).toBe("2.500");
+    expect(row("Naive RMSE")).toEqual([summary.baselines.naiveRmse?.toPrecision(4), "2.780"]);
+    expect(row("Seasonal naive RMSE")?.[1]).toBe("3.100");
+    for (const [title, key] of [
+      ["AR RMSE", "arRmse"],
+      ["ARIMA RMSE", "arimaRmse"],
+      ["ETS RMSE", "etsRmse"],
+      ["Theta RMSE", "thetaRmse"],
+    ] as const) {
+      expect(row(title), compared.stdout).toEqual([summary.baselines[key]?.toPrecision(4) ?? "-", "-"]);
+    }
+    expect(row("skill vs naive")).toEqual([percent(summary.overall.skill.rmseVsNaive), "+10.0%"]);
+    expect(row("skill vs best")).toEqual([percent(summary.verdict.skillVsBest), "-"]);
+    expect(compared.stdout).toContain(`verdict\n  ${id.slice(0, 8)}  ${verdictText(summary.verdict)}\n  ${old.slice(0, 8)}  no verdict`);
   });
 
   it("cancels a running training; watching it then exits 1", async () => {
@@ -238,6 +335,13 @@ describe("hindcast CLI against a running server", () => {
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/broken\.yaml:\d+:\d+: /);
     expect((await hindcast(["train", "start", path.join(dir, "missing.yaml")])).stderr).toMatch(/Cannot read spec file/);
+    const good = await specFile("good.yaml", "data:\n  dataset: seattle_weather\n  target: temp_max\n");
+    const typo = await hindcast(["train", "start", good, "--set", "train.epocs=3"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/--set train\.epocs: "epocs" is not a field of train; use one of .*epochs/);
+    expect((await hindcast(["train", "start", good, "--set", "__proto__.x=1"])).stderr).toMatch(
+      /--set __proto__\.x: "__proto__" is not a spec field/,
+    );
     expect((await pool.query(`SELECT count(*)::int AS n FROM "Run"`)).rows[0]?.n).toBe(before);
   });
 

@@ -3,6 +3,7 @@ import { defaultColumnChoice } from "../src/components/runs-table/columns";
 import { searchFromView, viewFromSearch } from "../src/components/runs-table/runs-view";
 import { sparklinePath } from "../src/components/runs-table/trend-cell";
 import { formatDuration } from "../src/lib/format";
+import { safeNextPath } from "../src/lib/safe-next";
 
 const roundTrip = (search: string) => viewFromSearch(new URLSearchParams(searchFromView(viewFromSearch(new URLSearchParams(search)))));
 
@@ -45,5 +46,28 @@ describe("formatDuration", () => {
   it("keeps a tenth of a second under ten seconds, whole units above", () => {
     expect([0.04, 0.44, 9.9, 9.96, 61, 3_725].map(formatDuration)).toEqual(["0.0s", "0.4s", "9.9s", "10s", "1m 1s", "1h 2m"]);
     expect(formatDuration(null)).toBe("—");
+  });
+});
+
+describe("where sign-in leads", () => {
+  const origin = "http://127.0.0.1:3000";
+  it("keeps paths of this site with their query", () => {
+    expect(safeNextPath("/runs/abc?tab=logs", origin)).toBe("/runs/abc?tab=logs");
+    expect(safeNextPath(null, origin)).toBe("/runs");
+  });
+
+  it("never leaves the site, however the other host is spelled", () => {
+    for (const next of [
+      "/\\evil.example/pwned",
+      "//evil.example",
+      "https://evil.example/",
+      "\\\\evil.example",
+      "/\t/evil.example",
+      "javascript:alert(1)",
+      "/.//evil.example",
+    ]) {
+      expect(safeNextPath(next, origin), next).toMatch(/^\/(?!\/)/);
+      expect(new URL(safeNextPath(next, origin), origin).origin).toBe(origin);
+    }
   });
 });

@@ -2,13 +2,24 @@
 import { useEffect, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import { smooth } from "@/lib/smoothing";
+import { useColorScheme } from "@/lib/use-color-scheme";
 
 export interface ChartSeries {
   label: string;
   x: number[];
   y: number[];
+  /** Any CSS colour, theme variables included (`var(--chart-model)`). */
   color?: string;
   dash?: number[];
+  /** Line width in CSS pixels (default 1.5). */
+  width?: number;
+}
+
+/** The area between two series (named by label), e.g. a prediction interval. */
+export interface ChartBand {
+  upper: string;
+  lower: string;
+  fill: string;
 }
 
 export type XKind = "step" | "wall" | "relative" | "date";
@@ -22,7 +33,11 @@ export interface MetricChartProps {
   height?: number;
   title?: string;
   testId?: string;
+  bands?: ChartBand[];
 }
+
+/** Tick spacings for integer x values (steps): 1, 2, 5, 10, 20, 50, … so no tick falls between two steps. */
+const integerIncrements = Array.from({ length: 10 }, (_, e) => [1, 2, 5].map((m) => m * 10 ** e)).flat();
 
 const palette = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04", "#db2777", "#4b5563", "#65a30d"];
 
@@ -31,6 +46,24 @@ function align(series: ChartSeries[], smoothing: number): uPlot.AlignedData {
   if (series.length === 0) return [[]];
   const tables = series.map((s) => [s.x, smoothing > 0 ? smooth(s.y, smoothing) : s.y] as uPlot.AlignedData);
   return series.length === 1 ? (tables[0] as uPlot.AlignedData) : uPlot.join(tables);
+}
+
+/** A CSS colour as a canvas takes it: the canvas knows neither var() nor light-dark(), so the browser resolves it here. */
+function canvasColor(element: HTMLElement, color: string): string {
+  const probe = document.createElement("span");
+  probe.style.color = color;
+  element.append(probe);
+  const resolved = getComputedStyle(probe).color;
+  probe.remove();
+  return resolved || color;
+}
+
+/** uPlot's bands: series indexes (1-based; 0 is x) of each band's edges, and its fill. */
+function plotBands(element: HTMLElement, series: ChartSeries[], bands: ChartBand[]): uPlot.Band[] {
+  const index = (label: string) => series.findIndex((s) => s.label === label) + 1;
+  return bands
+    .filter((band) => index(band.upper) > 0 && index(band.lower) > 0)
+    .map((band) => ({ series: [index(band.upper), index(band.lower)], fill: canvasColor(element, band.fill) }));
 }
 
 /**
@@ -55,11 +88,22 @@ function fitAxisToLabels(self: uPlot, values: string[] | null, axisIndex: number
  * scale, smoothing, and new data applied in place so live updates keep the
  * zoom and never rebuild the chart.
  */
-export function MetricChart({ series, xKind = "step", logScale = false, smoothing = 0, height = 260, title, testId }: MetricChartProps) {
+export function MetricChart({
+  series,
+  xKind = "step",
+  logScale = false,
+  smoothing = 0,
+  height = 260,
+  title,
+  testId,
+  bands = [],
+}: MetricChartProps) {
   const container = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = useMemo(() => align(series, smoothing), [series, smoothing]);
-  const shape = `${series.map((s) => `${s.label}|${s.color ?? ""}`).join(",")}|${xKind}|${logScale}|${height}`;
+  const scheme = useColorScheme();
+  const bandShape = bands.map((b) => `${b.upper}>${b.lower}|${b.fill}`).join(",");
+  const shape = `${series.map((s) => `${s.label}|${s.color ?? ""}|${s.dash ?? ""}|${s.width ?? ""}`).join(",")}|${bandShape}|${xKind}|${logScale}|${height}|${scheme}`;
   const dataRef = useRef(data);
   dataRef.current = data;
 
@@ -75,6 +119,8 @@ export function MetricChart({ series, xKind = "step", logScale = false, smoothin
       axes: [
         {
           label: xKind === "relative" ? "seconds" : xKind === "step" ? "step" : undefined,
+          // Only when set: an undefined option would replace uPlot's default.
+          ...(xKind === "step" ? { incrs: integerIncrements } : {}),
           stroke: "currentColor",
           grid: { stroke: "rgba(128,128,128,0.2)" },
         },
@@ -84,13 +130,14 @@ export function MetricChart({ series, xKind = "step", logScale = false, smoothin
         { label: xKind },
         ...series.map((s, i) => ({
           label: s.label,
-          stroke: s.color ?? palette[i % palette.length],
+          stroke: canvasColor(element, s.color ?? (palette[i % palette.length] as string)),
           dash: s.dash,
-          width: 1.5,
+          width: s.width ?? 1.5,
           spanGaps: true,
           points: { show: false },
         })),
       ],
+      bands: plotBands(element, series, bands),
       cursor: { drag: { x: true, y: false } },
       legend: { live: true },
     };
@@ -124,6 +171,7 @@ export function MetricChart({ series, xKind = "step", logScale = false, smoothin
       className="chart"
       data-testid={testId}
       data-points={points}
+      data-bands={bands.length || undefined}
       role="img"
       aria-label={`${title ?? "chart"}: ${series.map((s) => s.label).join(", ")}`}
     />

@@ -39,3 +39,9 @@ export function formatSkill(skill: number | null | undefined): string {
   if (skill === null || skill === undefined || !Number.isFinite(skill)) return "—";
   return `${skill > 0 ? "+" : skill < 0 ? "−" : ""}${Math.abs(skill * 100).toFixed(1)}%`;
 }
+
+/** A share in 0..1 (coverage, accuracy) as a percentage: "93.1%"; "—" for none. */
+export function formatShare(share: number | null | undefined): string {
+  if (share === null || share === undefined || !Number.isFinite(share)) return "—";
+  return `${(share * 100).toFixed(1)}%`;
+}

@@ -6,7 +6,7 @@ const listedRows = 20;
 /** What an import kept and rejected: the server's summary lines, then the rejected rows and bad cells. */
 export function ImportReport({ result }: { result: UploadResult }) {
   const { report, summary } = result;
-  const clean = report.rejectedRows.length === 0 && report.invalidCellCount === 0 && report.ignoredColumns.length === 0;
+  const clean = report.rejectedRowCount === 0 && report.invalidCellCount === 0 && report.ignoredColumns.length === 0;
   return (
     <div className={`${clean ? "banner-ok" : styles.warn} ${styles.report}`} role="status" data-testid="import-report">
       <strong>Imported {result.name}</strong> (date column “{report.dateColumn}”{report.sorted ? ", rows sorted by date" : ""})
@@ -15,9 +15,9 @@ export function ImportReport({ result }: { result: UploadResult }) {
           <li key={line}>{line}</li>
         ))}
       </ul>
-      {report.rejectedRows.length > 0 && (
+      {report.rejectedRowCount > 0 && (
         <details>
-          <summary>Rejected rows ({report.rejectedRows.length})</summary>
+          <summary>Rejected rows ({report.rejectedRowCount})</summary>
           <table>
             <thead>
               <tr>
@@ -36,7 +36,7 @@ export function ImportReport({ result }: { result: UploadResult }) {
               ))}
             </tbody>
           </table>
-          {report.rejectedRows.length > listedRows && <p className="muted">and {report.rejectedRows.length - listedRows} more</p>}
+          {report.rejectedRowCount > listedRows && <p className="muted">and {report.rejectedRowCount - listedRows} more</p>}
         </details>
       )}
       {report.invalidCells.length > 0 && (

@@ -1,4 +1,4 @@
-import { setPath } from "@hindcast/api/schemas";
+import { setPath } from "@hindcast/models/spec-paths";
 import {
   dataSpecSchema,
   defaultModelKind,

@@ -12,6 +12,10 @@ const familyLabels: Record<ModelKind, string> = {
   tcn: "TCN (temporal convolutions)",
   lstm: "LSTM",
   gru: "GRU",
+  ar: "AR (classical)",
+  arima: "ARIMA (classical)",
+  ets: "ETS (classical)",
+  theta: "Theta (classical)",
 };
 
 type Hyperparameter =
@@ -44,6 +48,16 @@ const hyperparameters: Record<ModelKind, Hyperparameter[]> = {
   ],
   lstm: recurrent,
   gru: recurrent,
+  ar: [{ key: "maxLag", label: "Largest lag", type: "int", hint: "the order is chosen by AIC up to it" }],
+  arima: [
+    { key: "maxP", label: "Largest p", type: "int", hint: "(p, q) by AIC, d by the KPSS test" },
+    { key: "maxQ", label: "Largest q", type: "int" },
+  ],
+  ets: [{ key: "seasonal", label: "Season", type: "choice", options: ["auto", "additive", "none"] }],
+  theta: [
+    { key: "theta", label: "Theta", type: "number", hint: "2 is the classic method" },
+    { key: "deseasonalize", label: "Deseasonalise", type: "choice", options: ["auto", "none"] },
+  ],
 };
 
 const isModelKind = (value: unknown): value is ModelKind => modelKinds.includes(value as ModelKind);

@@ -70,7 +70,7 @@ export function usePreviewWorker() {
     const request: PreviewRequest = { type: "replay", parts, dataset, backends, wasmPath: wasmPath() };
     worker.current?.postMessage(
       request,
-      parts.map((part) => part.saved.weights.buffer),
+      parts.flatMap((part) => (part.saved ? [part.saved.weights.buffer] : [])),
     );
   }, []);
   const stop = useCallback(() => worker.current?.postMessage({ type: "stop" }), []);

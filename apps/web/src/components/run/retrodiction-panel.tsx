@@ -1,163 +1,79 @@
 "use client";
 import type { RetrodictionResults } from "@hindcast/api";
-import type { ForecastReport } from "@hindcast/models";
 import { useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
-import { type ChartSeries, MetricChart } from "@/components/metric-chart";
-import { formatNumber, formatSkill } from "@/lib/format";
+import { useState } from "react";
 import { useTRPC } from "@/lib/trpc";
-import styles from "./run.module.css";
+import { BaselinesTable } from "./retrodiction/baselines-table";
+import { ForecastChart } from "./retrodiction/forecast-chart";
+import { IntervalSummary } from "./retrodiction/interval-summary";
+import styles from "./retrodiction/retrodiction.module.css";
+import { StepErrors } from "./retrodiction/step-errors";
+import { VerdictBanner } from "./retrodiction/verdict-banner";
+import { WindowsTable } from "./retrodiction/windows-table";
+import runStyles from "./run.module.css";
 
-type Window = RetrodictionResults["windows"][number];
+/** What the baselines table describes: every window together, or one (by position). */
+type Scope = "overall" | number;
 
-const formatPercent = (value: number | null | undefined) => (value === null || value === undefined ? "—" : `${formatNumber(value)}%`);
-const beats = (skill: number | null | undefined) => typeof skill === "number" && skill > 0;
-
-function Skill({ value }: { value: number | null | undefined }) {
-  return <td className={`num ${beats(value) ? styles.skillPos : styles.skillNeg}`}>{formatSkill(value)}</td>;
-}
-
-function ReportCells({ report }: { report: ForecastReport }) {
+function ScopeSelect({ scope, results, onChange }: { scope: Scope; results: RetrodictionResults; onChange: (scope: Scope) => void }) {
   return (
-    <>
-      <td className="num">{report.count}</td>
-      <Skill value={report.skill.rmseVsNaive} />
-      <Skill value={report.skill.rmseVsSeasonalNaive} />
-      <td className="num">{formatNumber(report.rmse)}</td>
-      <td className="num">{formatNumber(report.baselines.naive.rmse)}</td>
-      <td className="num">{formatNumber(report.baselines.seasonalNaive.rmse)}</td>
-      <td className="num">{formatNumber(report.mae)}</td>
-      <td className="num">{formatPercent(report.mape)}</td>
-      <td className="num">{formatPercent(report.smape)}</td>
-      <td className="num">{formatNumber(report.mase)}</td>
-      <td className="num">{formatNumber(report.directionalAccuracy * 100)}%</td>
-    </>
+    <label className={`${runStyles.inline} ${styles.windowChoice}`}>
+      Against the baselines in
+      <select value={String(scope)} onChange={(e) => onChange(e.target.value === "overall" ? "overall" : Number(e.target.value))}>
+        {results.overall && <option value="overall">all windows</option>}
+        {results.windows.map((w, i) => (
+          <option key={w.window.index} value={i}>
+            window {w.window.index + 1}: {w.window.startDate} – {w.window.endDate}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
-/** Says plainly whether the model beat the naive forecast, overall and per window. */
-function Verdict({ overall, windows }: { overall: ForecastReport; windows: Window[] }) {
-  const worse = windows.filter((w) => !beats(w.report.skill.rmseVsNaive)).length;
-  const perWindow = `${worse} of ${windows.length} window${windows.length === 1 ? "" : "s"} ${worse === 1 ? "is" : "are"} no better than naive.`;
-  const rmse = `RMSE ${formatNumber(overall.rmse)} vs naive ${formatNumber(overall.baselines.naive.rmse)}`;
-  if (!beats(overall.skill.rmseVsNaive)) {
-    return (
-      <p className={styles.warnBanner} role="status" data-testid="retrodiction-verdict">
-        <strong>The model does not beat the naive baseline</strong> (repeat the last value): {rmse}, skill{" "}
-        {formatSkill(overall.skill.rmseVsNaive)}. {perWindow}
-      </p>
-    );
-  }
-  return (
-    <p className="banner-ok" role="status" data-testid="retrodiction-verdict">
-      The model beats the naive baseline by {formatSkill(overall.skill.rmseVsNaive)} RMSE overall ({rmse}
-      {beats(overall.skill.rmseVsSeasonalNaive) ? "" : "; it does not beat seasonal naive"}). {perWindow}
-    </p>
-  );
-}
-
-const epochSeconds = (date: string) => Date.parse(`${date}T00:00:00Z`) / 1000;
-
-function ForecastChart({ window }: { window: Window }) {
-  const series = useMemo<ChartSeries[]>(() => {
-    const x = window.dates.map(epochSeconds);
-    const { actual, predicted, naive, seasonalNaive } = window.predictions;
-    return [
-      { label: "actual", x, y: actual, color: "#16a34a" },
-      { label: "model", x, y: predicted, color: "#2563eb" },
-      { label: "naive", x, y: naive, color: "#dc2626", dash: [6, 4] },
-      { label: "seasonal naive", x, y: seasonalNaive, color: "#ca8a04", dash: [2, 3] },
-    ];
-  }, [window]);
-  return (
-    <MetricChart
-      series={series}
-      xKind="date"
-      title={`Window ${window.window.index + 1}: ${window.window.startDate} – ${window.window.endDate}`}
-      testId="forecast-chart"
-    />
-  );
-}
-
-/** Accuracy per retrodiction window and overall against the naive baselines, and forecast vs actual for a chosen window. */
+/**
+ * A retrodiction judged against the classical baselines: the verdict against
+ * the best of them, accuracy per window, the model and every baseline side by
+ * side (all windows or one), the model's intervals, errors by horizon step,
+ * and forecast against actual for a chosen window.
+ */
 export function RetrodictionView({ results }: { results: RetrodictionResults }) {
-  const [chosen, setChosen] = useState(0);
   const windows = results.windows;
-  const shown = windows[Math.min(chosen, windows.length - 1)];
+  const [scope, setScope] = useState<Scope>(results.overall ? "overall" : 0);
+  const [charted, setCharted] = useState(0);
+  const report = scope === "overall" ? results.overall : windows[scope]?.report;
+  const shown = windows[Math.min(charted, windows.length - 1)];
+  const chooseScope = (next: Scope) => {
+    setScope(next);
+    if (next !== "overall") setCharted(next);
+  };
   return (
-    <div className={styles.retrodiction}>
-      {results.overall && <Verdict overall={results.overall} windows={windows} />}
-      <div className={styles.scroll}>
-        <table data-testid="retrodiction-table">
-          <thead>
-            <tr>
-              <th>Window</th>
-              <th>Dates</th>
-              <th className="num">Count</th>
-              <th className="num" title="1 − model RMSE / naive RMSE; above 0 beats the baseline">
-                Skill vs naive
-              </th>
-              <th className="num" title="1 − model RMSE / seasonal-naive RMSE">
-                Skill vs s-naive
-              </th>
-              <th className="num">RMSE</th>
-              <th className="num">Naive RMSE</th>
-              <th className="num">S-naive RMSE</th>
-              <th className="num">MAE</th>
-              <th className="num">MAPE</th>
-              <th className="num">sMAPE</th>
-              <th className="num">MASE</th>
-              <th className="num" title="Share of forecasts that moved the way the actual did">
-                Dir. acc.
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {windows.map((w) => (
-              <tr key={w.window.index} className={beats(w.report.skill.rmseVsNaive) ? undefined : styles.worseRow}>
-                <td>{w.window.index + 1}</td>
-                <td>
-                  {w.window.startDate} – {w.window.endDate}
-                </td>
-                <ReportCells report={w.report} />
-              </tr>
-            ))}
-          </tbody>
-          {results.overall && (
-            <tfoot>
-              <tr
-                className={styles.overallRow}
-                data-testid="retrodiction-overall"
-                data-rmse={results.overall.rmse}
-                data-mae={results.overall.mae}
-                data-mase={results.overall.mase}
-              >
-                <th scope="row">Overall</th>
-                <td>
-                  {windows[0]?.window.startDate} – {windows.at(-1)?.window.endDate}
-                </td>
-                <ReportCells report={results.overall} />
-              </tr>
-            </tfoot>
-          )}
-        </table>
-      </div>
+    <div className={runStyles.retrodiction}>
+      {results.overall && <VerdictBanner overall={results.overall} windows={windows} />}
+      <WindowsTable windows={windows} overall={results.overall} />
+      {report && (
+        <>
+          <ScopeSelect scope={scope} results={results} onChange={chooseScope} />
+          <div className={runStyles.scroll}>
+            <BaselinesTable report={report} />
+          </div>
+          <IntervalSummary report={report} />
+          <StepErrors steps={report.byStep} />
+        </>
+      )}
       {shown && (
         <>
-          <label className={styles.inline}>
+          <label className={`${runStyles.inline} ${styles.windowChoice}`}>
             Forecast vs actual for window
-            <select
-              value={shown.window.index}
-              onChange={(e) => setChosen(windows.findIndex((w) => w.window.index === Number(e.target.value)))}
-            >
-              {windows.map((w) => (
-                <option key={w.window.index} value={w.window.index}>
+            <select value={windows.indexOf(shown)} onChange={(e) => setCharted(Number(e.target.value))}>
+              {windows.map((w, i) => (
+                <option key={w.window.index} value={i}>
                   {w.window.index + 1}: {w.window.startDate} – {w.window.endDate}
                 </option>
               ))}
             </select>
           </label>
-          <ForecastChart key={shown.window.index} window={shown} />
+          <ForecastChart window={shown} best={results.overall?.verdict?.best ?? shown.report.verdict?.best} />
         </>
       )}
     </div>

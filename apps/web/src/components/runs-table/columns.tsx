@@ -6,6 +6,7 @@ import { isActive } from "@/components/run/types";
 import { ProgressBar, StatusChip } from "@/components/run-status";
 import { formatDate, formatDuration, formatNumber, formatParam, formatSkill } from "@/lib/format";
 import { bestStat } from "@/lib/metric-direction";
+import { baselineRmse, storedHeadline } from "@/lib/run-headline";
 import styles from "./runs-table.module.css";
 import type { RunsSort } from "./runs-view";
 import { TrendCell } from "./trend-cell";
@@ -40,20 +41,28 @@ export interface RunsColumn {
 
 const text = (value: unknown) => formatParam(value);
 
-interface Headline {
-  overall?: { rmse?: number; skill?: { rmseVsNaive?: number } };
-  baselines?: { naiveRmse?: number };
-}
-
 /** The retrodiction's RMSE skill against repeating the last value: above zero the model beats the naive forecast. */
-function Skill({ run }: { run: RunRow }) {
-  const { overall, baselines } = (run.resultSummary ?? {}) as Headline;
+function NaiveSkill({ run }: { run: RunRow }) {
+  const { overall, baselines } = storedHeadline(run.resultSummary);
   const skill = overall?.skill?.rmseVsNaive;
   if (typeof skill !== "number") return null;
   const title = `RMSE ${formatNumber(overall?.rmse)} vs naive ${formatNumber(baselines?.naiveRmse)}`;
   return (
-    <span className={skill > 0 ? styles.beatsNaive : styles.losesToNaive} title={title}>
+    <span className={skill > 0 ? styles.skillBeats : styles.skillLoses} title={title}>
       {formatSkill(skill)}
+    </span>
+  );
+}
+
+/** The skill against the run's best classical baseline (its verdict), named in the tooltip; none for runs from before those baselines. */
+function BestSkill({ run }: { run: RunRow }) {
+  const headline = storedHeadline(run.resultSummary);
+  const verdict = headline.verdict;
+  if (!verdict) return null;
+  const title = `best baseline: ${verdict.bestLabel} (RMSE ${formatNumber(headline.overall?.rmse)} vs ${formatNumber(baselineRmse(headline, verdict.best))})`;
+  return (
+    <span className={verdict.beatsAll ? styles.skillBeats : styles.skillLoses} title={title} data-best={verdict.best}>
+      {formatSkill(verdict.skillVsBest)}
     </span>
   );
 }
@@ -89,12 +98,20 @@ const fixedColumns: RunsColumn[] = [
       ) : null,
   },
   {
+    id: "skillVsBest",
+    header: "Skill vs best baseline",
+    width: 170,
+    numeric: true,
+    sort: { by: "skillVsBest", stat: "last" },
+    cell: (run) => <BestSkill run={run} />,
+  },
+  {
     id: "skill",
     header: "Skill vs naive",
     width: 120,
     numeric: true,
     sort: { by: "skill", stat: "last" },
-    cell: (run) => <Skill run={run} />,
+    cell: (run) => <NaiveSkill run={run} />,
   },
   { id: "model", header: "Model", width: 90, cell: (run) => text(run.params["model.kind"]) },
   {

@@ -1,6 +1,8 @@
 "use client";
+import type { AppRouter } from "@hindcast/api";
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
+import type { inferRouterOutputs } from "@trpc/server";
 import { type KeyboardEvent, memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { isActive } from "@/components/run/types";
 import { errorMessage } from "@/lib/errors";
@@ -32,6 +34,26 @@ export interface RunsTableProps {
 }
 
 const count = (n: number) => n.toLocaleString("en-US");
+
+type RunsSummary = inferRouterOutputs<AppRouter>["training"]["summary"];
+
+/** How many of the listed runs beat their best classical baseline (the headline), and how many beat naive. */
+function RunsVerdict({ summary }: { summary: RunsSummary }) {
+  if (summary.withResult === 0) return null;
+  return (
+    <span data-testid="runs-verdict">
+      {summary.withVerdict > 0 && (
+        <>
+          {" · "}
+          <strong>{count(summary.beatBest)}</strong> of {count(summary.withVerdict)} with a verdict beat their best classical baseline
+        </>
+      )}
+      {" · "}
+      {summary.withVerdict > 0 ? count(summary.beatNaive) : <strong>{count(summary.beatNaive)}</strong>} of {count(summary.withResult)} with
+      a retrodiction beat the naive forecast
+    </span>
+  );
+}
 
 function loadedText(loaded: number, more: boolean, total: number | undefined): string {
   const runs = (n: number) => `${count(n)} run${n === 1 ? "" : "s"}`;
@@ -187,12 +209,7 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
     <>
       <p className={styles.summary} aria-live="polite">
         {list.isPending ? "Loading runs…" : loadedText(rows.length, hasNextPage, summary.data?.total)}
-        {summary.data && summary.data.withResult > 0 && (
-          <span data-testid="runs-verdict">
-            {" · "}
-            <strong>{count(summary.data.beatNaive)}</strong> of {count(summary.data.withResult)} with a retrodiction beat the naive forecast
-          </span>
-        )}
+        {summary.data && <RunsVerdict summary={summary.data} />}
         {list.isFetching && !list.isPending ? " · refreshing…" : ""}
         {list.error ? <span className="error"> · {errorMessage(list.error)}</span> : null}
       </p>

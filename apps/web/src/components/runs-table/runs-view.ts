@@ -28,7 +28,14 @@ export interface RunsView {
 /** Form fields a view's problems are shown next to. */
 export type RunsViewField = "status" | "tags" | "search" | "experiment" | "from" | "to" | "params" | "sort";
 
-const sortNames = { created: "createdAt", name: "name", status: "status", metric: "metric", skill: "skill" } as const;
+const sortNames = {
+  created: "createdAt",
+  name: "name",
+  status: "status",
+  metric: "metric",
+  skill: "skill",
+  best: "skillVsBest",
+} as const satisfies Record<string, RunsSort["by"]>;
 const stats = ["last", "min", "max"] as const;
 const paramPrefix = "p.";
 /** Repeated parameters, so that any metric or param key survives the URL. */
@@ -36,7 +43,7 @@ const columnNames = { metric: "mcol", param: "pcol", trend: "trend" } as const;
 
 /** The direction a first click on a column sorts by: newest, A to Z, best metric or skill first. */
 export function firstDirection(by: RunsSort["by"], key?: string): RunsSort["direction"] {
-  if (by === "createdAt" || by === "skill") return "desc";
+  if (by === "createdAt" || by === "skill" || by === "skillVsBest") return "desc";
   if (by === "metric" && key) return metricDirection(key) === "lower" ? "asc" : "desc";
   return by === "metric" ? "desc" : "asc";
 }

@@ -73,6 +73,11 @@ export function WorkerTable({ workers }: { workers: Worker[] }) {
               </td>
               <td>
                 <span className={`chip ${styles.status} ${styles[w.status] ?? ""}`}>{w.status}</span>
+                {w.exitReason && (
+                  <div className="muted" data-testid="worker-exit-reason">
+                    {w.exitReason}
+                  </div>
+                )}
               </td>
               <td data-testid="worker-backend">{w.backend}</td>
               <td>{w.capabilities.gpu ? "yes" : "no"}</td>

@@ -1,8 +1,9 @@
 import Link from "next/link";
 import { formatNumber, formatSkill } from "@/lib/format";
 import { bestIndexes, bestStat, metricDirection } from "@/lib/metric-direction";
+import { storedHeadline } from "@/lib/run-headline";
 import styles from "./compare.module.css";
-import { type Comparison, hasHeadline, headlineRows, headlineValue, runLabel } from "./types";
+import { type Comparison, hasHeadline, headlineRows, headlineValue, isSkillKey, runLabel } from "./types";
 
 interface Row {
   id: string;
@@ -29,9 +30,25 @@ function headline(comparison: Comparison): Row[] {
     label: row.label,
     directionKey: row.key,
     values: comparison.runs.map((run) => headlineValue(run, row.key)),
-    // Skill reads as a signed percentage everywhere (runs table, run page).
-    format: row.key === "skill_vs_naive" ? formatSkill : undefined,
+    format: isSkillKey(row.key) ? formatSkill : undefined,
   }));
+}
+
+/** Which baseline each run's skill-vs-best is against: the best classical baseline of its own report. */
+function BestBaselineRow({ runs }: { runs: Comparison["runs"] }) {
+  const labels = runs.map((run) => storedHeadline(run.resultSummary).verdict?.bestLabel);
+  if (labels.every((label) => !label)) return null;
+  return (
+    <tr data-row="headline:best_baseline">
+      <th scope="row">Best baseline</th>
+      <td className="muted">—</td>
+      {runs.map((run, i) => (
+        <td key={run.id} className="num">
+          {labels[i] ?? "—"}
+        </td>
+      ))}
+    </tr>
+  );
 }
 
 function Rows({ rows }: { rows: Row[] }) {
@@ -90,6 +107,7 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
                   </th>
                 </tr>
                 <Rows rows={retrodiction} />
+                <BestBaselineRow runs={runs} />
               </tbody>
             )}
             {tracked.length > 0 && (

@@ -1,5 +1,6 @@
 import type { AppRouter } from "@hindcast/api";
 import type { inferRouterOutputs } from "@trpc/server";
+import { type StoredHeadline, storedHeadline } from "@/lib/run-headline";
 
 export type Comparison = inferRouterOutputs<AppRouter>["compare"]["runs"];
 export type ComparedRun = Comparison["runs"][number];
@@ -14,28 +15,23 @@ export const paramOf = (comparison: Comparison, key: string, index: number): unk
 
 /** The retrodiction headline a finished run stores in its resultSummary; keys name the direction (see metric-direction). */
 export const headlineRows = [
-  { key: "rmse", label: "RMSE", pick: (o: Overall) => o.rmse },
-  { key: "mae", label: "MAE", pick: (o: Overall) => o.mae },
-  { key: "mase", label: "MASE", pick: (o: Overall) => o.mase },
-  { key: "skill_vs_naive", label: "Skill vs naive (RMSE)", pick: (o: Overall) => o.skill?.rmseVsNaive },
-  { key: "directional_accuracy", label: "Directional accuracy", pick: (o: Overall) => o.directionalAccuracy },
+  { key: "rmse", label: "RMSE", pick: (h: StoredHeadline) => h.overall?.rmse },
+  { key: "mae", label: "MAE", pick: (h: StoredHeadline) => h.overall?.mae },
+  { key: "mase", label: "MASE", pick: (h: StoredHeadline) => h.overall?.mase },
+  { key: "skill_vs_best", label: "Skill vs best baseline (RMSE)", pick: (h: StoredHeadline) => h.verdict?.skillVsBest },
+  { key: "skill_vs_naive", label: "Skill vs naive (RMSE)", pick: (h: StoredHeadline) => h.overall?.skill?.rmseVsNaive },
+  { key: "directional_accuracy", label: "Directional accuracy", pick: (h: StoredHeadline) => h.overall?.directionalAccuracy },
 ] as const;
 export type HeadlineKey = (typeof headlineRows)[number]["key"];
 
-interface Overall {
-  rmse?: number;
-  mae?: number;
-  mase?: number;
-  directionalAccuracy?: number;
-  skill?: { rmseVsNaive?: number };
-}
-
-/** A headline value of a run, or null before the run has results. */
+/** A headline value of a run, or null before the run has results (or, for skill vs best, before the classical baselines). */
 export function headlineValue(run: ComparedRun, key: HeadlineKey): number | null {
-  const overall = (run.resultSummary as { overall?: Overall } | null)?.overall;
   const row = headlineRows.find((r) => r.key === key);
-  const value = overall && row ? row.pick(overall) : undefined;
+  const value = row?.pick(storedHeadline(run.resultSummary));
   return typeof value === "number" ? value : null;
 }
+
+/** Skills read as signed percentages everywhere (runs table, run page). */
+export const isSkillKey = (key: string) => key.startsWith("skill_");
 
 export const hasHeadline = (runs: ComparedRun[]) => runs.some((run) => headlineRows.some((row) => headlineValue(run, row.key) !== null));

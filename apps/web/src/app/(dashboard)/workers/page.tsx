@@ -4,9 +4,12 @@ import { useState } from "react";
 import { isStale, WorkerTable } from "@/components/workers/worker-table";
 import styles from "@/components/workers/workers.module.css";
 import { errorMessage } from "@/lib/errors";
+import { formatDuration } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 
 const refreshMs = 3_000;
+/** A worker that died within this long is named above the table, though the table hides dead workers. */
+const recentDeathSeconds = 3_600;
 
 export default function WorkersPage() {
   const trpc = useTRPC();
@@ -18,6 +21,9 @@ export default function WorkersPage() {
   const stale = live.filter(isStale);
   const busy = live.reduce((sum, w) => sum + w.runIds.length, 0);
   const slots = live.reduce((sum, w) => sum + w.concurrency, 0);
+  const lastDeath = all
+    .filter((w) => w.status === "DEAD" && w.heartbeatAgeSeconds < recentDeathSeconds)
+    .sort((a, b) => a.heartbeatAgeSeconds - b.heartbeatAgeSeconds)[0];
 
   return (
     <>
@@ -35,6 +41,12 @@ export default function WorkersPage() {
           {stale.length > 0 && (
             <span className={styles.stale} role="status">
               ⚠ {stale.length} without a recent heartbeat
+            </span>
+          )}
+          {lastDeath && (
+            <span className={styles.stale} role="status" data-testid="worker-last-death">
+              Worker {lastDeath.hostname}:{lastDeath.pid} died {formatDuration(lastDeath.heartbeatAgeSeconds)} ago
+              {lastDeath.exitReason ? `: ${lastDeath.exitReason}` : ""}
             </span>
           )}
           <label className={styles.toggle}>
