@@ -3,10 +3,13 @@ import type { Locator, Page } from "@playwright/test";
 import { apiAs } from "./support/api";
 import { expect, screenshot, signIn, test } from "./support/fixtures";
 
-/** Finishes in seconds; `epochs` differs between the runs so the comparison has a differing param. */
+/**
+ * Finishes in seconds; `epochs` and `seed` differ between the runs so the comparison has differing params
+ * (with one seed the shorter run's epochs are the longer run's first ones, and their best val_loss can tie).
+ */
 const quickSpec = (epochs: number) => ({
   data: { dataset: "seattle_weather", target: "temp_max" },
-  train: { epochs, refitEpochs: 1 },
+  train: { epochs, refitEpochs: 1, seed: epochs },
   retrodiction: { windows: 2, batchSizeDays: 30 },
 });
 /** Trains long enough to be seen RUNNING with a progress bar, then cancelled. */
@@ -80,7 +83,8 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   // Sorting by the best val_loss (lower is better: ascending first), then the other way.
   const bestRmse = (run: typeof runA) => (run.resultSummary as { overall: { rmse: number } }).overall.rmse;
   const bestLoss = (run: typeof runA) => run.metrics.find((m: { key: string }) => m.key === "val_loss")?.min as number;
-  const ascending = [runA, runB].sort((x, y) => bestLoss(x) - bestLoss(y)).map((run) => run.id);
+  // Ties are broken by id in the sort's direction, as the server does.
+  const ascending = [runA, runB].sort((x, y) => bestLoss(x) - bestLoss(y) || (x.id < y.id ? -1 : 1)).map((run) => run.id);
   await page.getByRole("button", { name: "val_loss (best)" }).click();
   await expect(page).toHaveURL(/sort=metric&metric=val_loss&stat=min&dir=asc/);
   await expect.poll(() => rowIds(page)).toEqual(ascending);
@@ -169,7 +173,8 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
 
   await expect(page.getByRole("heading", { name: "Compare 2 runs" })).toBeVisible();
   await expect(page.locator("tr.differs", { hasText: "train.epochs" })).toBeVisible();
-  await expect(page.locator("tr.differs")).toHaveCount(1);
+  await expect(page.locator("tr.differs", { hasText: "train.seed" })).toBeVisible();
+  await expect(page.locator("tr.differs")).toHaveCount(2);
   const chart = page.getByTestId("compare-chart-train_loss");
   await expect.poll(() => number(chart, "data-points")).toBeGreaterThan(0);
   await expect(chart.locator(".u-legend .u-series")).toHaveCount(3); // the x axis and one series per run
@@ -184,12 +189,12 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   // Both runs trained with the same learning rate: a tie singles out no run.
   await expect(metrics.locator('tr[data-row="lr:last"] td[data-best]')).toHaveCount(0);
   await expect(page.getByTestId("param-scatter")).toHaveAttribute("data-points", "2");
-  // Parallel coordinates: the differing param and the result, one line per run, the lower RMSE picked out.
+  // Parallel coordinates: the two differing params and the result, one line per run, the lower RMSE picked out.
   const parallel = page.getByTestId("param-parallel");
-  await expect(parallel).toHaveAttribute("data-axes", "2");
+  await expect(parallel).toHaveAttribute("data-axes", "3");
   await expect(parallel.locator("g[data-run-id] path")).toHaveCount(2);
   for (const d of await parallel.locator("g[data-run-id] path").evaluateAll((paths) => paths.map((p) => p.getAttribute("d")))) {
-    expect(d).toMatch(/^M[\d.]+,[\d.]+L[\d.]+,[\d.]+$/);
+    expect(d).toMatch(/^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){2}$/);
   }
   const lowerRmse = [runA, runB].sort((x, y) => bestRmse(x) - bestRmse(y))[0]?.id;
   await expect(parallel.locator("g[data-best]")).toHaveAttribute("data-run-id", lowerRmse as string);

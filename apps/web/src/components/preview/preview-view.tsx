@@ -1,6 +1,6 @@
 "use client";
 import type { RetrodictionResults } from "@hindcast/api";
-import { dataSpecSchema, modelKinds, trainingSpecSchema } from "@hindcast/models/specs";
+import { dataSpecSchema, modelKinds, trainingSpecSchema, trainSpecSchema } from "@hindcast/models/specs";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
@@ -26,6 +26,8 @@ const defaults = {
   to: "",
   model: "linear",
   epochs: 5,
+  /** The spec's default: a series with few batches per epoch trains for more epochs, up to this many steps. */
+  minSteps: trainSpecSchema.parse({}).minSteps,
   lookback: 28,
   horizon: 1,
   windows: 2,
@@ -62,7 +64,7 @@ export function PreviewView() {
         },
         window: { lookback: form.lookback, horizon: form.horizon },
         model: { kind: form.model },
-        train: { epochs: form.epochs, seed: form.seed },
+        train: { epochs: form.epochs, minSteps: form.minSteps, seed: form.seed },
         retrodiction: { windows: form.windows, batchSizeDays: form.batchSizeDays },
       }),
     [form, features],
@@ -170,6 +172,7 @@ export function PreviewView() {
         {dateInput("to", "To", dataset)}
         {choice("model", "Model", modelKinds)}
         {number("epochs", "Epochs", "train.epochs")}
+        {number("minSteps", "Min steps", "train.minSteps", 0)}
         {number("lookback", "Lookback", "window.lookback")}
         {number("horizon", "Horizon", "window.horizon")}
         {number("windows", "Windows", "retrodiction.windows")}

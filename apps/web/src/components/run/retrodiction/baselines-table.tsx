@@ -8,7 +8,7 @@ function BaselineRow({ name, baseline, report }: { name: BaselineName; baseline:
   const best = report.verdict?.best === name;
   const partial = baseline.count < report.count;
   return (
-    <tr data-baseline={name} data-label={baseline.label} data-best={best || undefined}>
+    <tr data-baseline={name} data-label={baseline.label} data-rmse={baseline.rmse} data-best={best || undefined}>
       <th scope="row">
         {baseline.label}
         {best && <span className={styles.bestChip}>best</span>}
