@@ -32,7 +32,9 @@ async function replayPart({ spec, saved }: ReplayPart, dataset: Dataset): Promis
   const model = spec.model;
   if (isStatistical(model) || !saved) {
     if (!isStatistical(model)) throw new Error(`a ${model.kind} run needs its saved model to be replayed`);
-    const results = windows.map((w) => predictStatisticalWindow(model, series, spec.window, w, spec.train.validationFraction).result);
+    const results: WindowResult[] = [];
+    for (const w of windows)
+      results.push(predictStatisticalWindow(model, series, spec.window, w, spec.train.validationFraction, results.at(-1)).result);
     return { windows: results, runWindows: windows.length };
   }
   const replayed = spec.train.refitEpochs > 0 ? windows.slice(-1) : windows;
@@ -40,7 +42,7 @@ async function replayPart({ spec, saved }: ReplayPart, dataset: Dataset): Promis
   try {
     const results: WindowResult[] = [];
     for (const window of replayed)
-      results.push(await predictWindow(network, series, scaler, spec.window, window, spec.train.validationFraction));
+      results.push(await predictWindow(network, series, scaler, spec.window, window, spec.train.validationFraction, results.at(-1)));
     return { windows: results, runWindows: windows.length };
   } finally {
     network.dispose();

@@ -100,6 +100,8 @@ export async function predictWindow(
   windowSpec: WindowSpec,
   window: RetrodictionWindow,
   validationFraction: number,
+  /** The window before's result, whose baselines start this window's iterative fits. */
+  previous?: WindowResult,
 ): Promise<WindowResult> {
   const { lookback, horizon } = windowSpec;
   const width = series.columns.length;
@@ -114,7 +116,7 @@ export async function predictWindow(
   prediction.dispose();
   const output = Float64Array.from(scaled, (v) => unscaleTarget(scaler, v));
   const split = plan.origins.length * horizon;
-  return windowResult(series, window, plan, output.subarray(0, split), output.subarray(split));
+  return windowResult(series, window, plan, output.subarray(0, split), output.subarray(split), previous);
 }
 
 /**
@@ -127,6 +129,7 @@ export function windowResult(
   plan: ForecastPlan,
   forecasts: ArrayLike<number>,
   calibrationForecasts: ArrayLike<number>,
+  previous?: WindowResult,
 ): WindowResult {
   const target = targetColumn(series);
   const value = (row: number) => target[row] as number;
@@ -137,7 +140,7 @@ export function windowResult(
     predicted,
     step: windowSteps(plan),
     bands: conformalBands(plan, value, calibrationForecasts, predicted)?.bands ?? null,
-    baselines: forecastBaselines(target, plan, series.seasonPeriod),
+    baselines: forecastBaselines(target, plan, series.seasonPeriod, previous?.predictions.baselines),
     reference: [],
   };
   const dates: string[] = [];
@@ -212,6 +215,7 @@ export function predictStatisticalWindow(
   windowSpec: WindowSpec,
   window: RetrodictionWindow,
   validationFraction: number,
+  previous?: WindowResult,
 ): { result: WindowResult; fitted: FittedForecaster } {
   const plan = forecastPlan(window, windowSpec.horizon, windowSpec.lookback, validationFraction);
   const fit = forecastWindow((history) => fitStatistical(model, history, series.seasonPeriod), targetColumn(series), plan);
@@ -221,6 +225,7 @@ export function predictStatisticalWindow(
     { ...plan, calibrationOrigins: fit.calibrationOrigins },
     fit.forecasts,
     fit.calibrationForecasts,
+    previous,
   );
   return { result, fitted: fit.fitted };
 }

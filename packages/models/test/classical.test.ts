@@ -133,6 +133,24 @@ describe.each(datasets)("$name", ({ name, period }) => {
       expect(b.predicted.slice(fromOrigin + 3), a.label).not.toEqual(a.predicted.slice(fromOrigin + 3));
     }
   });
+
+  it("fits the next window from the window before's estimates to the same forecasts as from scratch", () => {
+    const { y } = data(name);
+    const earlier = forecastPlan({ startRow: y.length - 60, endRow: y.length - 30 }, 1, lookback, validationFraction);
+    const plan = lastWindow(y, 30, 1);
+    const previous = forecastBaselines(y, earlier, period);
+    const cold = forecastBaselines(y, plan, period);
+    const warm = forecastBaselines(y, plan, period, previous);
+    for (const baseline of classical) {
+      const a = predicted(cold[baseline], `${name} ${baseline}`);
+      const b = predicted(warm[baseline], `${name} ${baseline}`);
+      expect(b.label, baseline).toBe(a.label);
+      // The same optimum, reached from another start: equal to the optimizer's tolerance.
+      for (const [i, value] of a.predicted.entries()) {
+        expect(Math.abs((b.predicted[i] as number) - value), `${a.label} at ${i}`).toBeLessThanOrEqual(1e-4 * (Math.abs(value) + 1e-3));
+      }
+    }
+  });
 });
 
 describe("a baseline that cannot be fitted", () => {

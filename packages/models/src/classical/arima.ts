@@ -26,8 +26,10 @@ const kpssCritical = 0.463;
  * it cannot filter later observations with its parameters fixed, which every
  * rolling origin of a window needs. The order follows Hyndman-Khandakar: d by
  * repeated KPSS tests, then (p, q) by AIC on the differenced series.
+ * `previous`, the params of the fit before the previous window, starts the
+ * estimate when its order is chosen again.
  */
-export function fitArima(y: Float64Array, options: ArimaOptions): FittedForecaster {
+export function fitArima(y: Float64Array, options: ArimaOptions, previous?: FittedForecaster["params"]): FittedForecaster {
   requireRows(y, 20, "ARIMA");
   const d = options.order?.d ?? differencesNeeded(y);
   const w = difference(y, d);
@@ -38,7 +40,8 @@ export function fitArima(y: Float64Array, options: ArimaOptions): FittedForecast
   if (w.length < 3 * (chosen.p + chosen.q) + 10) {
     throw new BaselineUnavailable(`ARIMA needs more rows before the window than the ${y.length} it has`);
   }
-  const fit = fitArma(w, chosen.p, chosen.q, chosen.start);
+  const warm = sameOrderFit(previous, { p: chosen.p, d, q: chosen.q });
+  const fit = warm ? refitArma(w, chosen.p, chosen.q, warm) : fitArma(w, chosen.p, chosen.q, chosen.start);
   return arimaForecaster({ p: chosen.p, d, q: chosen.q }, fit.constant, fit.phi, fit.theta, fit.sigma2);
 }
 
@@ -140,6 +143,40 @@ interface ArmaFit {
   sigma2: number;
 }
 
+/** The estimate of `previous` (the fit before the last window) when it has this order, to start this one from. */
+function sameOrderFit(previous: FittedForecaster["params"] | undefined, order: ArimaOrder): ArmaFit | undefined {
+  if (!previous || previous.p !== order.p || previous.d !== order.d || previous.q !== order.q) return undefined;
+  const { constant, phi, theta, sigma2 } = previous;
+  if (typeof constant !== "number" || !Array.isArray(phi) || !Array.isArray(theta) || typeof sigma2 !== "number") return undefined;
+  return { constant, phi, theta, sigma2 };
+}
+
+/**
+ * The exact maximum-likelihood estimate on a series that grew by one window
+ * since `previous` was estimated: the optimum barely moves, so it starts from
+ * there with a small simplex and no CSS step (bench/baselines.ts measures what
+ * this saves; the statsmodels agreement test checks the estimates).
+ */
+function refitArma(w: Float64Array, p: number, q: number, previous: ArmaFit): ArmaFit {
+  const sumPhi = previous.phi.reduce((s, v) => s + v, 0);
+  const mu = Math.abs(1 - sumPhi) > 1e-6 ? previous.constant / (1 - sumPhi) : mean(w);
+  return maximumLikelihood(w, p, q, [mu, ...previous.phi, ...previous.theta], 0.05) ?? fitArma(w, p, q);
+}
+
+/** Minimises the exact deviance from `start`; null when the start is not a stationary, invertible model. */
+function maximumLikelihood(w: Float64Array, p: number, q: number, start: number[], scale = 1): ArmaFit | null {
+  const exact = (x: number[]) => {
+    const theta = x.slice(1 + p);
+    return q > 0 && !invertible(theta) ? Number.POSITIVE_INFINITY : armaDeviance(w, x[0] as number, x.slice(1, 1 + p), theta);
+  };
+  if (!Number.isFinite(exact(start))) return null;
+  const { x } = minimize(exact, start, 300 * start.length, scale);
+  const mu = x[0] as number;
+  const phi = x.slice(1, 1 + p);
+  const theta = x.slice(1 + p);
+  return { constant: mu * (1 - phi.reduce((s, v) => s + v, 0)), phi, theta, sigma2: armaSigma2(w, mu, phi, theta) };
+}
+
 /**
  * CSS then exact maximum likelihood, as R's arima does by default ("CSS-ML")
  * and as statsmodels' estimates are: the conditional sum of squares gives the
@@ -149,17 +186,8 @@ interface ArmaFit {
 function fitArma(w: Float64Array, p: number, q: number, initial?: number[]): ArmaFit {
   const css = conditionalSumOfSquares(w, p, q, initial);
   const sumPhi = css.phi.reduce((s, v) => s + v, 0);
-  const exact = (x: number[]) => {
-    const theta = x.slice(1 + p);
-    return q > 0 && !invertible(theta) ? Number.POSITIVE_INFINITY : armaDeviance(w, x[0] as number, x.slice(1, 1 + p), theta);
-  };
   const start = [Math.abs(1 - sumPhi) > 1e-6 ? css.constant / (1 - sumPhi) : mean(w), ...css.phi, ...css.theta];
-  if (!Number.isFinite(exact(start))) return css;
-  const { x } = minimize(exact, start, 300 * start.length);
-  const mu = x[0] as number;
-  const phi = x.slice(1, 1 + p);
-  const theta = x.slice(1 + p);
-  return { constant: mu * (1 - phi.reduce((s, v) => s + v, 0)), phi, theta, sigma2: armaSigma2(w, mu, phi, theta) };
+  return maximumLikelihood(w, p, q, start) ?? css;
 }
 
 function conditionalSumOfSquares(w: Float64Array, p: number, q: number, initial?: number[]): ArmaFit {

@@ -1,5 +1,3 @@
-import { Matrix } from "ml-matrix";
-
 /**
  * The exact Gaussian likelihood of a stationary ARMA(p, q) with mean mu, by
  * the Kalman filter on its state-space form (Harvey's, as statsmodels' SARIMAX
@@ -37,17 +35,12 @@ function filterArma(
   const r = Math.max(phi.length, theta.length + 1);
   const ar = Float64Array.from({ length: r }, (_, i) => phi[i] ?? 0);
   const loading = Float64Array.from({ length: r }, (_, i) => (i === 0 ? 1 : (theta[i - 1] ?? 0)));
-  const transition = Matrix.zeros(r, r);
-  for (let i = 0; i < r; i++) {
-    transition.set(i, 0, ar[i] as number);
-    if (i + 1 < r) transition.set(i, i + 1, 1);
-  }
-  const initial = stationaryCovariance(transition, Matrix.columnVector(Array.from(loading)).mmul(Matrix.rowVector(Array.from(loading))));
+  const initial = stationaryCovariance(ar, loading);
   if (!initial) return null;
 
   // Flat r x r arrays; T's shape (AR column, shifted identity) makes T P T' cost r^2 instead of r^3.
-  let P = Float64Array.from(initial.to1DArray());
-  let next = new Float64Array(r * r);
+  let P: Float64Array = initial;
+  let next: Float64Array = new Float64Array(r * r);
   const TP = new Float64Array(r * r);
   const a = new Float64Array(r);
   let squares = 0;
@@ -89,16 +82,51 @@ function filterArma(
   return { squares, logF };
 }
 
-/** P = T P T' + Q by doubling (P = sum_j T^j Q T'^j); null when T is not stable. */
-function stationaryCovariance(T: Matrix, Q: Matrix): Matrix | null {
-  let P = Q.clone();
-  let A = T.clone();
-  for (let iteration = 0; iteration < 40; iteration++) {
-    P = P.add(A.mmul(P).mmul(A.transpose()));
-    A = A.mmul(A);
-    const size = A.norm();
-    if (!Number.isFinite(size) || size > 1e12) return null;
-    if (size < 1e-14) return P;
+/**
+ * The stationary state covariance P = T P T' + R R' by doubling
+ * (P = sum_j T^j R R' T'^j, squaring T each round), on flat r x r arrays;
+ * null when T is not stable. T has the AR coefficients in its first column
+ * and ones above the diagonal.
+ */
+function stationaryCovariance(ar: Float64Array, loading: Float64Array): Float64Array | null {
+  const r = ar.length;
+  let P = new Float64Array(r * r);
+  let A = new Float64Array(r * r);
+  for (let i = 0; i < r; i++) {
+    for (let j = 0; j < r; j++) P[i * r + j] = (loading[i] as number) * (loading[j] as number);
+    A[i * r] = ar[i] as number;
+    if (i + 1 < r) A[i * r + i + 1] = 1;
+  }
+  const AP = new Float64Array(r * r);
+  for (let iteration = 0; iteration < 60; iteration++) {
+    // P += A P A'; A = A A.
+    multiply(A, P, AP, r);
+    const next = new Float64Array(r * r);
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j < r; j++) {
+        let sum = 0;
+        for (let k = 0; k < r; k++) sum += (AP[i * r + k] as number) * (A[j * r + k] as number);
+        next[i * r + j] = (P[i * r + j] as number) + sum;
+      }
+    }
+    P = next;
+    const squared = new Float64Array(r * r);
+    multiply(A, A, squared, r);
+    A = squared;
+    let size = 0;
+    for (const v of A) size += v * v;
+    if (!Number.isFinite(size) || size > 1e24) return null;
+    if (size < 1e-28) return P;
   }
   return null;
+}
+
+function multiply(a: Float64Array, b: Float64Array, out: Float64Array, r: number): void {
+  for (let i = 0; i < r; i++) {
+    for (let j = 0; j < r; j++) {
+      let sum = 0;
+      for (let k = 0; k < r; k++) sum += (a[i * r + k] as number) * (b[k * r + j] as number);
+      out[i * r + j] = sum;
+    }
+  }
 }

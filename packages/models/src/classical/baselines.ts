@@ -18,10 +18,16 @@ export const baselineTitles: Record<BaselineName, string> = {
 
 /**
  * A baseline fitted on `history` (the rows before a window) with the
- * defaults every run's report uses; throws BaselineUnavailable with the reason
- * when it cannot be fitted.
+ * defaults every run's report uses, from its fit before the previous window
+ * where one was made; throws BaselineUnavailable with the reason when it
+ * cannot be fitted.
  */
-export function fitBaseline(name: BaselineName, history: Float64Array, period: number): FittedForecaster {
+export function fitBaseline(
+  name: BaselineName,
+  history: Float64Array,
+  period: number,
+  previous?: FittedForecaster["params"],
+): FittedForecaster {
   switch (name) {
     case "naive":
       return naiveForecaster;
@@ -32,6 +38,6 @@ export function fitBaseline(name: BaselineName, history: Float64Array, period: n
     case "ets":
     case "theta":
       // A baseline is the family with its spec defaults: the same fit a run of that kind makes.
-      return fitStatistical(modelSpecSchema.parse({ kind: name }) as StatisticalModelSpec, history, period);
+      return fitStatistical(modelSpecSchema.parse({ kind: name }) as StatisticalModelSpec, history, period, previous);
   }
 }

@@ -54,15 +54,27 @@ export function forecastWindow(
   };
 }
 
-/** Every baseline fitted on the rows before the window and forecast from the plan's origins. */
-export function forecastBaselines(target: ArrayLike<number>, plan: ForecastPlan, period: number): Record<BaselineName, BaselineForecast> {
+export type BaselineForecasts = Record<BaselineName, BaselineForecast>;
+
+/**
+ * Every baseline fitted on the rows before the window and forecast from the
+ * plan's origins; `previous`, the baselines of the window before, start the
+ * fits that are iterative.
+ */
+export function forecastBaselines(
+  target: ArrayLike<number>,
+  plan: ForecastPlan,
+  period: number,
+  previous?: BaselineForecasts,
+): BaselineForecasts {
   const value = (row: number) => target[row] as number;
-  const out = {} as Record<BaselineName, BaselineForecast>;
+  const out = {} as BaselineForecasts;
   for (const name of baselineNames) {
+    const before = previous?.[name];
     const started = performance.now();
     try {
       const { fitted, forecasts, calibrationForecasts, calibrationOrigins } = forecastWindow(
-        (history) => fitBaseline(name, history, period),
+        (history) => fitBaseline(name, history, period, before && "params" in before ? before.params : undefined),
         target,
         plan,
       );
