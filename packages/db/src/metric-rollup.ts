@@ -162,25 +162,27 @@ export function coverRange(from: number, to: number, top: number): Cover {
   return cover;
 }
 
-/** Upper bound on the points a cover yields: four per bucket, one per raw step. */
-export function coverCost(cover: Cover): number {
-  let cost = 0;
-  for (const s of cover.segments) cost += 4 * (s.to - s.from + 1);
-  for (const r of cover.raw) cost += r.to - r.from + 1;
-  return cost;
+/** Raw points a read may take when no rollup level is fine enough; past it, level-1 buckets stand in. */
+const rawReadLimit = 65_536;
+
+/** The columns (M4 groups of four points) a budget of `maxPoints` draws a range with. */
+export function columnsOf(maxPoints: number): number {
+  return Math.max(1, Math.floor(maxPoints / 4));
 }
 
 /**
- * The finest cover of [from, to] whose cost fits the budget (or the coarsest
- * one); level 0, all raw points, when the range is narrow enough.
+ * The cover of [from, to] to draw it with `maxPoints` points: buckets no
+ * wider than one column of the picture (so every column gets its own
+ * first/min/max/last and no stretch of the series is left to one bucket's
+ * four points), all raw points when even level 1 is too wide and the range
+ * is small enough to read whole.
  */
 export function chooseCover(from: number, to: number, maxPoints: number): Cover {
-  let cover = coverRange(from, to, 0);
-  for (let level = 0; level <= maxLevel; level++) {
-    cover = coverRange(from, to, level);
-    if (coverCost(cover) <= maxPoints) return cover;
-  }
-  return cover;
+  const columnWidth = (to - from + 1) / columnsOf(maxPoints);
+  let top = 0;
+  while (top < maxLevel && (rollupWidths[top] as number) <= columnWidth) top++;
+  if (top === 0 && to - from + 1 > rawReadLimit) top = 1;
+  return coverRange(from, to, top);
 }
 
 /** The points that draw a bucket faithfully (M4: first, min, max, last). */
@@ -201,19 +203,20 @@ export function sortUnique(points: StepValue[]): StepValue[] {
 }
 
 /**
- * Shrinks sorted points to at most `maxPoints` by M4 over equal-count groups;
- * the global min and max always survive.
+ * Shrinks points to at most `maxPoints` by M4 over equal-width step columns
+ * of [from, to] (first, min, max and last of each), so the picture keeps the
+ * shape of the whole range; the global min and max always survive.
  */
-export function fitBudget(points: StepValue[], maxPoints: number): StepValue[] {
-  if (points.length <= maxPoints) return points;
-  const groups = Math.max(1, Math.floor(maxPoints / 4));
-  const size = Math.ceil(points.length / groups);
-  const out: StepValue[] = [];
-  for (let start = 0; start < points.length; start += size) {
-    const group = points.slice(start, start + size);
-    const agg = aggregateOf(group[0] as StepValue);
-    for (let i = 1; i < group.length; i++) mergeInto(agg, aggregateOf(group[i] as StepValue));
-    out.push(...representatives(agg));
+export function fitBudget(points: readonly StepValue[], maxPoints: number, from: number, to: number): StepValue[] {
+  if (points.length <= maxPoints) return [...points];
+  const columns = columnsOf(maxPoints);
+  const width = (to - from + 1) / columns;
+  const byColumn = new Map<number, Aggregate>();
+  for (const point of points) {
+    const column = Math.min(columns - 1, Math.max(0, Math.floor((point.step - from) / width)));
+    const existing = byColumn.get(column);
+    if (existing) mergeInto(existing, aggregateOf(point));
+    else byColumn.set(column, aggregateOf(point));
   }
-  return sortUnique(out);
+  return sortUnique([...byColumn.values()].flatMap(representatives));
 }

@@ -270,7 +270,6 @@ export interface SeriesResult {
 }
 
 const minBudget = 8;
-const oversample = 4;
 
 /**
  * Reads one series over a step range as at most `maxPoints` points that keep
@@ -297,17 +296,15 @@ export async function readSeries(db: pg.Pool | pg.PoolClient, query: SeriesQuery
   if (from > to) return { points: [], count: 0, downsampled: false };
   if (stats.count <= maxPoints) return readRaw(db, query, [{ from, to }]);
 
-  // Levels are 8x apart, so the cover that fits the budget exactly may use
-  // only an eighth of it; read the next finer one (up to 4x the budget in
-  // representatives, about `maxPoints` rows) and fold it down with fitBudget.
-  const cover = chooseCover(from, to, maxPoints * oversample);
+  // Buckets no wider than a column of the picture, folded into the columns by fitBudget.
+  const cover = chooseCover(from, to, maxPoints);
   const [buckets, edges] = await Promise.all([readBuckets(db, query, cover.segments), readRaw(db, query, cover.raw)]);
   let count = edges.count;
   for (const b of buckets) count += b.count;
   if (count <= maxPoints) return cover.segments.length ? readRaw(db, query, [{ from, to }]) : edges;
   const points = edges.points;
   for (const b of buckets) points.push(...representatives(b));
-  return { points: fitBudget(sortUnique(points), maxPoints), count, downsampled: true };
+  return { points: fitBudget(sortUnique(points), maxPoints, from, to), count, downsampled: true };
 }
 
 async function readBuckets(db: pg.Pool | pg.PoolClient, query: SeriesQuery, segments: Cover["segments"]): Promise<Aggregate[]> {

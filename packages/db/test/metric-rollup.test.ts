@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  aggregateSeries,
-  chooseCover,
-  coverCost,
-  coverRange,
-  fitBudget,
-  maxLevel,
-  rollupWidths,
-  type StepValue,
-} from "../src/metric-rollup.js";
+import { aggregateSeries, chooseCover, coverRange, fitBudget, maxLevel, rollupWidths, type StepValue } from "../src/metric-rollup.js";
 
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -45,11 +36,15 @@ describe("coverRange", () => {
     }
   });
 
-  it("picks the finest cover that fits the point budget", () => {
-    const cover = chooseCover(0, 999_999, 2000);
-    expect(coverCost(cover)).toBeLessThanOrEqual(2000);
-    const finer = coverRange(0, 999_999, Math.max(...cover.segments.map((s) => s.level)) - 1);
-    expect(coverCost(finer)).toBeGreaterThan(2000);
+  it("picks buckets no wider than one column of the picture, raw points when level 1 is too wide", () => {
+    const cover = chooseCover(0, 999_999, 2000); // 500 columns of 2,000 steps: level 1 (512) fits, level 2 (4,096) does not
+    expect(new Set(cover.segments.map((s) => s.level))).toEqual(new Set([1]));
+    expect(chooseCover(0, 599, 48)).toEqual({ segments: [], raw: [{ from: 0, to: 599 }] }); // 12 columns of 50 steps
+    const wide = chooseCover(0, 99_999_999, 48); // columns of 8.3 M steps
+    expect(Math.max(...wide.segments.map((s) => s.level))).toBe(5);
+    for (const s of wide.segments) expect(rollupWidths[s.level - 1]).toBeLessThanOrEqual(100_000_000 / 12);
+    // Too many raw points to read whole: level-1 buckets stand in.
+    expect(chooseCover(0, 99_999, 2000).segments.length).toBeGreaterThan(0);
   });
 });
 
@@ -89,10 +84,24 @@ describe("fitBudget", () => {
     const min = points.reduce((a, b) => (b.value < a.value ? b : a));
     const max = points.reduce((a, b) => (b.value > a.value ? b : a));
     for (const budget of [8, 100, 999, 4000]) {
-      const out = fitBudget(points, budget);
+      const out = fitBudget(points, budget, 0, 9_999);
       expect(out.length).toBeLessThanOrEqual(budget);
       expect(out).toContainEqual(min);
       expect(out).toContainEqual(max);
     }
+  });
+
+  it("draws every stretch of the range: points in each column, however the input is spread", () => {
+    // Few points early (as from a coarse bucket), many late: equal-count groups would spend the budget on the end.
+    const points = [
+      { step: 1, value: 5 },
+      { step: 300, value: 1 },
+      ...Array.from({ length: 400 }, (_, i) => ({ step: 500 + i, value: Math.sin(i / 20) })),
+    ];
+    const out = fitBudget(points, 48, 0, 899);
+    expect(out.length).toBeLessThanOrEqual(48);
+    const steps = out.map((p) => p.step);
+    for (let column = 500; column < 900; column += 75) expect(steps.some((s) => s >= column && s < column + 75)).toBe(true);
+    expect(steps).toContain(300);
   });
 });

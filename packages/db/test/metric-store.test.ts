@@ -254,6 +254,22 @@ describe("readSeries", () => {
     expect(series.points).toEqual(truth.slice(5_000, 6_500).map((p) => ({ step: p.step, value: p.value })));
   });
 
+  it("draws a 600-step run as a 48-point sparkline with every stretch of its curve, not a diagonal", async () => {
+    const short = await createRun();
+    const curve = Array.from({ length: 600 }, (_, i) => ({ runId: short, key: "val_loss", step: i + 1, value: 1 + Math.cos(i / 40) }));
+    await writeMetricPoints(pool, curve);
+    for (const series of [
+      await readSeries(pool, { runId: short, key: "val_loss", maxPoints: 48 }),
+      await readSeries(pool, { runId, key: "train/loss", fromStep: 0, toStep: 9_999, maxPoints: 48 }),
+    ]) {
+      expect(series.points.length).toBeLessThanOrEqual(48);
+      const steps = series.points.map((p) => p.step);
+      const span = (steps[steps.length - 1] as number) - (steps[0] as number);
+      // 12 columns: no gap between drawn points wider than two of them.
+      for (let j = 1; j < steps.length; j++) expect((steps[j] as number) - (steps[j - 1] as number)).toBeLessThanOrEqual(span / 6);
+    }
+  });
+
   it("returns a sparse series raw even over a wide step range", async () => {
     const sparse = await createRun();
     const points = Array.from({ length: 1_500 }, (_, i) => ({ runId: sparse, key: "eval/mase", step: i * 1_000, value: 1 / (i + 1) }));
