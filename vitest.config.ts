@@ -5,7 +5,7 @@ export default defineConfig({
   // The web app's own import alias, for its unit tests.
   resolve: { alias: { "@": fileURLToPath(new URL("apps/web/src", import.meta.url)) } },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "apps/*/test/**/*.test.ts", "scripts/test/**/*.test.ts"],
     globalSetup: ["test-support/global-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
