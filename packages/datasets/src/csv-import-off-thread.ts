@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { CsvImportOptions, CsvImportResult } from "./csv-import.js";
 import { CsvImportError } from "./errors.js";
 
-type Answer = { imported: CsvImportResult } | { refused: { message: string; problems: string[] } };
+type Answer = { imported: CsvImportResult } | { refused: Pick<CsvImportError, "message" | "problems" | "field"> };
 
 /**
  * importCsv in a worker thread: parsing tens of millions of characters takes
@@ -14,7 +14,7 @@ export function importCsvOffThread(text: string, options: CsvImportOptions): Pro
     const worker = new Worker(new URL("./csv-import-thread.mjs", import.meta.url), { workerData: { text, options } });
     worker.once("message", (answer: Answer) => {
       if ("imported" in answer) resolve(answer.imported);
-      else reject(new CsvImportError(answer.refused.message, answer.refused.problems));
+      else reject(new CsvImportError(answer.refused.message, answer.refused.problems, answer.refused.field));
     });
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`the CSV import thread exited with code ${code} before answering`)));

@@ -7,5 +7,5 @@ try {
   parentPort?.postMessage({ imported: importCsv(text, options) });
 } catch (error) {
   if (!(error instanceof CsvImportError)) throw error;
-  parentPort?.postMessage({ refused: { message: error.message, problems: error.problems } });
+  parentPort?.postMessage({ refused: { message: error.message, problems: error.problems, field: error.field } });
 }

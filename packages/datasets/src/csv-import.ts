@@ -4,7 +4,8 @@ import { parseNumericCell } from "./cells.js";
 import { classifyColumns } from "./column-types.js";
 import { type CsvLayout, type LayoutOptions, resolveLayout, type ValueColumn } from "./csv-layout.js";
 import { type CsvRecord, parseCsvRecords } from "./csv-records.js";
-import { parseCsvDate } from "./dates.js";
+import { chooseDateFormat, type DateCell } from "./date-order.js";
+import { type CsvDateFormat, parseCsvDate } from "./dates.js";
 import { CsvImportError } from "./errors.js";
 import { groupBy } from "./group-by.js";
 import {
@@ -24,6 +25,8 @@ export interface CsvImportOptions extends LayoutOptions {
   description?: string;
   /** "sort" (default) reorders rows by date; "reject" rejects each row dated before the previous accepted one. */
   onUnsorted?: UnsortedPolicy;
+  /** How to read day-month-year dates such as 01/13/2021; by default the rows that can be read only one way settle it. */
+  dateFormat?: CsvDateFormat;
 }
 
 export interface CsvImportResult {
@@ -46,7 +49,12 @@ export function importCsv(text: string, options: CsvImportOptions): CsvImportRes
   if (records.length === 0) throw new CsvImportError(`"${options.name}" has a header but no data rows; add rows below the header.`);
   const layout = resolveLayout(headerRecord.cells, options);
 
-  const read = readRows(records, layout);
+  const dateFormat = chooseDateFormat(
+    dateCells(records, layout),
+    `Column "${layout.dateColumn.name}" of "${options.name}"`,
+    options.dateFormat,
+  );
+  const read = readRows(records, layout, dateFormat?.format);
   const ordered = [...groupBy(read.rows, (row) => row.group)].map(([group, rows]) => ({
     group,
     ...orderByDate(rows, options.onUnsorted ?? "sort"),
@@ -78,6 +86,7 @@ export function importCsv(text: string, options: CsvImportOptions): CsvImportRes
     invalidCellCount: table.invalidCellCount,
     ignoredColumns: ignored,
     missingCells: table.missingCells,
+    ...(dateFormat ? { dateFormat } : {}),
     sorted,
     frequency: inferFrequency(table.dates),
     warnings: sorted
@@ -87,8 +96,19 @@ export function importCsv(text: string, options: CsvImportOptions): CsvImportRes
   return { dataset, report };
 }
 
+/** The date cells of the rows with the right field count: readRows rejects the others before it reads their dates. */
+function* dateCells(records: readonly CsvRecord[], layout: CsvLayout): Generator<DateCell> {
+  for (const { line, cells } of records) {
+    if (cells.length === layout.header.length) yield { line, text: cells[layout.dateColumn.index] ?? "" };
+  }
+}
+
 /** Keeps rows with the right field count, a valid date and (with pivotBy) a pivot value; rejects the others. */
-function readRows(records: readonly CsvRecord[], layout: CsvLayout): { rows: GroupedRow[]; rejected: RejectedRow[] } {
+function readRows(
+  records: readonly CsvRecord[],
+  layout: CsvLayout,
+  dateFormat: CsvDateFormat | undefined,
+): { rows: GroupedRow[]; rejected: RejectedRow[] } {
   const rows: GroupedRow[] = [];
   const rejected: RejectedRow[] = [];
   for (const { line, cells } of records) {
@@ -96,7 +116,7 @@ function readRows(records: readonly CsvRecord[], layout: CsvLayout): { rows: Gro
       rejected.push({ line, reason: "wrong-field-count", detail: `expected ${layout.header.length} fields, found ${cells.length}` });
       continue;
     }
-    const date = parseCsvDate(cells[layout.dateColumn.index] ?? "");
+    const date = parseCsvDate(cells[layout.dateColumn.index] ?? "", dateFormat);
     if (!date.ok) {
       rejected.push({ line, reason: "bad-date", detail: date.detail });
       continue;

@@ -1,6 +1,6 @@
 import { controlCharacterIn } from "@hindcast/models";
 import { parseNumericCell } from "./cells.js";
-import { parseCsvDate } from "./dates.js";
+import { dayMonthYearReadings, parseCsvDate } from "./dates.js";
 import { CsvImportError } from "./errors.js";
 
 export interface LayoutOptions {
@@ -50,7 +50,8 @@ function checkHeader(header: readonly string[]): void {
       `The header "${header.join("")}" has only one column; the file must be comma-separated with a date column and at least one numeric column.`,
     );
   }
-  if (header.some((name) => parseCsvDate(name).ok) || header.every((name) => parseNumericCell(name).kind === "number")) {
+  const isDate = (name: string) => parseCsvDate(name).ok || dayMonthYearReadings(name).length > 0;
+  if (header.some(isDate) || header.every((name) => parseNumericCell(name).kind === "number")) {
     throw new CsvImportError(
       `The first line looks like data, not a header ("${header.join(",")}"); add a header line naming the columns, e.g. "date,value".`,
     );

@@ -2,9 +2,12 @@
 export class CsvImportError extends Error {
   override readonly name = "CsvImportError";
   readonly problems: string[];
+  /** The upload input to change: the file, or the named date format when the file does not settle the order of its dates. */
+  readonly field: "csv" | "dateFormat";
 
-  constructor(message: string, problems: string[] = [message]) {
+  constructor(message: string, problems: string[] = [message], field: "csv" | "dateFormat" = "csv") {
     super(message);
     this.problems = problems;
+    this.field = field;
   }
 }

@@ -4,6 +4,8 @@ export { type DatasetSummary, listAllDatasets, loadAnyDataset } from "./catalog.
 export { type CsvImportOptions, type CsvImportResult, importCsv } from "./csv-import.js";
 export { importCsvOffThread } from "./csv-import-off-thread.js";
 export { maxDatasetCells } from "./csv-records.js";
+export type { DateFormatChoice } from "./date-order.js";
+export { type CsvDateFormat, csvDateFormats } from "./dates.js";
 export { CsvImportError } from "./errors.js";
 export {
   type CsvImportReport,

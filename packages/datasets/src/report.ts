@@ -1,4 +1,5 @@
 import type { Frequency } from "@hindcast/models";
+import type { DateFormatChoice } from "./date-order.js";
 import { groupBy } from "./group-by.js";
 
 export type RejectionReason = "bad-date" | "duplicate-date" | "unsorted" | "wrong-field-count" | "missing-pivot-value" | "bad-pivot-value";
@@ -34,6 +35,8 @@ export interface CsvImportReport {
   ignoredColumns: IgnoredColumn[];
   /** Empty or missing-marker cells (NA, NaN, null, -) imported as null. */
   missingCells: number;
+  /** How day-month-year dates (01/13/2021) were read; absent when the file has none. */
+  dateFormat?: DateFormatChoice;
   /** The rows were reordered by date. */
   sorted: boolean;
   frequency: Frequency;
@@ -63,6 +66,7 @@ export function listedReport(
 /** Human-readable lines describing what the import did, most important first. */
 export function summarizeReport(report: CsvImportReport): string[] {
   const lines = [`${report.rowsAccepted} of ${countOf(report.rowsRead, "row")} imported, ${report.frequency}.`];
+  if (report.dateFormat) lines.push(describeDateFormat(report.dateFormat));
   if (report.rejectedRows.length > 0) lines.push(`${describeRejections(report.rejectedRows)}.`);
   if (report.invalidCellCount > 0) lines.push(`${describeInvalidCells(report)}.`);
   for (const { column, reason } of report.ignoredColumns) lines.push(`Column "${column}" ignored: ${reason}.`);
@@ -86,12 +90,17 @@ function listLines(rows: readonly RejectedRow[]): string {
   return `lines ${withMore(rows.map((row) => String(row.line)))}`;
 }
 
+function describeDateFormat({ format, settledByLine }: DateFormatChoice): string {
+  return `Dates read as ${format} (${settledByLine === undefined ? "as named" : `line ${settledByLine} can only be read that way`}).`;
+}
+
 function describeInvalidCells(report: CsvImportReport): string {
   const examples = report.invalidCells.map(({ line, column, value }) => `"${value}" in ${column} on line ${line}`);
   return `${countOf(report.invalidCellCount, "non-numeric cell")} imported as missing: ${withMore(examples, report.invalidCellCount)}`;
 }
 
-function withMore(items: readonly string[], total = items.length): string {
+/** "2, 3, 4, 5, 6 and 3 more" */
+export function withMore(items: readonly string[], total = items.length): string {
   const shown = items.slice(0, MAX_LINES_IN_SUMMARY).join(", ");
   return total > MAX_LINES_IN_SUMMARY ? `${shown} and ${total - MAX_LINES_IN_SUMMARY} more` : shown;
 }

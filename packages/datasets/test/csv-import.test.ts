@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCsvRecords } from "../src/csv-records.js";
-import { CsvImportError, type CsvImportOptions, importCsv, importCsvOffThread, maxDatasetCells } from "../src/index.js";
+import { CsvImportError, type CsvImportOptions, importCsv, importCsvOffThread, maxDatasetCells, summarizeReport } from "../src/index.js";
 
 const csv = (...lines: string[]) => `${lines.join("\n")}\n`;
 const importText = (text: string, options: Partial<CsvImportOptions> = {}) =>
@@ -40,11 +40,95 @@ describe("dates", () => {
     ]);
   });
 
-  it("rejects ambiguous slashed dates such as M/D/YYYY and asks for ISO dates", () => {
-    const { report } = importText(csv("date,v", "2020-01-01,1", "1/3/2020,2"));
+  it("rejects a slashed date with a two-digit year, which names no century", () => {
+    const { report } = importText(csv("date,v", "2020-01-01,1", "1/13/20,2"));
     expect(report.rejectedRows).toEqual([
-      { line: 3, reason: "bad-date", detail: '"1/3/2020" is ambiguous (month/day or day/month?); use ISO dates (YYYY-MM-DD)' },
+      { line: 3, reason: "bad-date", detail: '"1/13/20" has a two-digit year; write the year in full or use ISO dates (YYYY-MM-DD)' },
     ]);
+  });
+});
+
+describe("day-month-year dates", () => {
+  const howToName =
+    "name the date format, MM/DD/YYYY or DD/MM/YYYY (the upload form's \"Date format\", the CLI's --date-format, the API's dateFormat)";
+
+  it("reads US dates as month first once a later row can only be read that way", () => {
+    const { dataset, report } = importText(csv("date,v", "01/11/2021,1", "01/12/2021,2", "1/13/2021,3", "02/01/2021,4"));
+    expect(dataset.dates).toEqual(["2021-01-11", "2021-01-12", "2021-01-13", "2021-02-01"]);
+    expect(report.rejectedRows).toEqual([]);
+    expect(report.dateFormat).toEqual({ format: "MM/DD/YYYY", settledByLine: 4 });
+    expect(summarizeReport(report)).toContain("Dates read as MM/DD/YYYY (line 4 can only be read that way).");
+  });
+
+  it("reads day-first dates once a row has a first part over 12, alongside ISO dates and timestamps", () => {
+    const text = csv("date,v", "11/01/2021,1", "12/01/2021,2", "13/01/2021,3", "2021-01-14,4", "2021-01-15T08:30:00Z,5", "31/02/2021,6");
+    const { dataset, report } = importText(text);
+    expect(dataset.dates).toEqual(["2021-01-11", "2021-01-12", "2021-01-13", "2021-01-14", "2021-01-15"]);
+    expect(report.dateFormat).toEqual({ format: "DD/MM/YYYY", settledByLine: 4 });
+    expect(report.rejectedRows).toEqual([{ line: 7, reason: "bad-date", detail: '"31/02/2021" is not a calendar date as DD/MM/YYYY' }]);
+  });
+
+  it("leaves the format out of the report of a file with only ISO dates, even when one is named", () => {
+    expect(importText(csv("date,v", "2021-01-01,1")).report).not.toHaveProperty("dateFormat");
+    expect(importText(csv("date,v", "2021-01-01,1"), { dateFormat: "DD/MM/YYYY" }).report).not.toHaveProperty("dateFormat");
+  });
+
+  it("rejects a slashed date that is a date in neither order without asking for a format", () => {
+    const { report } = importText(csv("date,v", "2021-01-01,1", "13/13/2021,2"));
+    expect(report.rejectedRows).toEqual([
+      { line: 3, reason: "bad-date", detail: '"13/13/2021" is a date neither as MM/DD/YYYY nor as DD/MM/YYYY; use ISO dates (YYYY-MM-DD)' },
+    ]);
+  });
+
+  it("refuses rows that settle both orders, naming both rows", () => {
+    const error = importError(csv("date,v", "13/01/2021,1", "01/02/2021,2", "01/14/2021,3", "14/01/2021,4"));
+    expect(error.message).toBe(
+      'Column "date" of "test.csv" mixes date orders (line 2: "13/01/2021" is a date only as DD/MM/YYYY; ' +
+        `line 4: "01/14/2021" is a date only as MM/DD/YYYY); write every date in one order, or ${howToName} to reject the rows in the other order.`,
+    );
+    expect(error.problems).toEqual([
+      'line 2: "13/01/2021" is a date only as DD/MM/YYYY',
+      'line 4: "01/14/2021" is a date only as MM/DD/YYYY',
+    ]);
+    expect(error.field).toBe("dateFormat");
+  });
+
+  it("refuses dates no row settles, naming the ambiguous rows and how to name the format", () => {
+    const months = ["01", "02", "03", "04", "05", "06", "07", "08"].map((month, i) => `${month}/02/2021,${i}`);
+    const error = importError(csv("date,v", ...months));
+    expect(error.message).toBe(
+      'Column "date" of "test.csv" has dates that read both as month/day and as day/month (lines 2, 3, 4, 5, 6 and 3 more, e.g. "01/02/2021") ' +
+        `and no row settles the order; ${howToName}, or use ISO dates (YYYY-MM-DD).`,
+    );
+    expect(error.problems).toHaveLength(8);
+    expect(error.problems[0]).toBe('line 2: "01/02/2021" is a date both as MM/DD/YYYY and as DD/MM/YYYY');
+    expect(error.field).toBe("dateFormat");
+    const one = importError(csv("date,v", "2020-01-01,1", "1/3/2020,2"));
+    expect(one.message).toMatch(
+      /^Column "date" of "test.csv" has dates that read both as month\/day and as day\/month \(line 3, e.g. "1\/3\/2020"\)/,
+    );
+  });
+
+  it("reads the dates in a named format, rejecting the rows that are no date in it", () => {
+    const text = csv("date,v", "01/02/2021,1", "02/02/2021,2", "13/02/2021,3");
+    const { dataset, report } = importText(text, { dateFormat: "MM/DD/YYYY" });
+    expect(dataset.dates).toEqual(["2021-01-02", "2021-02-02"]);
+    expect(report.dateFormat).toEqual({ format: "MM/DD/YYYY" });
+    expect(report.rejectedRows).toEqual([{ line: 4, reason: "bad-date", detail: '"13/02/2021" is not a calendar date as MM/DD/YYYY' }]);
+    expect(summarizeReport(report)).toContain("Dates read as MM/DD/YYYY (as named).");
+    expect(importText(text, { dateFormat: "DD/MM/YYYY" }).dataset.dates).toEqual(["2021-02-01", "2021-02-02", "2021-02-13"]);
+  });
+
+  it("does not let a row with the wrong field count settle the order", () => {
+    const error = importError(csv("date,v", "01/02/2021,1", "01/13/2021,2,3"));
+    expect(error.field).toBe("dateFormat");
+    expect(error.problems).toEqual(['line 2: "01/02/2021" is a date both as MM/DD/YYYY and as DD/MM/YYYY']);
+  });
+
+  it("takes a header line of day-month-year dates for data", () => {
+    expect(importError(csv("01/13/2021,1", "01/14/2021,2")).message).toBe(
+      'The first line looks like data, not a header ("01/13/2021,1"); add a header line naming the columns, e.g. "date,value".',
+    );
   });
 });
 
@@ -285,5 +369,16 @@ describe("off the server's thread", () => {
     await expect(importCsvOffThread("date,price\n", options)).rejects.toThrow(
       new CsvImportError('"prices" has a header but no data rows; add rows below the header.'),
     );
+  });
+
+  it("reads the named date format in the worker thread too, and refuses with the field to change", async () => {
+    const text = "date,price\n01/02/2024,1\n02/02/2024,2\n";
+    const options = { name: "prices", source: "upload:prices", dateFormat: "DD/MM/YYYY" as const };
+    const imported = await importCsvOffThread(text, options);
+    expect(imported.dataset.dates).toEqual(["2024-02-01", "2024-02-02"]);
+    expect(imported).toEqual(importCsv(text, options));
+    const refused = await importCsvOffThread(text, { name: "prices", source: "upload:prices" }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(CsvImportError);
+    expect(refused).toMatchObject({ field: "dateFormat", problems: expect.arrayContaining([expect.stringMatching(/^line 2: /)]) });
   });
 });
