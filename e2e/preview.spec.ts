@@ -1,4 +1,5 @@
 import type { Page } from "@playwright/test";
+import { apiAs } from "./support/api";
 import { expect, screenshot, signIn, test } from "./support/fixtures";
 
 /** Each fitted baseline's label and overall RMSE, as the baselines table shows them. */
@@ -43,7 +44,7 @@ test.describe("browser preview on WebGPU", () => {
 
     // The same spec through the queue and a Node worker: the baselines are fitted by the same code on the same rows,
     // so their orders agree exactly and their RMSEs within the statsmodels agreement test's 2%.
-    await page.getByRole("button", { name: "Queue this as a full training" }).click();
+    await page.getByRole("button", { name: "Queue this spec as it is" }).click();
     await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
     await expect(page.locator("header").getByTestId("run-status")).toHaveText("SUCCEEDED", { timeout: 120_000 });
     await expect(page.getByTestId("baselines-table").locator("tr[data-baseline]")).toHaveCount(6);
@@ -57,4 +58,40 @@ test.describe("browser preview on WebGPU", () => {
       ).toBeLessThanOrEqual(0.02);
     }
   });
+});
+
+test("the preview warns when its windows hold too few points, and queues the full defaults with its data and model choices", async ({
+  page,
+}) => {
+  await signIn(page, "operator");
+  await page.goto("/preview");
+  await page.getByLabel("Dataset", { exact: true }).selectOption("co2");
+  await page.getByLabel("Target").selectOption("co2");
+  await page.getByLabel("Model").selectOption("mlp");
+  // Monthly data: 60-day windows hold about 2 points each.
+  await page.getByLabel("Days per window").fill("60");
+  const warning = page.getByTestId("preview-window-warning");
+  await expect(warning).toContainText("a retrodiction window of 60 days holds about 2 of co2's monthly rows");
+  await expect(warning).toContainText(/Use windows of at least \d+ days/);
+  await expect(warning).toContainText("the full defaults' 90-day windows hold about 3 too");
+  await screenshot(page, "preview-few-points");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, "preview-few-points-dark");
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.getByLabel("Days per window").fill("400");
+  await expect(warning).toHaveCount(0);
+
+  await page.getByRole("button", { name: "Queue with the full defaults (20 epochs, 6 windows of 90 days)" }).click();
+  await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
+  const id = page.url().split("/").at(-1) as string;
+  const api = await apiAs("operator");
+  const run = await api.training.get.query({ id });
+  // The queued spec keeps the data and model choices and takes the schema's defaults for training and retrodiction.
+  expect(run.spec).toMatchObject({
+    data: { dataset: "co2", target: "co2" },
+    model: { kind: "mlp" },
+    train: { epochs: 20, minSteps: 500 },
+    retrodiction: { windows: 6, batchSizeDays: 90 },
+  });
+  await api.training.cancel.mutate({ id });
 });

@@ -9,23 +9,65 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${s}s`;
 }
 
-// One formatter each: toLocaleString builds a new one per call (~45x slower), which shows in tables of thousands of rows.
-const numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 6 });
-const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "short", timeStyle: "medium" });
+/**
+ * Formatters in the reader's locale: `undefined` is the runtime's own (the
+ * browser's language), never a fixed one. The server never renders a date
+ * or a metric (every page loads its data in the browser), so its locale
+ * cannot reach the page or break hydration. One formatter per locale and
+ * kind: toLocaleString builds a new one per call (~45x slower), which shows in
+ * tables of thousands of rows. `locale` is for tests.
+ */
+function memo<T>(make: (locale: string | undefined) => T): (locale?: string) => T {
+  const made = new Map<string | undefined, T>();
+  return (locale) => {
+    let formatter = made.get(locale);
+    if (!formatter) {
+      formatter = make(locale);
+      made.set(locale, formatter);
+    }
+    return formatter;
+  };
+}
+
+const numberFormat = memo((locale) => new Intl.NumberFormat(locale, { maximumFractionDigits: 6 }));
+const scientificFormat = memo((locale) => new Intl.NumberFormat(locale, { notation: "scientific", maximumSignificantDigits: 4 }));
+const countFormat = memo((locale) => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }));
+// Percentages ungrouped: "−1230.5%" reads as one number.
+const tenthFormat = memo(
+  (locale) => new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1, useGrouping: false }),
+);
+const dateFormat = memo((locale) => new Intl.DateTimeFormat(locale, { dateStyle: "short", timeStyle: "medium" }));
+const timeFormat = memo((locale) => new Intl.DateTimeFormat(locale, { timeStyle: "medium" }));
 
 /** Metric values with 4 significant digits; "—" for none. */
-export function formatNumber(value: number | null | undefined): string {
+export function formatNumber(value: number | null | undefined, locale?: string): string {
   if (value === null || value === undefined) return "—";
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return value.toExponential(3);
-  return numberFormat.format(Number(value.toPrecision(4)));
+  if (abs !== 0 && (abs < 1e-3 || abs >= 1e6)) return scientificFormat(locale).format(value);
+  return numberFormat(locale).format(Number(value.toPrecision(4)));
 }
 
-export function formatDate(value: Date | string | null | undefined): string {
+/** Whole counts (rows, runs, points) with the locale's grouping: "12,345" or "12.345". */
+export function formatCount(value: number, locale?: string): string {
+  return countFormat(locale).format(value);
+}
+
+/** A number with one decimal, ungrouped: "3.4", "3,4" in German. */
+export function formatTenths(value: number, locale?: string): string {
+  return tenthFormat(locale).format(value);
+}
+
+/** A moment (created, started, last used) as the reader's locale writes a short date and time. */
+export function formatDate(value: Date | string | null | undefined, locale?: string): string {
   if (!value) return "—";
   const date = typeof value === "string" ? new Date(value) : value;
-  return dateFormat.format(date);
+  return dateFormat(locale).format(date);
+}
+
+/** The time of day of a moment (log lines), in the reader's locale. */
+export function formatTime(value: Date, locale?: string): string {
+  return timeFormat(locale).format(value);
 }
 
 /** Params values for table cells: arrays and objects as JSON. */
@@ -35,13 +77,13 @@ export function formatParam(value: unknown): string {
 }
 
 /** Skill as a signed percentage; JSON turns Infinity and NaN into null, shown as "—". */
-export function formatSkill(skill: number | null | undefined): string {
+export function formatSkill(skill: number | null | undefined, locale?: string): string {
   if (skill === null || skill === undefined || !Number.isFinite(skill)) return "—";
-  return `${skill > 0 ? "+" : skill < 0 ? "−" : ""}${Math.abs(skill * 100).toFixed(1)}%`;
+  return `${skill > 0 ? "+" : skill < 0 ? "−" : ""}${formatTenths(Math.abs(skill * 100), locale)}%`;
 }
 
 /** A share in 0..1 (coverage, accuracy) as a percentage: "93.1%"; "—" for none. */
-export function formatShare(share: number | null | undefined): string {
+export function formatShare(share: number | null | undefined, locale?: string): string {
   if (share === null || share === undefined || !Number.isFinite(share)) return "—";
-  return `${(share * 100).toFixed(1)}%`;
+  return `${formatTenths(share * 100, locale)}%`;
 }

@@ -1,5 +1,7 @@
+import { logger } from "@hindcast/db";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { readJsonArtifact } from "../artifacts.js";
 import { type RunSummaryRow, resultSummaryColumn, runColumnKeys, runRowsByIds } from "../run-list.js";
 import { compareRunsInput, metricKey } from "../schemas.js";
 import { router, viewerProcedure } from "../trpc.js";
@@ -9,12 +11,58 @@ const runRowsInput = z.object({
   metricKeys: z.array(metricKey).max(20).default([]),
 });
 
+const windowsInput = z.object({ ids: z.array(z.string().uuid()).min(1).max(20) });
+
+/** The part of a results.json (a run's, or a parallel retrodiction's) that says which windows it scored. */
+const scoredWindows = z.object({
+  windows: z.array(z.object({ window: z.object({ startDate: z.string(), endDate: z.string() }) })),
+});
+
+interface ScoredWindow {
+  startDate: string;
+  endDate: string;
+}
+
+/** A run's retrodiction windows in date order, or null when its results.json cannot be read as one. */
+async function windowsOf(runId: string, uri: string): Promise<ScoredWindow[] | null> {
+  try {
+    const parsed = scoredWindows.safeParse(await readJsonArtifact(uri));
+    if (!parsed.success) return null;
+    return parsed.data.windows
+      .map(({ window }) => ({ startDate: window.startDate, endDate: window.endDate }))
+      .sort((a, b) => a.startDate.localeCompare(b.startDate));
+  } catch (error) {
+    // The reason names a server path: it goes to the log, not to the client.
+    logger.warn({ err: error, runId }, "results.json cannot be read");
+    return null;
+  }
+}
+
 export const compareRouter = router({
   /** The param and metric keys runs have, for choosing table columns and compare axes. */
   columns: viewerProcedure.query(({ ctx }) => runColumnKeys(ctx.pool)),
 
   /** Rows of the runs table for these runs, as training.list returns them: the table refreshes its active runs with it. */
   rows: viewerProcedure.input(runRowsInput).query(({ ctx, input }) => runRowsByIds(ctx.pool, input.ids, input.metricKeys)),
+
+  /**
+   * The retrodiction windows each run was scored on (dates only, from its
+   * results.json), in the order asked; null for a run without results. Apart
+   * from compare.runs, which polls while runs are active: the files are read
+   * once per set of finished runs.
+   */
+  windows: viewerProcedure.input(windowsInput).query(async ({ ctx, input }) => {
+    const { rows } = await ctx.pool.query<{ runId: string; uri: string }>(
+      `SELECT "runId", "uri" FROM "Artifact" WHERE "runId" = ANY($1::uuid[]) AND "name" = 'results.json'`,
+      [input.ids],
+    );
+    return Promise.all(
+      input.ids.map(async (id) => {
+        const uri = rows.find((row) => row.runId === id)?.uri;
+        return { id, windows: uri ? await windowsOf(id, uri) : null };
+      }),
+    );
+  }),
 
   /** Parameters that differ between the runs (and those they share), and last/best values of every metric. */
   runs: viewerProcedure.input(compareRunsInput).query(async ({ ctx, input }) => {

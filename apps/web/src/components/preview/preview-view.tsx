@@ -1,6 +1,6 @@
 "use client";
 import type { RetrodictionResults } from "@hindcast/api";
-import { dataSpecSchema, modelKinds, trainingSpecSchema, trainSpecSchema } from "@hindcast/models/specs";
+import { dataSpecSchema, modelKinds, retrodictionSpecSchema, trainingSpecSchema, trainSpecSchema } from "@hindcast/models/specs";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useMemo, useState } from "react";
@@ -14,6 +14,7 @@ import { useTRPC } from "@/lib/trpc";
 import { BackendReport } from "./backend-report";
 import { ReplayPanel } from "./replay-panel";
 import { type PreviewState, usePreviewWorker } from "./use-preview-worker";
+import { type DatasetExtent, daysForEnoughPoints, minPointsPerWindow, pointsPerWindow } from "./window-points";
 
 const transforms = dataSpecSchema.shape.transform.unwrap().options;
 
@@ -35,6 +36,10 @@ const defaults = {
   seed: 42,
 };
 
+/** What a queued run trains and scores when the spec leaves train and retrodiction to the schema. */
+const fullDefaults = { train: trainSpecSchema.parse({}), retrodiction: retrodictionSpecSchema.parse({}) };
+const fullDefaultsText = `${fullDefaults.train.epochs} epochs, ${fullDefaults.retrodiction.windows} windows of ${fullDefaults.retrodiction.batchSizeDays} days`;
+
 export function PreviewView() {
   const trpc = useTRPC();
   const user = useCurrentUser();
@@ -51,24 +56,29 @@ export function PreviewView() {
   // ?backend=wasm (or a comma list) forces the order, e.g. to compare backends.
   const backends = params.get("backend")?.split(",").filter(Boolean);
 
-  const spec = useMemo(
-    () =>
-      trainingSpecSchema.safeParse({
-        data: {
-          dataset: form.dataset,
-          target: form.target,
-          features: features.filter((f) => f !== form.target),
-          transform: form.transform,
-          from: form.from || undefined,
-          to: form.to || undefined,
-        },
-        window: { lookback: form.lookback, horizon: form.horizon },
-        model: { kind: form.model },
+  // The data and model choices; the preview's spec adds its small training and retrodiction, the full one the schema's defaults.
+  const { spec, fullSpec } = useMemo(() => {
+    const choices = {
+      data: {
+        dataset: form.dataset,
+        target: form.target,
+        features: features.filter((f) => f !== form.target),
+        transform: form.transform,
+        from: form.from || undefined,
+        to: form.to || undefined,
+      },
+      window: { lookback: form.lookback, horizon: form.horizon },
+      model: { kind: form.model },
+    };
+    return {
+      spec: trainingSpecSchema.safeParse({
+        ...choices,
         train: { epochs: form.epochs, minSteps: form.minSteps, seed: form.seed },
         retrodiction: { windows: form.windows, batchSizeDays: form.batchSizeDays },
       }),
-    [form, features],
-  );
+      fullSpec: trainingSpecSchema.safeParse(choices),
+    };
+  }, [form, features]);
   const queue = useMutation(trpc.training.start.mutationOptions({ onSuccess: ({ id }) => router.push(`/runs/${id}`) }));
 
   const submit = async (event: FormEvent) => {
@@ -186,16 +196,28 @@ export function PreviewView() {
             Stop
           </button>
           {canOperate(user) && (
-            <button
-              type="button"
-              disabled={!spec.success || queue.isPending}
-              onClick={() => spec.success && queue.mutate({ spec: spec.data })}
-            >
-              Queue this as a full training
-            </button>
+            <>
+              <button
+                type="button"
+                disabled={!fullSpec.success || queue.isPending}
+                onClick={() => fullSpec.success && queue.mutate({ spec: fullSpec.data })}
+                title="These data and model choices, with the spec's defaults for training and retrodiction"
+              >
+                Queue with the full defaults ({fullDefaultsText})
+              </button>
+              <button
+                type="button"
+                disabled={!spec.success || queue.isPending}
+                onClick={() => spec.success && queue.mutate({ spec: spec.data })}
+                title="This small spec as it is, on a worker"
+              >
+                Queue this spec as it is
+              </button>
+            </>
           )}
         </div>
       </form>
+      {dataset && <WindowPointsWarning dataset={dataset} batchSizeDays={form.batchSizeDays} />}
       {queue.error && <p className="banner-error">{errorMessage(queue.error)}</p>}
       {state.mode === "train" && state.status !== "idle" && (
         <section className="card" aria-live="polite">
@@ -223,6 +245,35 @@ export function PreviewView() {
       {state.mode === "train" && state.results ? <RetrodictionView results={state.results as RetrodictionResults} /> : null}
       <ReplayPanel state={state} replay={replay} backends={backends} initialRunId={params.get("run") ?? undefined} />
     </>
+  );
+}
+
+/**
+ * Warns when the retrodiction windows hold too few rows to judge a forecast
+ * (the preview's, and the full defaults' when those are short too), and says
+ * how long a window must be.
+ */
+function WindowPointsWarning({
+  dataset,
+  batchSizeDays,
+}: {
+  dataset: DatasetExtent & { name: string; frequency: string };
+  batchSizeDays: number;
+}) {
+  const points = pointsPerWindow(dataset, batchSizeDays);
+  if (points === null || points >= minPointsPerWindow) return null;
+  const defaultDays = fullDefaults.retrodiction.batchSizeDays;
+  const defaultPoints = pointsPerWindow(dataset, defaultDays) ?? 0;
+  return (
+    <p className="banner-warn" role="status" data-testid="preview-window-warning">
+      <strong>Too few points to judge:</strong> a retrodiction window of {batchSizeDays} days holds about {points} of {dataset.name}
+      &apos;s {dataset.frequency} rows, and errors over fewer than {minPointsPerWindow} per window are mostly noise. Use windows of at least{" "}
+      {daysForEnoughPoints(dataset)} days (Days per window)
+      {defaultPoints < minPointsPerWindow && defaultDays !== batchSizeDays
+        ? `; the full defaults' ${defaultDays}-day windows hold about ${defaultPoints} too`
+        : ""}
+      .
+    </p>
   );
 }
 

@@ -1,6 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { formatDate } from "@/lib/format";
+import { formatCount, formatDate, formatTenths } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./run.module.css";
 
@@ -13,7 +13,7 @@ function formatBytes(bytes: number | null): string {
     value /= 1024;
     unit++;
   }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  return `${unit === 0 ? formatCount(value) : formatTenths(value)} ${units[unit]}`;
 }
 
 /** Files the run saved (results, model, checkpoints), each downloadable with the session cookie. */

@@ -1,6 +1,7 @@
 "use client";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { errorMessage } from "@/lib/errors";
+import { formatTime } from "@/lib/format";
 import { useTRPCClient } from "@/lib/trpc";
 import styles from "./run.module.css";
 
@@ -14,8 +15,6 @@ interface LogLine {
 
 const maxLines = 5_000;
 const pollMs = 2_000;
-
-const time = (at: Date) => at.toLocaleTimeString("en-GB", { hour12: false });
 
 /**
  * The newest log lines, then every line after the last one seen, polled
@@ -82,7 +81,7 @@ export function LogsTail({ runId, active }: { runId: string; active: boolean }) 
         >
           {lines.map((line) => (
             <div key={line.id} className={styles[`log_${line.level}`]}>
-              <span className="muted">{time(line.at)}</span> <span className={styles.logLevel}>{line.level}</span>
+              <span className="muted">{formatTime(line.at)}</span> <span className={styles.logLevel}>{line.level}</span>
               {line.attempt > 1 ? <span className="muted"> [attempt {line.attempt}]</span> : null} {line.message}
             </div>
           ))}

@@ -4,13 +4,16 @@ import { useMemo, useState } from "react";
 import { ChartControls, chartX } from "@/components/chart-controls";
 import { type ChartSeries, MetricChart } from "@/components/metric-chart";
 import { useChartUrlState } from "@/components/use-chart-url-state";
-import { formatNumber } from "@/lib/format";
+import { formatCount, formatNumber } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./run.module.css";
 import { useLiveSeries } from "./use-live-series";
 
 const defaultKeys = ["train_loss", "val_loss"];
 const lossChartTestId = "loss-chart";
+
+/** What a series' last value covers: window/ metrics are logged once per retrodiction window, the last one last. */
+const lastValueScope = (key: string) => (key.startsWith("window/") ? "last window" : "last");
 
 /**
  * The run's metric series: key choice (train and validation loss together by
@@ -51,7 +54,10 @@ export function MetricPanel({ runId, active }: { runId: string; active: boolean 
             {available.map((k) => (
               <label key={k.key} className={styles.inline}>
                 <input type="checkbox" checked={selected.includes(k.key)} onChange={() => toggle(k.key)} />
-                {k.key} <span className="muted">({formatNumber(k.last)})</span>
+                {k.key}{" "}
+                <span className="muted">
+                  · {lastValueScope(k.key)} {formatNumber(k.last)}
+                </span>
               </label>
             ))}
           </fieldset>
@@ -83,7 +89,7 @@ export function MetricPanel({ runId, active }: { runId: string; active: boolean 
           {downsampled.length > 0 && (
             <p className="muted">
               Downsampled for display (min/max kept):{" "}
-              {downsampled.map((s) => `${s.key} ${s.values.length} of ${s.count.toLocaleString("en-US")} points`).join(", ")}.
+              {downsampled.map((s) => `${s.key} ${s.values.length} of ${formatCount(s.count)} points`).join(", ")}.
             </p>
           )}
         </>

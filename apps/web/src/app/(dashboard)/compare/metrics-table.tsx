@@ -1,9 +1,11 @@
 import Link from "next/link";
 import { formatNumber, formatSkill } from "@/lib/format";
-import { bestIndexes, bestStat, metricDirection } from "@/lib/metric-direction";
+import { bestIndexes, bestStat, type MetricDirection, metricDirection } from "@/lib/metric-direction";
 import { storedHeadline } from "@/lib/run-headline";
 import styles from "./compare.module.css";
 import { type Comparison, hasHeadline, headlineRows, headlineValue, isSkillKey, runLabel } from "./types";
+import type { WindowGroup } from "./window-check";
+import { WindowWarning } from "./window-warning";
 
 interface Row {
   id: string;
@@ -14,15 +16,21 @@ interface Row {
   format?: (value: number | null) => string;
 }
 
+/** Each metric's last value, and its best when it has a better direction (the learning rate has none). */
 function metricRows(comparison: Comparison): Row[] {
   return Object.entries(comparison.metrics).flatMap(([key, perRun]) => {
     const best = bestStat(key);
-    return [
-      { id: `${key}:last`, label: `${key} · last`, directionKey: key, values: perRun.map((s) => s?.last ?? null) },
-      { id: `${key}:best`, label: `${key} · best (${best})`, directionKey: key, values: perRun.map((s) => s?.[best] ?? null) },
-    ];
+    const last = { id: `${key}:last`, label: `${key} · last`, directionKey: key, values: perRun.map((s) => s?.last ?? null) };
+    if (!best) return [last];
+    return [last, { id: `${key}:best`, label: `${key} · best (${best})`, directionKey: key, values: perRun.map((s) => s?.[best] ?? null) }];
   });
 }
+
+const directionText: Record<MetricDirection, { text: string; title: string }> = {
+  lower: { text: "lower", title: "smaller values are better" },
+  higher: { text: "higher", title: "larger values are better" },
+  none: { text: "—", title: "no value is better than another: no run is starred" },
+};
 
 function headline(comparison: Comparison): Row[] {
   return headlineRows.map((row) => ({
@@ -57,7 +65,9 @@ function Rows({ rows }: { rows: Row[] }) {
     return (
       <tr key={row.id} data-row={row.id}>
         <th scope="row">{row.label}</th>
-        <td className="muted">{metricDirection(row.directionKey)}</td>
+        <td className="muted" title={directionText[metricDirection(row.directionKey)].title}>
+          {directionText[metricDirection(row.directionKey)].text}
+        </td>
         {row.values.map((value, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: one cell per compared run, in run order
           <td key={i} className={best.has(i) ? `num ${styles.best}` : "num"} data-best={best.has(i) || undefined}>
@@ -75,14 +85,19 @@ function Rows({ rows }: { rows: Row[] }) {
   });
 }
 
-/** Last and best of every metric per run, and the retrodiction headline, with the best run of each row marked. */
-export function MetricsTable({ comparison }: { comparison: Comparison }) {
+/**
+ * Last and best of every metric per run, and the retrodiction headline, with
+ * the best run of each row marked; a warning first when the runs were scored
+ * on different retrodiction windows.
+ */
+export function MetricsTable({ comparison, windowGroups }: { comparison: Comparison; windowGroups: WindowGroup[] }) {
   const { runs } = comparison;
   const tracked = metricRows(comparison);
   const retrodiction = hasHeadline(runs) ? headline(comparison) : [];
   return (
     <section className="card" aria-labelledby="metric-table-title">
       <h2 id="metric-table-title">Results</h2>
+      <WindowWarning runs={runs} groups={windowGroups} />
       {tracked.length === 0 && retrodiction.length === 0 ? (
         <p className="muted">No metrics or results yet.</p>
       ) : (
@@ -103,7 +118,7 @@ export function MetricsTable({ comparison }: { comparison: Comparison }) {
               <tbody>
                 <tr className={styles.group}>
                   <th scope="rowgroup" colSpan={runs.length + 2}>
-                    Retrodiction (all windows)
+                    Retrodiction (each run over all its windows{windowGroups.length ? "; the windows differ, see above" : ""})
                   </th>
                 </tr>
                 <Rows rows={retrodiction} />

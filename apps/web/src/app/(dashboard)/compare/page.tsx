@@ -15,6 +15,7 @@ import { ParamDiff } from "./param-diff";
 import { ParamParallel } from "./param-parallel";
 import { ParamScatter } from "./param-scatter";
 import { runLabel } from "./types";
+import { differingWindows } from "./window-check";
 
 /** The run ids of `?ids=a,b,c`, without repeats. */
 function idsOf(text: string | null): string[] {
@@ -72,6 +73,10 @@ function Compare() {
   );
   const data = comparison.data;
   const metricKeys = useMemo(() => Object.keys(data?.metrics ?? {}), [data?.metrics]);
+  // Only finished runs have their final windows; read them once per set of finished runs.
+  const finished = data?.runs.filter((run) => !isActive(run.status)).map((run) => run.id) ?? [];
+  const scored = useQuery(trpc.compare.windows.queryOptions({ ids: finished }, { enabled: finished.length >= 2, staleTime: Infinity }));
+  const windowGroups = useMemo(() => differingWindows(scored.data ?? []), [scored.data]);
 
   if (problem) return <Problem message={problem} />;
   if (comparison.error) return <Problem message={errorMessage(comparison.error)} />;
@@ -88,7 +93,7 @@ function Compare() {
         ))}
       </ul>
       <OverlayCharts runs={data.runs} metricKeys={metricKeys} live={live} />
-      <MetricsTable comparison={data} />
+      <MetricsTable comparison={data} windowGroups={windowGroups} />
       <div className="grid2">
         <ParamDiff comparison={data} />
         <ParamScatter comparison={data} />

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ScrollRegion } from "@/components/scroll-region";
 import { formatParam } from "@/lib/format";
 import styles from "./compare.module.css";
 import { type Comparison, runLabel } from "./types";
@@ -14,7 +15,7 @@ export function ParamDiff({ comparison }: { comparison: Comparison }) {
       {differingKeys.length === 0 ? (
         <p className="muted">All {sharedKeys.length} params are the same in every run.</p>
       ) : (
-        <div className={styles.tableScroll}>
+        <ScrollRegion label="Params that differ">
           <table data-testid="param-diff">
             <caption className={styles.caption}>{differingKeys.length} differing</caption>
             <thead>
@@ -38,12 +39,12 @@ export function ParamDiff({ comparison }: { comparison: Comparison }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
       {sharedKeys.length > 0 && (
         <details className={styles.shared}>
           <summary>Shared by all runs ({sharedKeys.length})</summary>
-          <div className={styles.tableScroll}>
+          <ScrollRegion label="Params shared by all runs">
             <table data-testid="param-shared">
               <tbody>
                 {sharedKeys.map((key) => (
@@ -54,7 +55,7 @@ export function ParamDiff({ comparison }: { comparison: Comparison }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         </details>
       )}
     </section>

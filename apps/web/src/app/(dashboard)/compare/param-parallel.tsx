@@ -1,16 +1,20 @@
 "use client";
-import { useId, useState } from "react";
+import { useId, useRef, useState } from "react";
 import plot from "@/components/svg-plot.module.css";
 import { formatNumber, formatParam } from "@/lib/format";
 import { bestIndexes } from "@/lib/metric-direction";
 import { domain, niceTicks } from "@/lib/plot-scales";
+import { layAxisTitles, useTextWidth } from "./axis-titles";
 import styles from "./compare.module.css";
 import { ResultSelect, resultChoices, resultId, resultValue } from "./result-choice";
 import { type Comparison, paramOf, runLabel } from "./types";
 
 const width = 760;
 const height = 300;
-const margin = { left: 64, right: 170, top: 40, bottom: 14 };
+const margin = { left: 64, right: 170, top: 44, bottom: 14 };
+/** The baseline of axis titles on row 0 (nearest the plot) and how far up row 1 is. */
+const titleBaseline = margin.top - 10;
+const titleRowStep = 16;
 /** More axes than this crowd the plot; the params that differ first are kept. */
 const maxParamAxes = 8;
 /** Run labels at the result axis only while they fit. */
@@ -74,6 +78,8 @@ export function ParamParallel({ comparison }: { comparison: Comparison }) {
   const id = useId();
   const results = resultChoices(comparison);
   const [resultKey, setResultKey] = useState(results[0] ? resultId(results[0].choice) : "");
+  const titleProbe = useRef<SVGTextElement>(null);
+  const titleWidth = useTextWidth(titleProbe);
   const result = results.find((choice) => resultId(choice.choice) === resultKey);
   const paramKeys = Object.keys(comparison.differing).slice(0, maxParamAxes);
   if (!paramKeys.length || !result) return null;
@@ -92,6 +98,12 @@ export function ParamParallel({ comparison }: { comparison: Comparison }) {
   const xOf = (index: number) => margin.left + (index / (axes.length - 1)) * (width - margin.left - margin.right);
   const best = bestIndexes(result.choice.key, outcomes);
   const resultAxis = axes[axes.length - 1] as Axis;
+  const titles = layAxisTitles(
+    axes.map((axis) => axis.label),
+    axes.map((_, index) => xOf(index)),
+    width,
+    titleWidth,
+  );
 
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
@@ -116,9 +128,16 @@ export function ParamParallel({ comparison }: { comparison: Comparison }) {
           {axes.map((axis, index) => (
             <g key={axis.key}>
               <line className={styles.axisLine} x1={xOf(index)} x2={xOf(index)} y1={plotTop} y2={plotTop + plotHeight} />
-              <text className={plot.axisLabel} x={xOf(index)} y={plotTop - 22} textAnchor="middle">
+              <text
+                ref={index === 0 ? titleProbe : undefined}
+                className={plot.axisLabel}
+                x={xOf(index)}
+                y={titleBaseline - (titles[index]?.row ?? 0) * titleRowStep}
+                textAnchor="middle"
+                data-axis-title
+              >
                 <title>{axis.label}</title>
-                {axis.label.length > 22 ? `${axis.label.slice(0, 21)}…` : axis.label}
+                {titles[index]?.text}
               </text>
               {axis.ticks.map((tick) => (
                 <text key={tick.text} className={plot.axisText} x={xOf(index) - 4} y={tick.y} textAnchor="end" dominantBaseline="middle">

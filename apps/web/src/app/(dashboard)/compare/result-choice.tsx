@@ -8,13 +8,16 @@ export type ResultChoice = { kind: "metric"; key: string; stat: "last" | "best" 
 export const resultId = (result: ResultChoice) =>
   result.kind === "metric" ? `metric:${result.stat}:${result.key}` : `headline:${result.key}`;
 
-/** Every result the compared runs have: retrodiction headlines first, then each metric's best and last. */
+/** Every result the compared runs have: retrodiction headlines first, then each metric's best (when it has a better direction) and last. */
 export function resultChoices(comparison: Comparison): { choice: ResultChoice; label: string }[] {
   const headline = hasHeadline(comparison.runs)
     ? headlineRows.map((row) => ({ choice: { kind: "headline", key: row.key } as ResultChoice, label: `Retrodiction ${row.label}` }))
     : [];
   const metrics = Object.keys(comparison.metrics).flatMap((key) =>
-    (["best", "last"] as const).map((stat) => ({ choice: { kind: "metric", key, stat } as ResultChoice, label: `${key} (${stat})` })),
+    (bestStat(key) ? (["best", "last"] as const) : (["last"] as const)).map((stat) => ({
+      choice: { kind: "metric", key, stat } as ResultChoice,
+      label: `${key} (${stat})`,
+    })),
   );
   return [...headline, ...metrics];
 }
@@ -25,7 +28,8 @@ export function resultValue(comparison: Comparison, result: ResultChoice, index:
   if (!run) return null;
   if (result.kind === "headline") return headlineValue(run, result.key);
   const stats = comparison.metrics[result.key]?.[index];
-  return (result.stat === "last" ? stats?.last : stats?.[bestStat(result.key)]) ?? null;
+  const best = bestStat(result.key);
+  return (result.stat === "last" ? stats?.last : best && stats?.[best]) ?? null;
 }
 
 export function ResultSelect({

@@ -2,7 +2,7 @@ import type { BaselineName, ForecastReport } from "@hindcast/models";
 import { baselineTitles, verdictText } from "@/lib/baselines";
 import { formatNumber, formatSkill } from "@/lib/format";
 import styles from "../run.module.css";
-import { beats, type RetrodictionWindowResult } from "./types";
+import { allWindows, beats, type RetrodictionWindowResult } from "./types";
 
 /** The unavailable baselines by reason: "AR, ARIMA: not computed …". */
 function unavailableText(report: ForecastReport): string {
@@ -14,14 +14,14 @@ function unavailableText(report: ForecastReport): string {
 }
 
 /** The naive forecast (repeat the last value) stays the floor every report states. */
-function NaiveSkill({ report }: { report: ForecastReport }) {
+function NaiveSkill({ report, windows }: { report: ForecastReport; windows: number }) {
   const naive = report.baselines.naive;
   if (!naive) return null;
   return (
     <>
       {" "}
-      Against the naive forecast (repeat the last value): {formatSkill(report.skill.rmseVsNaive)} RMSE skill (RMSE{" "}
-      {formatNumber(report.rmse)} vs {formatNumber(naive.rmse)}).
+      Against the naive forecast (repeat the last value): {formatSkill(report.skill.rmseVsNaive)} RMSE skill (RMSE over{" "}
+      {allWindows(windows)}: {formatNumber(report.rmse)} vs {formatNumber(naive.rmse)}).
     </>
   );
 }
@@ -56,7 +56,7 @@ export function VerdictBanner({ overall, windows }: { overall: ForecastReport; w
         data-verdict="none"
       >
         <strong>No verdict against the best classical baseline</strong> ({unavailableText(overall)}).
-        <NaiveSkill report={overall} />
+        <NaiveSkill report={overall} windows={windows.length} />
       </p>
     );
   }
@@ -80,7 +80,7 @@ export function VerdictBanner({ overall, windows }: { overall: ForecastReport; w
         </>
       )}
       <WindowCount windows={windows} />
-      <NaiveSkill report={overall} />
+      <NaiveSkill report={overall} windows={windows.length} />
     </p>
   );
 }

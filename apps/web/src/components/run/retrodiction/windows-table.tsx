@@ -1,8 +1,9 @@
 import type { ForecastReport } from "@hindcast/models";
+import { ScrollRegion } from "@/components/scroll-region";
 import { formatNumber, formatShare } from "@/lib/format";
 import styles from "../run.module.css";
 import { SkillCell } from "./skill-cell";
-import { beats, type RetrodictionWindowResult } from "./types";
+import { allWindows, beats, type RetrodictionWindowResult } from "./types";
 
 const formatPercent = (value: number | null | undefined) => (value === null || value === undefined ? "—" : `${formatNumber(value)}%`);
 
@@ -34,7 +35,7 @@ function ReportCells({ report }: { report: ForecastReport }) {
 /** Accuracy per retrodiction window and overall; a window the model loses (to its best baseline) is tinted. */
 export function WindowsTable({ windows, overall }: { windows: RetrodictionWindowResult[]; overall: ForecastReport | null }) {
   return (
-    <div className={styles.scroll}>
+    <ScrollRegion label="Accuracy per window" className={styles.stickyFirst}>
       <table data-testid="retrodiction-table">
         <thead>
           <tr>
@@ -81,7 +82,9 @@ export function WindowsTable({ windows, overall }: { windows: RetrodictionWindow
               data-mae={overall.mae}
               data-mase={overall.mase}
             >
-              <th scope="row">Overall</th>
+              <th scope="row">
+                Overall <span className="muted">({allWindows(windows.length)})</span>
+              </th>
               <td>
                 {windows[0]?.window.startDate} – {windows.at(-1)?.window.endDate}
               </td>
@@ -90,6 +93,6 @@ export function WindowsTable({ windows, overall }: { windows: RetrodictionWindow
           </tfoot>
         )}
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

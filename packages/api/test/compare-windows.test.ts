@@ -1,0 +1,89 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { enqueueRun, prepareDatabase } from "@hindcast/db";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
+import { createCaller } from "../src/index.js";
+
+let db: TestDatabase;
+let pool: pg.Pool;
+let dir: string;
+let viewer: ReturnType<typeof createCaller>;
+const spec = { data: { dataset: "seattle_weather", target: "temp_max" } };
+
+beforeAll(async () => {
+  db = await createTestDatabase("api_compare_windows");
+  await prepareDatabase(db.url);
+  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+  dir = await mkdtemp(path.join(os.tmpdir(), "hindcast-compare-windows-"));
+  viewer = createCaller({ pool, user: { id: "00000000-0000-4000-8000-000000000001", email: "viewer@example.com", role: "VIEWER" } });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await db?.drop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** A run whose results.json artifact holds `content` (or names a file that is not there, for undefined). */
+async function runWithResults(content: unknown): Promise<string> {
+  const id = await enqueueRun(pool, { spec, pipeline: "retrodiction" });
+  const file = path.join(dir, `${id}.json`);
+  if (content !== undefined) await writeFile(file, JSON.stringify(content));
+  await pool.query(
+    `INSERT INTO "Artifact" ("id", "runId", "name", "kind", "uri") VALUES (gen_random_uuid(), $1, 'results.json', 'results', $2)`,
+    [id, pathToFileURL(file).href],
+  );
+  return id;
+}
+
+const window = (index: number, startDate: string, endDate: string) => ({
+  index,
+  startRow: 100 + index,
+  endRow: 130 + index,
+  startDate,
+  endDate,
+});
+
+describe("compare.windows", () => {
+  it("gives each run's scored windows in date order, in the order asked, and null for a run without readable results", async () => {
+    const single = await runWithResults({
+      windows: [
+        { window: window(1, "2012-12-01", "2012-12-30"), report: {}, predictions: {} },
+        { window: window(0, "2012-11-01", "2012-11-30"), report: {}, predictions: {} },
+      ],
+      overall: {},
+    });
+    // A parallel retrodiction's own file keeps only per-window metrics.
+    const parallel = await runWithResults({
+      windows: [{ window: window(0, "2012-12-01", "2012-12-30"), metrics: {} }],
+      children: [],
+    });
+    const queued = await enqueueRun(pool, { spec, pipeline: "retrodiction" });
+    const missingFile = await runWithResults(undefined);
+    const otherShape = await runWithResults({ rows: [] });
+
+    const answer = await viewer.compare.windows({ ids: [parallel, single, queued, missingFile, otherShape] });
+    expect(answer).toEqual([
+      { id: parallel, windows: [{ startDate: "2012-12-01", endDate: "2012-12-30" }] },
+      {
+        id: single,
+        windows: [
+          { startDate: "2012-11-01", endDate: "2012-11-30" },
+          { startDate: "2012-12-01", endDate: "2012-12-30" },
+        ],
+      },
+      { id: queued, windows: null },
+      { id: missingFile, windows: null },
+      { id: otherShape, windows: null },
+    ]);
+  });
+
+  it("refuses ids that are not run ids, naming the field", async () => {
+    await expect(viewer.compare.windows({ ids: ["nope"] })).rejects.toThrow(/ids/);
+    await expect(viewer.compare.windows({ ids: [] })).rejects.toThrow(/ids/);
+  });
+});
