@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// The workspace runs TypeScript sources directly (no build step): load them through tsx.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/main.ts");
+// The command tree is plain JavaScript; it loads the TypeScript commands through tsx when one runs.
+import "../src/main.mjs";

@@ -3,7 +3,7 @@ import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCC
 import { EventSource } from "eventsource";
 import superjson from "superjson";
 import type { Credentials } from "./credentials.js";
-import { CliError, ExitCode } from "./errors.js";
+import { CliError, ExitCode } from "./errors.mjs";
 
 /** Queries and mutations batched over HTTP; subscriptions over SSE (Node 20 has no EventSource: the `eventsource` package, which can send our token). */
 export function apiClient(credentials: Credentials) {
@@ -41,6 +41,15 @@ function networkReason(error: unknown): string {
   return reason;
 }
 
+/** Whether something answered with a body that is not tRPC's JSON (an HTML page, a proxy's error): no network error underneath. */
+function answeredWithoutApi(error: TRPCClientError<never>): boolean {
+  for (let e: unknown = error.cause, depth = 0; e && depth < 6; depth++) {
+    if (e instanceof SyntaxError) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return /Unexpected token|is not valid JSON|Unexpected end of JSON/.test(error.message);
+}
+
 /** One line for what went wrong talking to the server. */
 export function describeApiError(error: unknown, server: string): CliError {
   if (error instanceof TRPCClientError) {
@@ -50,6 +59,12 @@ export function describeApiError(error: unknown, server: string): CliError {
     if (data?.code === "FORBIDDEN") return new CliError(error.message);
     if (data?.issues?.length) return new CliError(data.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
     if (data?.code) return new CliError(error.message);
+    if (answeredWithoutApi(error)) {
+      return new CliError(
+        `${server} answered, but it is not a Hindcast API (the answer was not tRPC JSON). Fix: pass --server the dashboard's address, e.g. http://127.0.0.1:3000`,
+        ExitCode.usage,
+      );
+    }
     return new CliError(
       `Cannot reach the Hindcast server at ${server} (${networkReason(error)}). Fix: start it (npm start) or pass --server <url>`,
       ExitCode.usage,

@@ -4,7 +4,7 @@ import { baselineNames, pickBackend, preferBackends, probeForSpec, verdictText }
 import { nodeBackends } from "@hindcast/models/node";
 import type { ApiClient } from "./client.js";
 import type { Credentials } from "./credentials.js";
-import { CliError, ExitCode } from "./errors.js";
+import { CliError, ExitCode } from "./errors.mjs";
 
 export interface ReplayOptions {
   /** Backends to try, best first; default: the best this machine has. */
@@ -57,9 +57,15 @@ export async function replayRun(client: ApiClient, credentials: Credentials, id:
     difference: w.difference,
   }));
   const reproduced = windows.every((w) => w.difference !== null && w.difference <= options.tolerance);
+  // The overall numbers cover only the windows replayed (a refitting run saved the last window's model alone): say so.
+  const covered =
+    windows.length === replay.runWindows
+      ? `all ${windows.length} windows`
+      : `the ${windows.length === 1 ? "1 window" : `${windows.length} windows`} replayed (of ${replay.runWindows})`;
   if (options.json) {
     const { rmse, baselines, skill, verdict } = replay.overall;
-    const overall = {
+    const overReplayedWindows = {
+      windowCount: windows.length,
       rmse,
       naiveRmse: baselines.naive?.rmse ?? null,
       baselines: Object.fromEntries(
@@ -68,7 +74,9 @@ export async function replayRun(client: ApiClient, credentials: Credentials, id:
       skillVsBest: verdict ? skill.rmseVsBest : null,
       verdict,
     };
-    process.stdout.write(`${JSON.stringify({ id, backend, runWindows: replay.runWindows, windows, overall, reproduced }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ id, backend, runWindows: replay.runWindows, windows, overReplayedWindows, reproduced }, null, 2)}\n`,
+    );
   } else {
     const lines = [
       `Replayed ${windows.length} of ${replay.runWindows} windows of ${id} on ${backend.backend} in ${Math.round(ms)} ms` +
@@ -84,11 +92,11 @@ export async function replayRun(client: ApiClient, credentials: Credentials, id:
           `${pad(w.runRmse === null ? "-" : w.runRmse.toPrecision(4), 12)}${pad(w.rmse.toPrecision(4), 12)}` +
           pad(w.difference === null ? "-" : `${(w.difference * 100).toFixed(3)}%`, 12),
       ),
-      `Overall RMSE ${replay.overall.rmse.toPrecision(4)} (naive ${replay.overall.baselines.naive?.rmse.toPrecision(4) ?? "-"}). ` +
+      `RMSE over ${covered}: ${replay.overall.rmse.toPrecision(4)} (naive ${replay.overall.baselines.naive?.rmse.toPrecision(4) ?? "-"}). ` +
         (reproduced
           ? `Every window within ${(options.tolerance * 100).toFixed(2)}% of the run's numbers.`
           : `Not reproduced: a window differs by more than ${(options.tolerance * 100).toFixed(2)}% (or the run reported none).`),
-      `Verdict: ${verdictText(replay.overall.verdict)}`,
+      `Verdict over ${covered}: ${verdictText(replay.overall.verdict)}`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
   }

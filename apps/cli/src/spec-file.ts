@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
-import { specPathProblem, trainingSpecSchema } from "@hindcast/models";
+// The spec modules alone: the package's index loads TF.js, which the CLI needs only to replay.
+import { specPathProblem } from "@hindcast/models/spec-paths";
+import { trainingSpecSchema } from "@hindcast/models/specs";
 import { isMap, LineCounter, parseDocument, parse as parseYaml } from "yaml";
-import { CliError } from "./errors.js";
+import { CliError } from "./errors.mjs";
 
 /** Reads a spec (YAML or JSON), applies --set overrides and validates it, reporting every error with its path and line. */
 export function readSpecFile(file: string, overrides: readonly string[] = []): unknown {
@@ -24,6 +26,7 @@ export function readSpecFile(file: string, overrides: readonly string[] = []): u
     );
   }
   if (!isMap(document.contents)) throw new CliError(`${file}: the spec must be a mapping (data:, model:, train:, ...)`);
+  const overridden = new Map<string, string>();
   for (const override of overrides) {
     const eq = override.indexOf("=");
     if (eq <= 0) throw new CliError(`--set ${override}: use key=value, e.g. --set train.epochs=5`);
@@ -31,6 +34,7 @@ export function readSpecFile(file: string, overrides: readonly string[] = []): u
     const problem = specPathProblem(path);
     if (problem) throw new CliError(`--set ${override.slice(0, eq)}: ${problem}`);
     document.setIn(path, parseYaml(override.slice(eq + 1)));
+    overridden.set(path.join("."), override);
   }
   const spec: unknown = document.toJS();
   const result = trainingSpecSchema.safeParse(spec);
@@ -38,11 +42,14 @@ export function readSpecFile(file: string, overrides: readonly string[] = []): u
   throw new CliError(
     result.error.issues
       .map((issue) => {
-        const path = issue.path.map(String);
+        // An unknown key is reported on its object: point at the key's own line.
+        const path = issue.code === "unrecognized_keys" ? [...issue.path.map(String), String(issue.keys[0])] : issue.path.map(String);
         let node = document.getIn(path, true) as { range?: [number, number] } | undefined;
         for (let n = path.length - 1; !node?.range && n > 0; n--) node = document.getIn(path.slice(0, n), true) as typeof node;
-        const where = node?.range ? `${file}:${lineCounter.linePos(node.range[0]).line}` : file;
-        return `${where}: ${path.join(".") || "(spec)"}: ${issue.message}`;
+        // A value set by --set is the flag's fault, not the file's.
+        const flag = [...overridden].find(([key]) => path.join(".") === key || path.join(".").startsWith(`${key}.`))?.[1];
+        const where = flag ? `--set ${flag}` : node?.range ? `${file}:${lineCounter.linePos(node.range[0]).line}` : file;
+        return `${where}: ${issue.path.map(String).join(".") || "(spec)"}: ${issue.message}`;
       })
       .join("\n"),
   );

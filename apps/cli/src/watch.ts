@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline/promises";
 import type { ApiClient } from "./client.js";
-import { ExitCode } from "./errors.js";
+import { ExitCode } from "./errors.mjs";
 import { precision, type RunResult, runResult, signedPercent, verdictLine } from "./summary.js";
 
 /** What watching needs of a run: training.get's answer, or an event of training.events. */

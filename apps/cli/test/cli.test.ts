@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -20,15 +21,48 @@ let worker: WorkerProcess;
 let dir: string;
 let env: Record<string, string>;
 
-function hindcast(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** What a process printed, once it has exited and closed its output. */
+function outcome(child: ChildProcessWithoutNullStreams): Promise<Outcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: projectRoot, env: { ...process.env, ...env, ...extraEnv } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+function hindcast(args: string[], extraEnv: Record<string, string> = {}): Promise<Outcome> {
+  return outcome(spawn(process.execPath, [bin, ...args], { cwd: projectRoot, env: { ...process.env, ...env, ...extraEnv } }));
+}
+
+/** What a pipe holds in `hindcastPiped`: an exit that does not wait for its reader loses what does not fit. */
+const pipeBytes = 4096;
+
+/**
+ * Runs a command with its stdout on a pipe that holds only `pipeBytes`
+ * (Linux F_SETPIPE_SZ, set before the command starts) and is read only after
+ * a second: a slow reader, as `| cat > file` or a script can be.
+ */
+const slowPipe = `import fcntl, os, subprocess, sys, time
+r, w = os.pipe()
+fcntl.fcntl(w, 1031, ${pipeBytes})  # F_SETPIPE_SZ
+child = subprocess.Popen(sys.argv[1:], stdout=w)
+os.close(w)
+time.sleep(1)
+with os.fdopen(r, "rb") as pipe:
+    sys.stdout.buffer.write(pipe.read())
+sys.exit(child.wait())`;
+
+/** `hindcast ...args` writing into a small pipe that a slow process reads: everything it printed, as that reader got it. */
+function hindcastPiped(args: string[]): Promise<Outcome> {
+  return outcome(spawn("python3", ["-c", slowPipe, process.execPath, bin, ...args], { cwd: projectRoot, env: { ...process.env, ...env } }));
 }
 
 /** `hindcast train watch <id>` on a pseudo-terminal (util-linux `script`), so Ctrl-C and the prompt work as for a person. */
@@ -54,6 +88,21 @@ const longSpec = {
 
 async function runStatus(id: string): Promise<string | undefined> {
   return (await pool.query(`SELECT "status" FROM "Run" WHERE "id" = $1`, [id])).rows[0]?.status;
+}
+
+/**
+ * The cells of `train compare`'s table, cut where its header puts each
+ * column, so a value that ran into its neighbour would not be found.
+ */
+function compareTable(stdout: string) {
+  const [header = "", ...lines] = stdout.split("\n");
+  const starts = [...header.matchAll(/\S+/g)].map((m) => m.index);
+  const rows = lines.slice(0, lines.indexOf("verdict")).map((line) => starts.map((start, i) => line.slice(start, starts[i + 1]).trim()));
+  return {
+    rows,
+    /** The run columns of the row with this label and stat. */
+    cells: (label: string, stat: string) => rows.find((row) => row[0] === label && row[1] === stat)?.slice(2) ?? [],
+  };
 }
 
 async function specFile(name: string, text: string): Promise<string> {
@@ -105,7 +154,8 @@ describe("hindcast CLI against a running server", () => {
     const id = /Queued run ([0-9a-f-]{36})/.exec(result.stdout)?.[1] as string;
     const plain = await startApiServer(pool);
     try {
-      const polled = await hindcast(["--server", plain.url, "train", "watch", id]);
+      // The 8 characters the CLI prints name the run as well as its whole id.
+      const polled = await hindcast(["--server", plain.url, "train", "watch", id.slice(0, 8)]);
       expect(polled.code, polled.stderr).toBe(0);
       expect(polled.stdout).toMatch(/SUCCEEDED .*100\.0%/);
     } finally {
@@ -113,13 +163,55 @@ describe("hindcast CLI against a running server", () => {
     }
   });
 
-  it("compares runs side by side", async () => {
-    const second = await hindcast(["train", "start", path.join(dir, "seattle.yaml"), "--set", "train.epochs=3", "--json"]);
+  it("compares runs side by side by the 8-character ids it prints: a table of params, retrodiction headline and last/min/max", async () => {
+    const second = await hindcast([
+      "train",
+      "start",
+      path.join(dir, "seattle.yaml"),
+      "--set",
+      "train.epochs=3",
+      "--experiment",
+      "cli compare",
+      "--watch",
+    ]);
     expect(second.code, second.stderr).toBe(0);
-    const listed = JSON.parse((await hindcast(["train", "list", "--json", "--limit", "2"])).stdout) as { id: string }[];
-    const result = await hindcast(["train", "compare", ...listed.map((r) => r.id)]);
+    const secondId = /Queued run ([0-9a-f-]{36})/.exec(second.stdout)?.[1] as string;
+    expect(
+      (await pool.query(`SELECT e."name" FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" WHERE r."id" = $1`, [secondId]))
+        .rows,
+    ).toEqual([{ name: "cli compare" }]);
+    const listed = JSON.parse((await hindcast(["train", "list", "--json", "--limit", "2"])).stdout) as {
+      id: string;
+      resultSummary: { overall: { rmse: number; skill: { rmseVsNaive: number } }; verdict: { bestLabel: string } };
+    }[];
+    const short = listed.map((r) => r.id.slice(0, 8));
+    const result = await hindcast(["train", "compare", ...short]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/train\.epochs\s+3\s+2/);
+    const [header] = result.stdout.split("\n");
+    expect(header).toMatch(new RegExp(`^metric\\s+stat\\s+${short[0]}\\s+${short[1]}$`));
+    const table = compareTable(result.stdout);
+    expect(table.cells("train.epochs", "param")).toEqual(["3", "2"]);
+    // The retrodiction's headline, as train list shows it, over every window.
+    const [newer, older] = listed as [(typeof listed)[number], (typeof listed)[number]];
+    expect(table.cells("RMSE", "all windows")).toEqual([newer, older].map((r) => r.resultSummary.overall.rmse.toPrecision(4)));
+    expect(table.cells("skill vs naive", "all windows")).toEqual(
+      [newer, older].map(
+        (r) =>
+          `${r.resultSummary.overall.skill.rmseVsNaive > 0 ? "+" : ""}${(r.resultSummary.overall.skill.rmseVsNaive * 100).toFixed(1)}%`,
+      ),
+    );
+    expect(table.cells("best baseline", "all windows")).toEqual([newer, older].map((r) => r.resultSummary.verdict.bestLabel));
+    // Every metric by last, min and max, each value in its own column.
+    for (const stat of ["last", "min", "max"]) {
+      const cells = table.cells("train_loss", stat);
+      expect(cells, `train_loss ${stat}\n${result.stdout}`).toHaveLength(2);
+      for (const value of cells) expect(Number(value), `${stat}: ${value}`).toBeGreaterThan(0);
+    }
+    const loss = (stat: string) => table.cells("train_loss", stat).map(Number);
+    for (const i of [0, 1]) {
+      expect(loss("min")[i]).toBeLessThanOrEqual(loss("last")[i] as number);
+      expect(loss("max")[i]).toBeGreaterThanOrEqual(loss("last")[i] as number);
+    }
     expect((await hindcast(["train", "compare", listed[0]?.id ?? ""])).stderr).toMatch(/at least two run ids/);
   });
 
@@ -158,18 +250,26 @@ describe("hindcast CLI against a running server", () => {
       id: string;
     }[];
     const id = run?.id as string;
-    const result = await hindcast(["train", "replay", id, "--backend", "wasm"]);
+    const result = await hindcast(["train", "replay", id.slice(0, 8), "--backend", "wasm"]);
     expect(result.code, result.stderr + result.stdout).toBe(0);
     // These runs refit before each window: only the last window's model was saved.
     expect(result.stdout).toMatch(new RegExp(`Replayed 1 of 2 windows of ${id} on wasm`));
     expect(result.stdout).toMatch(/only that one is replayed/);
     expect(result.stdout).toMatch(/Every window within 0\.50% of the run's numbers/);
-    expect(result.stdout).toMatch(/\nVerdict: (beats every classical baseline; the best, .+, by|.+ beats it by) \d+\.\d% RMSE\n/);
+    // Its overall numbers cover the one window replayed, not the run's two: they say so.
+    expect(result.stdout).toMatch(/\nRMSE over the 1 window replayed \(of 2\): \d\S* \(naive \d\S*\)\. /);
+    expect(result.stdout).not.toMatch(/Overall RMSE/);
+    expect(result.stdout).toMatch(
+      /\nVerdict over the 1 window replayed \(of 2\): (beats every classical baseline; the best, .+, by|.+ beats it by) \d+\.\d% RMSE\n/,
+    );
     const json = JSON.parse((await hindcast(["train", "replay", id, "--backend", "wasm", "--json"])).stdout) as {
       reproduced: boolean;
+      runWindows: number;
       windows: { difference: number; window: { index: number } }[];
+      overReplayedWindows: { windowCount: number; rmse: number };
     };
     expect(json.reproduced).toBe(true);
+    expect(json).toMatchObject({ runWindows: 2, overReplayedWindows: { windowCount: 1, rmse: expect.any(Number) } });
     expect(json.windows).toHaveLength(1);
     expect(json.windows[0]?.window.index).toBe(1);
     expect(json.windows[0]?.difference).toBeLessThanOrEqual(0.005);
@@ -250,13 +350,8 @@ describe("hindcast CLI against a running server", () => {
 
     const compared = await hindcast(["train", "compare", id, old]);
     expect(compared.code, compared.stderr).toBe(0);
-    const row = (label: string) =>
-      compared.stdout
-        .split("\n")
-        .find((l) => l.startsWith(`${label}  `))
-        ?.slice(label.length)
-        .trim()
-        .split(/\s+/);
+    const table = compareTable(compared.stdout);
+    const row = (label: string) => table.cells(label, "all windows");
     expect(row("RMSE")?.[0]).toMatch(/^\d/);
     expect(row("RMSE")?.[1]).toBe("2.500");
     expect(row("Naive RMSE")).toEqual([summary.baselines.naiveRmse?.toPrecision(4), "2.780"]);
@@ -271,6 +366,8 @@ describe("hindcast CLI against a running server", () => {
     }
     expect(row("skill vs naive")).toEqual([percent(summary.overall.skill.rmseVsNaive), "+10.0%"]);
     expect(row("skill vs best")).toEqual([percent(summary.verdict.skillVsBest), "-"]);
+    expect(row("best baseline")).toEqual([summary.verdict.bestLabel, "-"]);
+    expect(table.cells("name", "run")).toEqual(["vs baselines", "-"]);
     expect(compared.stdout).toContain(`verdict\n  ${id.slice(0, 8)}  ${verdictText(summary.verdict)}\n  ${old.slice(0, 8)}  no verdict`);
   });
 
@@ -280,8 +377,8 @@ describe("hindcast CLI against a running server", () => {
     expect(started.code, started.stderr).toBe(0);
     const { id } = JSON.parse(started.stdout) as { id: string };
     await expect.poll(() => runStatus(id), { timeout: 60_000 }).toBe("RUNNING");
-    const cancelled = await hindcast(["train", "cancel", id]);
-    expect(cancelled.stdout).toMatch(new RegExp(`Run ${id}: CANCELLING`));
+    const cancelled = await hindcast(["train", "cancel", id.slice(0, 8)]);
+    expect(cancelled.stdout, cancelled.stderr).toMatch(new RegExp(`Run ${id}: CANCELLING`));
     const watched = await hindcast(["train", "watch", id]);
     expect(watched.code).toBe(1);
     expect(watched.stdout).toMatch(/CANCELLED/);
@@ -338,7 +435,21 @@ describe("hindcast CLI against a running server", () => {
     const good = await specFile("good.yaml", "data:\n  dataset: seattle_weather\n  target: temp_max\n");
     const typo = await hindcast(["train", "start", good, "--set", "train.epocs=3"]);
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toMatch(/--set train\.epocs: "epocs" is not a field of train; use one of .*epochs/);
+    expect(typo.stderr).toMatch(/--set train\.epocs: "epocs" is not a field of train \(did you mean epochs\?\); use one of .*epochs/);
+    // Misspelled keys in the file are errors on their own lines, with the field they most likely meant.
+    const misspelled = await specFile(
+      "typos.yaml",
+      "data:\n  dataset: seattle_weather\n  target: temp_max\ntrain:\n  epocs: 3\nmodel:\n  kind: linear\n  hidden: 32\n",
+    );
+    const typos = await hindcast(["train", "start", misspelled]);
+    expect(typos.code).toBe(2);
+    expect(typos.stderr).toMatch(/typos\.yaml:5: train: has no field "epocs" \(did you mean epochs\?\)/);
+    expect(typos.stderr).toMatch(/typos\.yaml:8: model: has no field "hidden"; the fields of model \(kind linear\) are fit, kind/);
+    // A bad value given by --set is blamed on the flag, not on the file.
+    const badFlag = await hindcast(["train", "start", good, "--set", "train.epochs=abc"]);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/^hindcast: --set train\.epochs=abc: train\.epochs: /m);
+    expect(badFlag.stderr).not.toMatch(/good\.yaml/);
     expect((await hindcast(["train", "start", good, "--set", "__proto__.x=1"])).stderr).toMatch(
       /--set __proto__\.x: "__proto__" is not a spec field/,
     );
@@ -358,6 +469,24 @@ describe("hindcast CLI against a running server", () => {
     expect(down.stderr).toMatch(
       new RegExp(`Cannot reach the Hindcast server at http://127\\.0\\.0\\.1:${closed}/api/trpc \\(connection refused\\)\\. Fix: `),
     );
+    // The dashboard's base address (what the Tokens page and `npm start` print) is the same server.
+    const base = api.url.replace(/\/api\/trpc$/, "");
+    for (const server of [base, `${base}/`, `${api.url}/`]) {
+      const listed = await hindcast(["--server", server, "train", "list", "--json"]);
+      expect(listed.code, `${server}: ${listed.stderr}`).toBe(0);
+    }
+    // An address where something else answers (an HTML page) is named as such, not as unreachable.
+    const page = http.createServer((_req, res) => res.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><p>hello</p>"));
+    await new Promise<void>((resolve) => page.listen(0, "127.0.0.1", resolve));
+    const pageUrl = `http://127.0.0.1:${(page.address() as net.AddressInfo).port}`;
+    const html = await hindcast(["--server", pageUrl, "train", "list"]);
+    page.close();
+    expect(html.code).toBe(2);
+    expect(html.stderr.trim()).toMatch(new RegExp(`^hindcast: ${pageUrl}/api/trpc answered, but it is not a Hindcast API`));
+    const noScheme = await hindcast(["--server", base.replace("http://", ""), "train", "list", "--json"]);
+    expect(noScheme.code, noScheme.stderr).toBe(0);
+    const notHttp = await hindcast(["--server", "ftp://127.0.0.1:3000", "train", "list"]);
+    expect(notHttp.stderr.trim()).toMatch(/^hindcast: --server "ftp:\/\/127\.0\.0\.1:3000" is not an http\(s\) address/);
     const bad = await hindcast(["train", "list"], { HINDCAST_TOKEN: "hc_not_a_token" });
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toMatch(/^hindcast: The server at .* rejected the API token\. Fix: hindcast login/);
@@ -395,10 +524,127 @@ describe("hindcast CLI against a running server", () => {
     expect(builtin.stderr).toMatch(/built-in dataset; choose another name/);
   });
 
+  it("imports day-month-year dates in the format --date-format names when no row settles their order", async () => {
+    const csv = await specFile("eu_levels.csv", "date,level\n01/02/2024,1.5\n02/02/2024,1.7\n");
+    const unsettled = await hindcast(["datasets", "import", csv]);
+    expect(unsettled.code).toBe(2);
+    expect(unsettled.stderr).toMatch(/read both as month\/day and as day\/month \(lines 2, 3, .*the CLI's --date-format/);
+    const unknown = await hindcast(["datasets", "import", csv, "--date-format", "YYYY/DD/MM"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/Allowed choices are MM\/DD\/YYYY, DD\/MM\/YYYY/);
+    const named = await hindcast(["datasets", "import", csv, "--date-format", "DD/MM/YYYY"]);
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stdout).toMatch(/Dates read as DD\/MM\/YYYY \(as named\)/);
+    const listed = JSON.parse((await hindcast(["datasets", "list", "--json"])).stdout) as { name: string; start: string; end: string }[];
+    expect(listed).toContainEqual(expect.objectContaining({ name: "eu_levels", start: "2024-02-01", end: "2024-02-02" }));
+  });
+
   it("lists datasets and workers", async () => {
     const datasets = await hindcast(["datasets", "list"]);
     expect(datasets.stdout).toMatch(/seattle_weather\s+daily/);
     const workers = JSON.parse((await hindcast(["workers", "--json"])).stdout) as { backend: string; status: string }[];
     expect(workers).toContainEqual(expect.objectContaining({ backend: "wasm", status: "ONLINE" }));
+  });
+
+  it("takes a unique id prefix wherever it takes a run id, and names the candidates of an ambiguous one", async () => {
+    const twins = ["c0ffee00-aaaa-4000-8000-000000000001", "c0ffee00-bbbb-4000-8000-000000000002"];
+    for (const [i, id] of twins.entries()) {
+      await pool.query(
+        `INSERT INTO "Run" ("id", "name", "status", "pipeline", "spec", "createdAt", "updatedAt")
+           VALUES ($1, $2, 'QUEUED', 'retrodiction', '{}', now() - interval '1 day', now())`,
+        [id, `twin ${i + 1}`],
+      );
+    }
+    const ambiguous = await hindcast(["train", "compare", "c0ffee00", "c0ffee00-bb"]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr.trim()).toBe(
+      `hindcast: c0ffee00 matches 2 runs: ${twins[0]} (twin 1, QUEUED), ${twins[1]} (twin 2, QUEUED); give more of the id`,
+    );
+    const missing = await hindcast(["train", "watch", "0000dead"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe("hindcast: No run id starts with 0000dead");
+    const bad = await hindcast(["train", "replay", "xyz"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^hindcast: run id xyz: use 4 to 36 characters of a run id/);
+    const cancelled = await hindcast(["train", "cancel", "C0FFEE00-B", "--json"]);
+    expect(cancelled.code, cancelled.stderr).toBe(0);
+    expect(await runStatus(twins[1] as string)).toBe("CANCELLED");
+    expect(await runStatus(twins[0] as string)).toBe("QUEUED");
+    await pool.query(`DELETE FROM "Run" WHERE "id" = ANY($1::uuid[])`, [twins]);
+  });
+
+  it("writes all of replay --json into a pipe that a slow process reads", async () => {
+    // 20 one-day windows, one model for all of them (no refit): each is replayed, more JSON than the pipe holds.
+    const file = await specFile(
+      "many-windows.yaml",
+      "data:\n  dataset: seattle_weather\n  target: temp_max\ntrain:\n  epochs: 1\n  refitEpochs: 0\nretrodiction:\n  windows: 20\n  batchSizeDays: 1\n",
+    );
+    const trained = await hindcast(["train", "start", file, "--watch"]);
+    expect(trained.code, trained.stderr).toBe(0);
+    const id = /Queued run ([0-9a-f-]{36})/.exec(trained.stdout)?.[1] as string;
+    const replayed = await hindcastPiped(["train", "replay", id.slice(0, 8), "--backend", "wasm", "--json"]);
+    expect(replayed.code, replayed.stderr).toBe(0);
+    expect(Buffer.byteLength(replayed.stdout)).toBeGreaterThan(pipeBytes);
+    const json = JSON.parse(replayed.stdout) as {
+      id: string;
+      reproduced: boolean;
+      windows: unknown[];
+      overReplayedWindows: { windowCount: number };
+    };
+    expect(json).toMatchObject({ id, reproduced: true, overReplayedWindows: { windowCount: 20 } });
+    expect(json.windows).toHaveLength(20);
+  });
+
+  it("writes every byte of a long answer through a pipe, pages through every run with --all, and says when --limit cut a list", async () => {
+    // 600 runs with long names and 60 long params each: megabytes of JSON, far more than a pipe's 64 KiB buffer.
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO "Run" ("id", "name", "status", "pipeline", "spec", "params", "tags", "percent", "createdAt", "updatedAt")
+         SELECT gen_random_uuid(), 'pipe run ' || i || ': ' || repeat('a rather long run name ', 8), 'SUCCEEDED', 'retrodiction', '{}',
+                (SELECT jsonb_object_agg('param.' || lpad(k::text, 2, '0'), 'value ' || i || '.' || k || ' ' || repeat('x', 40))
+                   FROM generate_series(1, 60) k),
+                ARRAY['pipe'], 100, now() - interval '2 days' - i * interval '1 second', now()
+           FROM generate_series(1, 600) i
+         RETURNING "id"`,
+    );
+    const ids = rows.map((r) => r.id);
+    const all = await hindcastPiped(["train", "list", "--tag", "pipe", "--all", "--json"]);
+    expect(all.code, all.stderr).toBe(0);
+    expect(Buffer.byteLength(all.stdout)).toBeGreaterThan(1_000_000);
+    const listed = JSON.parse(all.stdout) as { id: string; name: string }[];
+    expect(listed.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(listed[0]?.name).toMatch(/^pipe run 1: a rather long/);
+
+    const compared = await hindcastPiped(["train", "compare", ...ids.slice(0, 20).map((id) => id.slice(0, 8)), "--json"]);
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(Buffer.byteLength(compared.stdout)).toBeGreaterThan(65_536);
+    const comparison = JSON.parse(compared.stdout) as { runs: { id: string }[]; differing: Record<string, string[]> };
+    expect(comparison.runs.map((r) => r.id)).toEqual(ids.slice(0, 20));
+    expect(Object.keys(comparison.differing)).toHaveLength(60);
+
+    // A reader that stops early is no error of the CLI's.
+    const head = await outcome(
+      spawn("sh", ["-c", `'${process.execPath}' '${bin}' train list --tag pipe --all --json | head -c 100`], {
+        cwd: projectRoot,
+        env: { ...process.env, ...env },
+      }),
+    );
+    expect(head.stdout).toHaveLength(100);
+    expect(head.stderr).toBe("");
+
+    const page = await hindcast(["train", "list", "--tag", "pipe"]);
+    expect(page.code, page.stderr).toBe(0);
+    const lines = page.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^id\s+status\s+done\s+vs naive\s+vs best\s+pipeline\s+name$/);
+    expect(lines.slice(1, -1)).toHaveLength(50);
+    expect(lines.at(-1)).toBe("50 of 600 runs; --limit 500 or --all for more");
+    expect((await hindcast(["train", "list", "--tag", "pipe", "--limit", "500"])).stdout.trim().split("\n").at(-1)).toBe(
+      "500 of 600 runs; --all for more",
+    );
+    const everything = await hindcast(["train", "list", "--tag", "pipe", "--all"]);
+    expect(everything.stdout.trim().split("\n")).toHaveLength(601);
+    const conflict = await hindcast(["train", "list", "--all", "--limit", "5"]);
+    expect(conflict.code).toBe(2);
+    expect(conflict.stderr).toMatch(/--all.*cannot be used with.*--limit/);
+    await pool.query(`DELETE FROM "Run" WHERE "id" = ANY($1::uuid[])`, [ids]);
   });
 });

@@ -12,7 +12,8 @@ export const resultSummaryColumn = `r."resultSummary" - 'artifacts' - 'results' 
 
 export const runColumns = `r."id", r."name", r."status", r."pipeline", r."queue", r."tags", r."params", r."attempt", r."backend",
   r."phase", r."step", r."totalSteps", r."itemsDone", r."itemsTotal", r."percent", r."etaSeconds", r."samplesPerSecond",
-  r."message", ${resultSummaryColumn}, r."error", r."parentId", r."workerId", r."experimentId", r."createdAt", r."startedAt", r."finishedAt"`;
+  r."message", ${resultSummaryColumn}, r."error", r."parentId", r."workerId", r."experimentId", r."createdAt", r."startedAt", r."finishedAt",
+  (SELECT count(*)::int FROM "Run" c WHERE c."parentId" = r."id") AS "childCount"`;
 
 export interface RunSummaryRow {
   id: string;
@@ -36,6 +37,8 @@ export interface RunSummaryRow {
   resultSummary: Record<string, unknown> | null;
   error: Record<string, unknown> | null;
   parentId: string | null;
+  /** Child runs (the windows of a parallel retrodiction). */
+  childCount: number;
   workerId: string | null;
   experimentId: string | null;
   createdAt: Date;
@@ -112,8 +115,7 @@ function runFilters(input: RunFilters, param: (value: unknown) => string): strin
   if (input.tags?.length) where.push(`r."tags" @> ${param(input.tags)}::text[]`);
   if (input.params && Object.keys(input.params).length) where.push(`r."params" @> ${param(JSON.stringify(input.params))}::jsonb`);
   if (input.experiment) where.push(`r."experimentId" = (SELECT "id" FROM "Experiment" WHERE "name" = ${param(input.experiment)})`);
-  if (input.parentId !== undefined)
-    where.push(input.parentId === null ? `r."parentId" IS NULL` : `r."parentId" = ${param(input.parentId)}`);
+  if (input.parentId !== "any") where.push(input.parentId === null ? `r."parentId" IS NULL` : `r."parentId" = ${param(input.parentId)}`);
   if (input.createdFrom) where.push(`r."createdAt" >= ${param(input.createdFrom)}`);
   if (input.createdTo) where.push(`r."createdAt" < ${param(input.createdTo)}`);
   if (input.search) {

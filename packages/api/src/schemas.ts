@@ -1,3 +1,4 @@
+import { csvDateFormats } from "@hindcast/datasets/dates";
 import { specPathProblem } from "@hindcast/models/spec-paths";
 import { trainingSpecSchema } from "@hindcast/models/specs";
 import { plainText } from "@hindcast/models/text";
@@ -53,6 +54,21 @@ export type StartTrainingInput = z.input<typeof startTrainingInput>;
 
 export const runIdInput = z.object({ id: z.string().uuid() });
 
+const uuidLayout = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+/** The start of a run id, as the CLI prints it (8 characters) or longer: hex digits, with dashes where a UUID has them. */
+export const runIdPrefix = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine(
+    (prefix) =>
+      prefix.length >= 4 && prefix.length <= 36 && [...prefix].every((c, i) => (uuidLayout[i] === "-" ? c === "-" : /[0-9a-f]/.test(c))),
+    "use 4 to 36 characters of a run id: hex digits, with dashes where the id has them (e.g. 1a2b3c4d)",
+  );
+
+/** Run id prefixes to resolve to whole ids, in order. */
+export const resolveRunIdsInput = z.object({ prefixes: z.array(runIdPrefix).min(1).max(100) });
+
 export const listRunsInput = z.object({
   status: z.array(z.enum(runStatuses)).optional(),
   /** Runs carrying every one of these tags. */
@@ -62,7 +78,15 @@ export const listRunsInput = z.object({
   experiment: displayName.optional(),
   /** Free text over name, pipeline, dataset and target. */
   search: plainText().trim().max(200).optional(),
-  parentId: z.string().uuid().nullable().optional(),
+  /**
+   * Whose children to list: null (the default) lists top-level runs only, as
+   * the children of a parallel retrodiction belong to their parent; a run's
+   * id lists its children; "any" lists every run.
+   */
+  parentId: z
+    .union([z.string().uuid(), z.literal("any")])
+    .nullable()
+    .default(null),
   createdFrom: instant.optional(),
   createdTo: instant.optional(),
   sort: z
@@ -117,16 +141,6 @@ export const liveMetricsInput = z.object({
   lastEventId: plainText().max(10_000).nullish(),
 });
 
-/** A spec as dotted keys ("model.kind": "linear"), for filtering runs by parameter. */
-export function flattenParams(value: unknown, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
-  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    for (const [key, inner] of Object.entries(value)) flattenParams(inner, prefix ? `${prefix}.${key}` : key, out);
-  } else if (prefix) {
-    out[prefix] = value;
-  }
-  return out;
-}
-
 export const cloneRunInput = z.object({
   id: z.string().uuid(),
   /** Dotted spec paths to change; empty for a plain retry. */
@@ -144,3 +158,13 @@ export const cloneRunInput = z.object({
 });
 
 export const compareRunsInput = z.object({ ids: z.array(z.string().uuid()).min(2).max(20) });
+
+/**
+ * How a CSV upload's day-month-year dates (01/13/2021) read, when its rows do
+ * not settle the order (the list is @hindcast/datasets' own; its dates module
+ * has no dependencies, so the dashboard can load it).
+ */
+export { csvDateFormats };
+export const csvDateFormat = z.enum(csvDateFormats, {
+  error: `use ${csvDateFormats.join(" or ")}, or leave it out to let the rows settle the order`,
+});

@@ -79,6 +79,14 @@ describe("bad input is a 4xx, never a 500", () => {
     expect(pivot.body).toContain('"reason":"bad-pivot-value"');
   });
 
+  it("refuses a date format it does not know, naming dateFormat and the formats it reads", async () => {
+    const { status, body } = await call("datasets.upload", { name: "odd_dates", csv: "date,v\n01/13/2021,1\n", dateFormat: "YYYY/DD/MM" });
+    expect(status).toBe(400);
+    expect(body).toContain(
+      '"path":"dateFormat","message":"use MM/DD/YYYY or DD/MM/YYYY, or leave it out to let the rows settle the order"',
+    );
+  });
+
   it("bounds numbers by their column: bigint log ids, int metric steps, timestamps", async () => {
     expect((await call("runs.logs", { id: runId, afterId: "9223372036854775807" })).status).toBe(200);
     const logs = await call("runs.logs", { id: runId, afterId: "9223372036854775808" });

@@ -65,6 +65,9 @@ describe("clone and compare", () => {
     const changed = await caller().training.clone({ id, set: { "train.epochs": 7, "model.kind": "mlp" } });
     const run = await caller().training.get({ id: changed.id });
     expect(run.params).toMatchObject({ "train.epochs": 7, "model.kind": "mlp", "data.dataset": "seattle_weather" });
+    // The new family starts from its own defaults: none of linear's options come along.
+    expect(run.params).toMatchObject({ "model.hidden": [64, 64] });
+    expect(Object.keys(run.params).filter((key) => key === "model.movingAverage" || key === "model.fit")).toEqual([]);
     expect(run).toMatchObject({ tags: ["orig"], name: "base (changed)", status: "QUEUED" });
     const retry = await caller().training.get({ id: (await caller().training.clone({ id })).id });
     expect(retry.name).toBe("base (retry)");
@@ -143,6 +146,24 @@ describe("datasets: CSV upload into PostgreSQL", () => {
     await expect(caller().datasets.upload({ name: "prices", csv: "just one line" })).rejects.toThrow(/^csv: /);
     expect((await caller().datasets.preview({ name: "prices" })).totalRows).toBe(3);
     await expect(caller().datasets.preview({ name: "nope" })).rejects.toThrow(/unknown dataset "nope"/);
+  });
+
+  it("reads US dates that later rows settle, and a named date format when none does", async () => {
+    const us = await caller().datasets.upload({ name: "us_dates", csv: "date,value\n01/12/2021,1\n01/13/2021,2\n02/01/2021,3\n" });
+    expect(us.report.dateFormat).toEqual({ format: "MM/DD/YYYY", settledByLine: 3 });
+    expect(us.summary).toContain("Dates read as MM/DD/YYYY (line 3 can only be read that way).");
+    expect((await caller().datasets.preview({ name: "us_dates" })).rows.map((row) => row.date)).toEqual([
+      "2021-01-12",
+      "2021-01-13",
+      "2021-02-01",
+    ]);
+
+    const unsettled = "date,value\n01/02/2021,1\n02/02/2021,2\n";
+    await expect(caller().datasets.upload({ name: "eu_dates", csv: unsettled })).rejects.toThrow(
+      /^dateFormat: Column "date" of "eu_dates" has dates that read both as month\/day and as day\/month \(lines 2, 3, e\.g\. "01\/02\/2021"\).*--date-format/,
+    );
+    await caller().datasets.upload({ name: "eu_dates", csv: unsettled, dateFormat: "DD/MM/YYYY" });
+    expect((await caller().datasets.preview({ name: "eu_dates" })).rows.map((row) => row.date)).toEqual(["2021-02-01", "2021-02-02"]);
   });
 });
 

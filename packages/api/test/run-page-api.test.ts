@@ -131,4 +131,22 @@ describe("runs.results", () => {
     expect(results?.windows[0]?.predictions.baselines.naive).toMatchObject({ predicted: [0.5, 1] });
     expect(results?.overall?.baselines.seasonalNaive).toMatchObject({ label: "Seasonal naive", skillRmse: -0.111 });
   });
+
+  it("lists a parallel retrodiction's children under their parent only: not at the top level, not in the summary", async () => {
+    const spec = { data: { dataset: "seattle_weather", target: "temp_max" } };
+    const tag = `nested-${Date.now()}`;
+    const parent = await enqueueRun(pool, { spec, pipeline: "parallel-retrodiction", tags: [tag] });
+    const children = [
+      await enqueueRun(pool, { spec, pipeline: "retrodiction", tags: [tag], parentId: parent }),
+      await enqueueRun(pool, { spec, pipeline: "retrodiction", tags: [tag], parentId: parent }),
+    ];
+    const ids = (runs: { id: string }[]) => runs.map((r) => r.id).sort();
+    const top = await viewer.training.list({ tags: [tag] });
+    expect(ids(top.runs)).toEqual([parent]);
+    expect(top.runs[0]?.childCount).toBe(2);
+    expect(ids((await viewer.training.list({ tags: [tag], parentId: parent })).runs)).toEqual([...children].sort());
+    expect(ids((await viewer.training.list({ tags: [tag], parentId: "any" })).runs)).toEqual([parent, ...children].sort());
+    expect((await viewer.training.summary({ tags: [tag] })).total).toBe(1);
+    expect((await viewer.training.summary({ tags: [tag], parentId: "any" })).total).toBe(3);
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { didYouMean } from "./spec-object";
 import { trainingSpecSchema } from "./specs";
 
 /** Keys that reach an object's prototype when written with `obj[key] = ...`; never a spec field. */
@@ -29,8 +30,9 @@ export function specPathProblem(path: readonly string[]): string | undefined {
     if (next.length === 0) {
       const known = [...new Set(shapes.flatMap(Object.keys))].sort();
       const parent = path.slice(0, depth).join(".");
+      const guess = didYouMean(key, known);
       return known.length
-        ? `"${key}" is not a field of ${parent || "the spec"}; use one of ${known.join(", ")}`
+        ? `"${key}" is not a field of ${parent || "the spec"}${guess ? ` (did you mean ${guess}?)` : ""}; use one of ${known.join(", ")}`
         : `${parent} is a single value or a list; set it whole`;
     }
     schemas = next;
@@ -53,4 +55,14 @@ export function setPath(target: Record<string, unknown>, path: readonly string[]
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;
+}
+
+/** A spec as dotted keys ("model.kind": "linear"), as a run's params for filtering and comparing runs. */
+export function flattenParams(value: unknown, prefix = "", out: Record<string, unknown> = {}): Record<string, unknown> {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const [key, inner] of Object.entries(value)) flattenParams(inner, prefix ? `${prefix}.${key}` : key, out);
+  } else if (prefix) {
+    out[prefix] = value;
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { specObject } from "./spec-object";
 import { plainText } from "./text";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date as YYYY-MM-DD");
@@ -44,7 +45,7 @@ const name = plainText().min(1).max(specBounds.nameLength, atMost(specBounds.nam
 const normalizeSchema = z.enum(["lastValue", "none"]);
 const normalize = { normalize: normalizeSchema.default("lastValue") };
 
-export const linearSpecSchema = z.object({
+export const linearSpecSchema = specObject("model (kind linear)", {
   kind: z.literal("linear"),
   /** Moving-average window of the trend/remainder decomposition (DLinear). */
   movingAverage: positiveInt(specBounds.lookback).default(25),
@@ -61,7 +62,7 @@ export const linearSpecSchema = z.object({
   fit: z.enum(["leastSquares", "sgd"]).default("leastSquares"),
 });
 
-export const mlpSpecSchema = z.object({
+export const mlpSpecSchema = specObject("model (kind mlp)", {
   kind: z.literal("mlp"),
   hidden: z
     .array(positiveInt(specBounds.layerUnits))
@@ -73,7 +74,7 @@ export const mlpSpecSchema = z.object({
   ...normalize,
 });
 
-export const nbeatsSpecSchema = z.object({
+export const nbeatsSpecSchema = specObject("model (kind nbeats)", {
   kind: z.literal("nbeats"),
   blocks: positiveInt(specBounds.nbeatsBlocks).default(3),
   layersPerBlock: positiveInt(specBounds.layersPerBlock).default(2),
@@ -81,7 +82,7 @@ export const nbeatsSpecSchema = z.object({
   ...normalize,
 });
 
-export const tcnSpecSchema = z.object({
+export const tcnSpecSchema = specObject("model (kind tcn)", {
   kind: z.literal("tcn"),
   filters: positiveInt(specBounds.tcnFilters).default(16),
   kernelSize: z.number().int().min(2).max(specBounds.kernelSize, atMost(specBounds.kernelSize)).default(3),
@@ -98,36 +99,33 @@ const recurrent = {
   layers: positiveInt(specBounds.recurrentLayers).default(1),
   ...normalize,
 };
-export const lstmSpecSchema = z.object({ kind: z.literal("lstm"), ...recurrent });
-export const gruSpecSchema = z.object({ kind: z.literal("gru"), ...recurrent });
+export const lstmSpecSchema = specObject("model (kind lstm)", { kind: z.literal("lstm"), ...recurrent });
+export const gruSpecSchema = specObject("model (kind gru)", { kind: z.literal("gru"), ...recurrent });
 
 /** Classical families: fitted on the rows before each window, no network (packages/models/src/classical). */
-export const arSpecSchema = z.object({
+export const arSpecSchema = specObject("model (kind ar)", {
   kind: z.literal("ar"),
   /** Fixed order; by default the order with the lowest AIC up to maxLag. */
   order: positiveInt(specBounds.arLags).optional(),
   maxLag: positiveInt(specBounds.arLags).default(24),
 });
 
-export const arimaSpecSchema = z.object({
+export const arimaSpecSchema = specObject("model (kind arima)", {
   kind: z.literal("arima"),
   /** Fixed (p, d, q); by default d by the KPSS test and (p, q) by AIC. */
-  order: z
-    .object({ p: countInt(specBounds.armaOrder), d: countInt(2), q: countInt(specBounds.armaOrder) })
-    .strict()
-    .optional(),
+  order: specObject("model.order", { p: countInt(specBounds.armaOrder), d: countInt(2), q: countInt(specBounds.armaOrder) }).optional(),
   maxP: countInt(specBounds.armaOrder).default(3),
   maxQ: countInt(specBounds.armaOrder).default(2),
 });
 
-export const etsSpecSchema = z.object({
+export const etsSpecSchema = specObject("model (kind ets)", {
   kind: z.literal("ets"),
   /** Additive seasonality of the data's season: when a test finds it (auto), always, or never. */
   seasonal: z.enum(["auto", "additive", "none"]).default("auto"),
   damped: z.boolean().default(true),
 });
 
-export const thetaSpecSchema = z.object({
+export const thetaSpecSchema = specObject("model (kind theta)", {
   kind: z.literal("theta"),
   theta: z.number().min(1).max(100, atMost(100)).default(2),
   deseasonalize: z.enum(["auto", "none"]).default("auto"),
@@ -165,7 +163,7 @@ export const neuralKinds = modelKinds.filter((k) => !(statisticalKinds as readon
  */
 export const defaultModelKind: ModelKind = "linear";
 
-export const dataSpecSchema = z.object({
+export const dataSpecSchema = specObject("data", {
   dataset: name,
   target: name,
   /** Extra input columns; the target is always input channel 0. */
@@ -179,13 +177,13 @@ export const dataSpecSchema = z.object({
 });
 export type DataSpec = z.infer<typeof dataSpecSchema>;
 
-export const windowSpecSchema = z.object({
+export const windowSpecSchema = specObject("window", {
   lookback: positiveInt(specBounds.lookback).default(28),
   horizon: positiveInt(specBounds.horizon).default(1),
 });
 export type WindowSpec = z.infer<typeof windowSpecSchema>;
 
-export const trainSpecSchema = z.object({
+export const trainSpecSchema = specObject("train", {
   epochs: positiveInt(specBounds.epochs).default(20),
   batchSize: positiveInt(specBounds.batchSize).default(64),
   learningRate: z.number().positive().max(specBounds.learningRate, atMost(specBounds.learningRate)).default(1e-3),
@@ -211,7 +209,7 @@ export const trainSpecSchema = z.object({
 });
 export type TrainSpec = z.infer<typeof trainSpecSchema>;
 
-export const retrodictionSpecSchema = z.object({
+export const retrodictionSpecSchema = specObject("retrodiction", {
   /** First date to retrodict; by default the last `windows` windows of the data. */
   from: isoDate.optional(),
   to: isoDate.optional(),
@@ -221,25 +219,23 @@ export const retrodictionSpecSchema = z.object({
 });
 export type RetrodictionSpec = z.infer<typeof retrodictionSpecSchema>;
 
-export const trainingSpecSchema = z
-  .object({
-    data: dataSpecSchema,
-    window: windowSpecSchema.default({ lookback: 28, horizon: 1 }),
-    model: modelSpecSchema.prefault({ kind: defaultModelKind }),
-    train: trainSpecSchema.prefault({}),
-    retrodiction: retrodictionSpecSchema.prefault({}),
-  })
-  .superRefine((spec, ctx) => {
-    if (spec.retrodiction.overlapDays >= spec.retrodiction.batchSizeDays) {
-      ctx.addIssue({ code: "custom", path: ["retrodiction", "overlapDays"], message: "must be smaller than batchSizeDays" });
-    }
-    if (spec.data.from && spec.data.to && spec.data.from > spec.data.to) {
-      ctx.addIssue({ code: "custom", path: ["data", "to"], message: `must not be before data.from (${spec.data.from})` });
-    }
-    if (spec.data.features.includes(spec.data.target)) {
-      ctx.addIssue({ code: "custom", path: ["data", "features"], message: "must not repeat the target; it is always an input" });
-    }
-  });
+export const trainingSpecSchema = specObject("the spec", {
+  data: dataSpecSchema,
+  window: windowSpecSchema.default({ lookback: 28, horizon: 1 }),
+  model: modelSpecSchema.prefault({ kind: defaultModelKind }),
+  train: trainSpecSchema.prefault({}),
+  retrodiction: retrodictionSpecSchema.prefault({}),
+}).superRefine((spec, ctx) => {
+  if (spec.retrodiction.overlapDays >= spec.retrodiction.batchSizeDays) {
+    ctx.addIssue({ code: "custom", path: ["retrodiction", "overlapDays"], message: "must be smaller than batchSizeDays" });
+  }
+  if (spec.data.from && spec.data.to && spec.data.from > spec.data.to) {
+    ctx.addIssue({ code: "custom", path: ["data", "to"], message: `must not be before data.from (${spec.data.from})` });
+  }
+  if (spec.data.features.includes(spec.data.target)) {
+    ctx.addIssue({ code: "custom", path: ["data", "features"], message: "must not repeat the target; it is always an input" });
+  }
+});
 export type TrainingSpec = z.infer<typeof trainingSpecSchema>;
 export type TrainingSpecInput = z.input<typeof trainingSpecSchema>;
 

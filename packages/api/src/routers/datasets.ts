@@ -15,6 +15,7 @@ import { TRPCError } from "@trpc/server";
 import type pg from "pg";
 import { z } from "zod";
 import { maxUploadCsvChars } from "../body-limits.js";
+import { csvDateFormat } from "../schemas.js";
 import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
 
 /**
@@ -118,6 +119,8 @@ export const datasetsRouter = router({
         dateColumn: plainText().max(200).optional(),
         pivotBy: plainText().max(200).optional(),
         onUnsorted: z.enum(["sort", "reject"]).default("sort"),
+        /** How to read day-month-year dates; by default the rows that can be read only one way settle it. */
+        dateFormat: csvDateFormat.optional(),
       }),
     )
     .mutation(async ({ ctx, input }) => {
@@ -143,9 +146,12 @@ export const datasetsRouter = router({
           dateColumn: input.dateColumn,
           pivotBy: input.pivotBy,
           onUnsorted: input.onUnsorted,
+          dateFormat: input.dateFormat,
         });
       } catch (error) {
-        if (error instanceof CsvImportError) throw new TRPCError({ code: "BAD_REQUEST", message: `csv: ${error.message}`, cause: error });
+        if (error instanceof CsvImportError) {
+          throw new TRPCError({ code: "BAD_REQUEST", message: `${error.field}: ${error.message}`, cause: error });
+        }
         throw error;
       }
       await saveDataset(ctx.pool, { ...imported.dataset, frequency: imported.report.frequency });

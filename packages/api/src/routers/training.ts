@@ -1,12 +1,12 @@
 import { type DatasetSummary, listAllDatasets } from "@hindcast/datasets";
 import { cancelRun, enqueueRun, runEventsChannel, terminalStatuses } from "@hindcast/db";
-import { plainText, setPath, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
+import { flattenParams, plainText, setPath, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
 import { TRPCError, tracked } from "@trpc/server";
 import type pg from "pg";
 import type { z } from "zod";
 import { listRuns, type RunSummaryRow, runColumns, summarizeRuns } from "../run-list.js";
 import { assertRunFitsMemory } from "../run-memory.js";
-import { cloneRunInput, flattenParams, listRunsInput, runFiltersInput, runIdInput, startTrainingInput } from "../schemas.js";
+import { cloneRunInput, listRunsInput, resolveRunIdsInput, runFiltersInput, runIdInput, startTrainingInput } from "../schemas.js";
 import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
 import { ensureExperiment } from "./experiments.js";
 
@@ -26,6 +26,9 @@ async function cloneRun(pool: pg.Pool, userId: string, input: z.output<typeof cl
     throw new TRPCError({ code: "CONFLICT", message: `id: run ${input.id} is still ${source.status}; cancel it before retrying` });
   }
   const spec = structuredClone(source.spec) as Record<string, unknown>;
+  // Another model family keeps none of the old family's options (they would be unknown fields); it starts from its defaults.
+  const kind = input.set["model.kind"];
+  if (kind !== undefined && kind !== (spec.model as { kind?: unknown } | undefined)?.kind) spec.model = {};
   for (const [path, value] of Object.entries(input.set)) setPath(spec, path.split("."), value);
   const parsed = trainingSpecSchema.safeParse(spec);
   if (!parsed.success) {
@@ -86,6 +89,45 @@ async function metricSummaries(pool: pg.Pool, runId: string): Promise<MetricSumm
     [runId],
   );
   return rows;
+}
+
+/** The most candidates an ambiguous prefix names. */
+const maxCandidates = 5;
+
+/**
+ * The whole id of each run id prefix, in order. A prefix is a range of UUIDs
+ * (1a2b -> 1a2b0000-... to 1a2bffff-...), so the primary key's index finds
+ * its runs. 404 when a prefix matches no run; 400 naming the candidates when
+ * it matches several.
+ */
+async function resolveRunIds(pool: pg.Pool, prefixes: string[]): Promise<string[]> {
+  const uuid = (hex: string) => hex.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+  const hex = prefixes.map((prefix) => prefix.replaceAll("-", ""));
+  const { rows } = await pool.query<{ index: number; id: string; name: string | null; status: string }>(
+    `SELECT p."index", r."id", r."name", r."status"
+       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS p("low", "high", "index")
+       CROSS JOIN LATERAL (SELECT "id", "name", "status" FROM "Run" WHERE "id" BETWEEN p."low" AND p."high" ORDER BY "id" LIMIT $3) r
+      ORDER BY p."index", r."id"`,
+    [hex.map((h) => uuid(h.padEnd(32, "0"))), hex.map((h) => uuid(h.padEnd(32, "f"))), maxCandidates + 1],
+  );
+  const problems: { code: "NOT_FOUND" | "BAD_REQUEST"; message: string }[] = [];
+  const ids = prefixes.map((prefix, i) => {
+    const matches = rows.filter((row) => Number(row.index) === i + 1);
+    if (matches.length === 1) return (matches[0] as (typeof matches)[number]).id;
+    if (!matches.length) problems.push({ code: "NOT_FOUND", message: `No run id starts with ${prefix}` });
+    else {
+      const candidates = matches.slice(0, maxCandidates).map((run) => `${run.id} (${run.name ?? "unnamed"}, ${run.status})`);
+      const count = matches.length > maxCandidates ? `more than ${maxCandidates} runs` : `${matches.length} runs`;
+      problems.push({
+        code: "BAD_REQUEST",
+        message: `${prefix} matches ${count}: ${candidates.join(", ")}${matches.length > maxCandidates ? ", ..." : ""}; give more of the id`,
+      });
+    }
+    return "";
+  });
+  const first = problems[0];
+  if (first) throw new TRPCError({ code: first.code, message: problems.map((p) => p.message).join("; ") });
+  return ids;
 }
 
 export const trainingRouter = router({
@@ -167,6 +209,11 @@ export const trainingRouter = router({
   }),
 
   list: viewerProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.pool, input)),
+
+  /** The whole ids of run id prefixes (the 8 characters the CLI prints), in order: each must match exactly one run. */
+  resolveIds: viewerProcedure
+    .input(resolveRunIdsInput)
+    .query(async ({ ctx, input }) => ({ ids: await resolveRunIds(ctx.pool, input.prefixes) })),
 
   /** Runs matching a list's filters: how many by status, and how many of those with a retrodiction beat the naive forecast. */
   summary: viewerProcedure.input(runFiltersInput).query(({ ctx, input }) => summarizeRuns(ctx.pool, input)),

@@ -1,14 +1,16 @@
 "use client";
+import { csvDateFormats } from "@hindcast/api/schemas";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { Field } from "@/components/form-field";
 import { errorMessage, fieldErrors } from "@/lib/errors";
+import { formatTenths } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./datasets.module.css";
 import { ImportReport } from "./import-report";
 import type { DatasetSummary } from "./types";
 
-const megabytes = (n: number) => `${(n / 1_000_000).toLocaleString("en-US", { maximumFractionDigits: 1 })} MB`;
+const megabytes = (n: number) => `${formatTenths(n / 1_000_000)} MB`;
 
 /** A dataset name the API accepts, suggested from a file name ("S&P 500.csv" -> "s_p_500"). */
 function nameFromFile(fileName: string): string {
@@ -30,6 +32,8 @@ export function UploadForm({ datasets, onUploaded }: { datasets: DatasetSummary[
   const [description, setDescription] = useState("");
   const [dateColumn, setDateColumn] = useState("");
   const [pivotBy, setPivotBy] = useState("");
+  /** "" lets the rows settle the order of day-month-year dates. */
+  const [dateFormat, setDateFormat] = useState<(typeof csvDateFormats)[number] | "">("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const upload = useMutation(
     trpc.datasets.upload.mutationOptions({
@@ -75,16 +79,17 @@ export function UploadForm({ datasets, onUploaded }: { datasets: DatasetSummary[
       description: description.trim() || undefined,
       dateColumn: dateColumn.trim() || undefined,
       pivotBy: pivotBy.trim() || undefined,
+      dateFormat: dateFormat || undefined,
     });
   };
 
   const replaces = datasets.some((d) => !d.builtin && d.name === name.trim());
-  const unplaced = upload.error && !["name", "csv", "description", "dateColumn", "pivotBy"].some((k) => errors[k]);
+  const unplaced = upload.error && !["name", "csv", "description", "dateColumn", "dateFormat", "pivotBy"].some((k) => errors[k]);
 
   return (
     <form onSubmit={submit} noValidate aria-label="Upload a CSV">
       <p className="muted">
-        A header line, one date column (ISO or common formats) and numeric columns.
+        A header line, one date column (ISO dates, or MM/DD/YYYY or DD/MM/YYYY) and numeric columns.
         {limit !== undefined && ` Up to ${megabytes(limit)}.`}
       </p>
       <div className={styles.fields}>
@@ -106,6 +111,22 @@ export function UploadForm({ datasets, onUploaded }: { datasets: DatasetSummary[
         </Field>
         <Field id="upload-date-column" label="Date column" error={errors.dateColumn} hint="optional; found by name or content">
           {(control) => <input {...control} type="text" value={dateColumn} onChange={(event) => setDateColumn(event.target.value)} />}
+        </Field>
+        <Field id="upload-date-format" label="Date format" error={errors.dateFormat} hint="optional; found from the rows">
+          {(control) => (
+            <select
+              {...control}
+              value={dateFormat}
+              onChange={(event) => setDateFormat(csvDateFormats.find((format) => format === event.target.value) ?? "")}
+            >
+              <option value="">detect</option>
+              {csvDateFormats.map((format) => (
+                <option key={format} value={format}>
+                  {format}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         <Field id="upload-pivot" label="Pivot by" error={errors.pivotBy} hint="optional; a long file's series column">
           {(control) => <input {...control} type="text" value={pivotBy} onChange={(event) => setPivotBy(event.target.value)} />}

@@ -1,0 +1,30 @@
+import { print, withClient } from "../session.js";
+import { readSpecFile } from "../spec-file.js";
+
+export interface StartOptions {
+  set: string[];
+  pipeline: "retrodiction" | "train-only" | "parallel-retrodiction";
+  name?: string;
+  tag: string[];
+  experiment?: string;
+  gpu: boolean;
+  watch: boolean;
+  json: boolean;
+}
+
+/** `train start`: queues a training from a spec file (checked here first, with file:line errors), and follows it with --watch. */
+export function startTraining(serverOption: string | undefined, file: string, options: StartOptions): Promise<number> {
+  const spec = readSpecFile(file, options.set);
+  return withClient(serverOption, async (client) => {
+    const run = await client.training.start.mutate({
+      spec: spec as never,
+      pipeline: options.pipeline,
+      name: options.name,
+      tags: options.tag,
+      experiment: options.experiment,
+      requireGpu: options.gpu,
+    });
+    print(run, options.json, () => `Queued run ${run.id}`);
+    if (options.watch) return (await import("../watch.js")).watchRun(client, run.id);
+  });
+}

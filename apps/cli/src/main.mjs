@@ -1,0 +1,179 @@
+// The command tree and its help, in plain JavaScript (checked by tsc through
+// JSDoc) so that `hindcast --help` starts in a bare Node.js. The commands are
+// TypeScript modules: tsx is registered (about 300 ms) and a command's module
+// loaded (with the tRPC client, yaml, the models or the engine) only when
+// that command runs, so each command pays for its own imports alone.
+import { Command, CommanderError, Option } from "commander";
+import { CliError, ExitCode } from "./errors.mjs";
+import { listSorts } from "./list-sorts.mjs";
+
+/** @type {Promise<unknown> | undefined} */
+let typescript;
+/**
+ * A command's TypeScript module, loaded through tsx.
+ * @template T
+ * @param {() => Promise<T>} load
+ * @returns {Promise<T>}
+ */
+async function command(load) {
+  typescript ??= import("tsx/esm/api").then(({ register }) => register());
+  await typescript;
+  return load();
+}
+
+const program = new Command("hindcast").description("Start, watch, cancel and compare Hindcast trainings").exitOverride();
+program.option(
+  "--server <url>",
+  "the Hindcast server: the dashboard's address, e.g. http://127.0.0.1:3000 (default: HINDCAST_SERVER, else the one you logged in to, else http://127.0.0.1:3000)",
+);
+
+/** @returns {string | undefined} */
+const server = () => program.opts().server;
+/** @param {number | undefined | void} code what the command answered; nothing is success */
+const exitWith = (code) => {
+  process.exitCode = code ?? ExitCode.ok;
+};
+const runIdHelp = "a run id, or its first characters (at least 4) when they match one run";
+
+program
+  .command("login")
+  .description("store an API token for this machine: pass one, or sign in with email and password")
+  .option("--token <token>", "an API token (hc_...) an admin created for you")
+  .option("--email <email>", "sign in with your email; the password comes from HINDCAST_PASSWORD or a prompt")
+  .action(async (options) => exitWith(await (await command(() => import("./commands/login.js"))).login(server(), options)));
+
+const train = program.command("train").description("trainings");
+
+train
+  .command("start")
+  .description("queue a training from a YAML or JSON spec file")
+  .argument("<spec>", "the spec file")
+  .option("--set <key=value...>", "override spec values, e.g. --set train.epochs=5", [])
+  .addOption(
+    new Option("--pipeline <name>", "pipeline").choices(["retrodiction", "train-only", "parallel-retrodiction"]).default("retrodiction"),
+  )
+  .option("--name <name>", "run name")
+  .option("--tag <tag...>", "tags", [])
+  .option("--experiment <name>", "file the run under this experiment (created if missing)")
+  .option("--gpu", "only a GPU worker may take it", false)
+  .option("--watch", "follow the run until it ends", false)
+  .option("--json", "print JSON", false)
+  .action(async (file, options) =>
+    exitWith(await (await command(() => import("./commands/start.js"))).startTraining(server(), file, options)),
+  );
+
+train
+  .command("watch")
+  .description("follow a run: progress, stage, ETA, samples/s, latest metrics")
+  .argument("<id>", runIdHelp)
+  .action(async (id) => exitWith(await (await command(() => import("./commands/watch.js"))).watchTraining(server(), id)));
+
+train
+  .command("cancel")
+  .description("cancel a queued or running training")
+  .argument("<id>", runIdHelp)
+  .option("--json", "print JSON", false)
+  .action(async (id, options) =>
+    exitWith(await (await command(() => import("./commands/cancel.js"))).cancelTraining(server(), id, options)),
+  );
+
+train
+  .command("list")
+  .description("list trainings, newest first, with their RMSE skill against the naive forecast and the best classical baseline")
+  .option("--status <status...>", "QUEUED RUNNING CANCELLING CANCELLED SUCCEEDED FAILED")
+  .option("--tag <tag...>", "runs carrying all these tags")
+  .option("--limit <n>", "how many, 1 to 500", "50")
+  .addOption(new Option("--all", "every matching run, fetched page by page (for scripts)").default(false).conflicts("limit"))
+  .addOption(
+    new Option(
+      "--sort <column>",
+      "created: newest first; vs-naive, vs-best: best RMSE skill against the naive forecast, or the best classical baseline, first (runs without one last)",
+    ).choices(Object.keys(listSorts)),
+  )
+  .addOption(new Option("--best", "the same as --sort vs-naive").default(false).conflicts("sort"))
+  .option("--json", "print JSON", false)
+  .action(async (options) => exitWith(await (await command(() => import("./commands/list.js"))).listTrainings(server(), options)));
+
+train
+  .command("replay")
+  .description(
+    "predict a finished run's retrodiction again here with its saved model(s); exit 1 when a window differs from the run's numbers",
+  )
+  .argument("<id>", runIdHelp)
+  .option("--backend <names...>", "backends to try, best first (tensorflow webgpu wasm cpu)")
+  .option("--tolerance <fraction>", "largest relative RMSE difference per window", "0.005")
+  .option("--json", "print JSON", false)
+  .action(async (id, options) =>
+    exitWith(await (await command(() => import("./commands/replay.js"))).replayTraining(server(), id, options)),
+  );
+
+train
+  .command("compare")
+  .description(
+    "runs side by side: the parameters that differ, the retrodiction's RMSE and skill against the naive forecast and the best classical baseline, each baseline's RMSE, and the last, min and max of every metric",
+  )
+  .argument("<ids...>", "two or more run ids, or their first characters (at least 4)")
+  .option("--json", "print JSON", false)
+  .action(async (ids, options) =>
+    exitWith(await (await command(() => import("./commands/compare.js"))).compareRuns(server(), ids, options)),
+  );
+
+const datasets = program.command("datasets").description("datasets");
+datasets
+  .command("list")
+  .option("--json", "print JSON", false)
+  .action(async (options) => exitWith(await (await command(() => import("./commands/datasets.js"))).listDatasets(server(), options)));
+
+datasets
+  .command("import")
+  .description("import a CSV file as a dataset: one date column and numeric columns (or long format with --pivot-by)")
+  .argument("<csv>", "the CSV file")
+  .option("--name <name>", "dataset name (default: the file name without .csv)")
+  .option("--description <text>", "what the data is")
+  .option("--date-column <column>", "the column holding dates (default: found by its values)")
+  .option("--pivot-by <column>", "long format: the column whose values become variables")
+  .addOption(new Option("--on-unsorted <what>", "rows out of date order").choices(["sort", "reject"]).default("sort"))
+  .addOption(
+    new Option("--date-format <format>", "how to read dates like 01/02/2021 that no row settles (default: the rows settle it)").choices([
+      "MM/DD/YYYY",
+      "DD/MM/YYYY",
+    ]),
+  )
+  .option("--json", "print JSON", false)
+  .action(async (file, options) =>
+    exitWith(await (await command(() => import("./commands/datasets.js"))).importDataset(server(), file, options)),
+  );
+
+program
+  .command("workers")
+  .description("the worker fleet")
+  .option("--json", "print JSON", false)
+  .action(async (options) => exitWith(await (await command(() => import("./commands/workers.js"))).listWorkers(server(), options)));
+
+/**
+ * Resolves once everything written to `stream` so far has reached the OS.
+ * @param {NodeJS.WriteStream} stream
+ * @returns {Promise<void>}
+ */
+const flushed = (stream) => new Promise((resolve) => stream.write("", () => resolve()));
+
+// A reader that stops early (`| head`) is not an error of ours.
+process.stdout.on("error", (/** @type {NodeJS.ErrnoException} */ error) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit();
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    exitWith(error.exitCode === 0 ? ExitCode.ok : ExitCode.usage);
+  } else {
+    process.stderr.write(`hindcast: ${error instanceof CliError ? error.message : String(/** @type {Error} */ (error)?.stack ?? error)}\n`);
+    exitWith(error instanceof CliError ? error.exitCode : ExitCode.usage);
+  }
+}
+// Exiting at once would cut off what a pipe has not taken yet (its buffer holds 64 KiB): wait until it has.
+// Then exit rather than wait for the event loop: a closed live stream or a backend may keep a handle open.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit();
