@@ -99,8 +99,16 @@ test("new training: the YAML/JSON tab and the form edit the same spec; server er
   await expect(editor).toHaveValue(/lookback: 14/);
   await expect(editor).toHaveValue(/dataset: sp500/);
   const yaml = await editor.inputValue();
-  await editor.fill(yaml.replace(/epochs: 20/, "epochs: 7").replace(/kind: linear\n\s+movingAverage: 25/, "kind: gru\n  units: 12"));
+  // Another family: the whole model block is replaced, since linear's options are no fields of gru.
+  const asGru = (text: string) =>
+    text.replace(/epochs: 20/, "epochs: 7").replace(/kind: linear\n(\s+\w+: \S+\n)*/, "kind: gru\n  units: 12\n");
+  await editor.fill(yaml.replace(/kind: linear\n/, "kind: gru\n"));
+  await expect(page.getByTestId("spec-issues")).toContainText('has no field "movingAverage"');
+  await editor.fill(asGru(yaml));
   await expect(page.getByText("The spec is valid.")).toBeVisible();
+  // A misspelled key is an error naming the field it most likely meant, never ignored.
+  await editor.fill(yaml.replace(/epochs: 20/, "epocs: 3"));
+  await expect(page.getByTestId("spec-issues")).toContainText('has no field "epocs" (did you mean epochs?)');
 
   await editor.fill(`${yaml}\n  bad: [`);
   await expect(page.getByTestId("spec-parse-error")).toContainText(/Line \d+, column \d+/);
@@ -108,7 +116,7 @@ test("new training: the YAML/JSON tab and the form edit the same spec; server er
   await expect(page.getByTestId("spec-issues")).toContainText("train.epochs: must be more than 0");
   await expect(page.getByTestId("spec-issues")).toContainText("window.lookback: must be more than 0");
   await screenshot(page, "new-yaml");
-  await editor.fill(yaml.replace(/epochs: 20/, "epochs: 7").replace(/kind: linear\n\s+movingAverage: 25/, "kind: gru\n  units: 12"));
+  await editor.fill(asGru(yaml));
 
   await page.getByRole("radio", { name: "JSON" }).check();
   const json = page.getByLabel("Spec as JSON");
@@ -160,7 +168,7 @@ test("datasets: a real CSV uploads with its import report, is listed and preview
   await signIn(page, "operator");
   await page.goto("/datasets");
   await expect(page.getByTestId("dataset-list")).toContainText("seattle_weather");
-  await expect(page.getByText(/Up to 50 MB/)).toBeVisible();
+  await expect(page.getByText(/Up to 50\.0 MB/)).toBeVisible();
 
   await page.getByLabel("CSV file").setInputFiles(file);
   await expect(page.getByLabel("Name", { exact: true })).toHaveValue("spx_slice");

@@ -1,5 +1,6 @@
 import type { Locator, Page } from "@playwright/test";
 import { apiAs } from "./support/api";
+import { accounts } from "./support/env";
 import { expect, screenshot, screenshotOf, signIn, test } from "./support/fixtures";
 
 /** S&P 500 log returns, many small batches: trains long enough (tens of seconds on wasm) to watch and cancel. */
@@ -109,9 +110,36 @@ test("a running run shows live progress and loss, and can be cancelled after a c
   await expect(headerStatus(page)).toHaveText("CANCELLED", { timeout: 30_000 });
   await expect(message).toContainText("Cancelled during");
   await expect(page.getByRole("button", { name: "Retry run" })).toBeVisible();
-  await expect(page.getByTestId("stage-timeline").locator('tr[data-outcome="cancelled"]')).toContainText("train");
+  // The timeline says who cancelled the run; a cancellation is no failure for recovery to decide about.
+  const cancelled = page.getByTestId("stage-timeline").locator('tr[data-outcome="cancelled"]');
+  await expect(cancelled).toContainText("train");
+  await expect(cancelled).toContainText(`cancelled by ${accounts.operator.email}`);
+  await expect(page.getByTestId("stage-timeline")).not.toContainText("recovery");
   expect((await api.training.get.query({ id })).status).toBe("CANCELLED");
   await screenshot(page, "run-page-cancelled");
+});
+
+test("a run its worker handed back at shutdown says so, and which attempt resumed it", async ({ page }) => {
+  const api = await apiAs("operator");
+  const { id } = await api.training.start.mutate({ name: "e2e run page: handed back", spec: longSpec });
+  await expect.poll(async () => (await api.training.get.query({ id })).step, { timeout: 60_000 }).toBeGreaterThan(50);
+  const holder = (await api.workers.list.query()).find((worker) => worker.runIds.includes(id));
+  if (!holder) throw new Error(`no worker holds run ${id}`);
+  // What a worker does on SIGTERM (npm start's Ctrl-C): hands its runs back to the queue; the other worker resumes this one.
+  process.kill(holder.pid, "SIGTERM");
+  await expect.poll(async () => (await api.training.get.query({ id })).attempt, { timeout: 60_000 }).toBe(2);
+
+  await signIn(page, "operator");
+  await page.goto(`/runs/${id}`);
+  const timeline = page.getByTestId("stage-timeline");
+  await expect(timeline.locator('tr[data-outcome="cancelled"]')).toHaveText(/^train.*handed back at shutdown, resumed as attempt 2/);
+  await expect(timeline).toContainText("Attempt 2");
+  await expect(timeline).not.toContainText("recovery");
+  await screenshotOf(page.getByRole("region", { name: "Stages" }), "run-page-handed-back");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshotOf(page.getByRole("region", { name: "Stages" }), "run-page-handed-back-dark");
+  await api.training.cancel.mutate({ id });
+  await expect(headerStatus(page)).toHaveText("CANCELLED", { timeout: 30_000 });
 });
 
 test("a finished run shows its retrodiction, downloadable results.json, and Retry starts a new run", async ({ page }) => {
@@ -123,8 +151,13 @@ test("a finished run shows its retrodiction, downloadable results.json, and Retr
 
   const table = page.getByTestId("retrodiction-table");
   await expect(table.locator("tbody tr")).toHaveCount(2);
-  await expect(table.locator("tfoot")).toContainText("Overall");
+  await expect(table.locator("tfoot")).toContainText("Overall (all 2 windows)");
   await expectJudgedAgainstBaselines(page);
+  // Each RMSE says what it covers: the banner's all windows, the window/ series' last value the last window only.
+  await expect(page.getByTestId("retrodiction-verdict")).toContainText(/\(RMSE over all 2 windows: \S+ vs \S+\)/);
+  const series = page.getByRole("group", { name: "Series" });
+  await expect(series.getByRole("checkbox", { name: /^window\/rmse · last window \S+$/ })).toHaveCount(1);
+  await expect(series.getByRole("checkbox", { name: /^val_loss · last \S+$/ })).toHaveCount(1);
   await expect.poll(() => number(page.getByTestId("forecast-chart"), "data-points")).toBeGreaterThan(0);
   await expect.poll(() => number(page.getByTestId("loss-chart"), "data-points")).toBeGreaterThan(0);
   await expect(page.getByRole("progressbar", { name: "Run progress" })).toHaveAttribute("aria-valuenow", "100");
@@ -210,6 +243,29 @@ test("a parallel retrodiction lists its child runs and aggregates their windows"
   await screenshot(page, "run-page-parallel");
   await children.getByRole("link", { name: /window 2\/2/ }).click();
   await expect(page.getByRole("link", { name: id.slice(0, 8) })).toBeVisible();
+
+  // On /runs the children are nested under their parent, carry its model and dataset, and stay out of the verdict.
+  const tag = `parallel-${Date.now()}`;
+  const tagged = await api.training.start.mutate({
+    name: `${tag} parent`,
+    spec: quickSpec,
+    pipeline: "parallel-retrodiction",
+    tags: [tag],
+  });
+  await expect.poll(async () => (await api.training.get.query({ id: tagged.id })).status, { timeout: 120_000 }).toBe("SUCCEEDED");
+  await page.goto(`/runs?tags=${tag}`);
+  const table = page.getByTestId("runs-table");
+  await expect(table.locator("tbody tr[data-run-id]")).toHaveCount(1);
+  await expect(page.getByTestId("runs-verdict")).toContainText("of 1 with a retrodiction");
+  await table.getByRole("button", { name: `Show the 2 child runs of ${tag} parent` }).click();
+  const childRows = table.locator(`tbody tr[data-parent-id="${tagged.id}"]`);
+  await expect(childRows).toHaveCount(2);
+  await expect(childRows.first()).toContainText("window 1/2");
+  await expect(childRows.locator('td[data-column="model"]')).toHaveText(["linear", "linear"]);
+  await expect(page.getByTestId("runs-verdict")).toContainText("of 1 with a retrodiction");
+  await screenshot(page, "runs-children");
+  await table.getByRole("button", { name: `Hide the 2 child runs of ${tag} parent` }).click();
+  await expect(childRows).toHaveCount(0);
 });
 
 test("a multi-step forecast shows its errors by horizon step", async ({ page }) => {

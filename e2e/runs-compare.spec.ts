@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Locator, Page } from "@playwright/test";
 import { apiAs } from "./support/api";
 import { expect, screenshot, signIn, test } from "./support/fixtures";
+import { waitForStatus } from "./support/runs";
 
 /**
  * Finishes in seconds; `epochs` and `seed` differ between the runs so the comparison has differing params
@@ -21,10 +22,6 @@ const longSpec = {
 
 type Api = Awaited<ReturnType<typeof apiAs>>;
 
-async function waitForStatus(api: Api, id: string, status: string, timeoutMs = 180_000) {
-  await expect.poll(async () => (await api.training.get.query({ id })).status, { timeout: timeoutMs, intervals: [1_000] }).toBe(status);
-  return api.training.get.query({ id });
-}
 
 const rows = (page: Page) => page.getByTestId("runs-table").locator("tbody tr[data-run-id]");
 const row = (page: Page, id: string) => page.locator(`tr[data-run-id="${id}"]`);
@@ -248,4 +245,95 @@ test("compare explains bad links instead of failing", async ({ page }) => {
   await expect(page.getByText(/"nonsense": use key=value/)).toBeVisible();
   await expect(page.getByText("must not be before the from date")).toBeVisible();
   await expect(page).toHaveURL(/\/runs\?status=FAILED$/);
+});
+
+test("compare stars no run for a metric without a better direction, and names runs scored on different windows", async ({ page }) => {
+  const api = await apiAs("operator");
+  const tag = `dir-${Date.now()}`;
+  // Different learning rates (a metric with no better direction) and different retrodiction windows.
+  const spec = (learningRate: number, windows: number) => ({
+    data: { dataset: "seattle_weather", target: "temp_max" },
+    train: { epochs: 1, refitEpochs: 1, learningRate, seed: windows },
+    retrodiction: { windows, batchSizeDays: 30 },
+  });
+  const two = (await api.training.start.mutate({ name: `${tag} two`, spec: spec(0.001, 2), tags: [tag] })).id;
+  const one = (await api.training.start.mutate({ name: `${tag} one`, spec: spec(0.003, 1), tags: [tag] })).id;
+  await waitForStatus(api, two, "SUCCEEDED");
+  await waitForStatus(api, one, "SUCCEEDED");
+
+  await signIn(page, "viewer");
+  await page.goto(`/compare?ids=${two},${one}`);
+  const metrics = page.getByTestId("metrics-table");
+  // The runs' last learning rates differ (each decays from its own start), yet neither is better.
+  const rates = metrics.locator('tr[data-row="lr:last"] td.num');
+  await expect(rates).toHaveCount(2);
+  const [rateTwo, rateOne] = await rates.allInnerTexts();
+  expect(rateTwo).not.toBe(rateOne);
+  await expect(metrics.locator('tr[data-row="lr:last"] td[data-best]')).toHaveCount(0);
+  await expect(metrics.locator('tr[data-row="lr:best"]')).toHaveCount(0);
+  await expect(metrics.locator('tr[data-row="lr:last"] td').first()).toHaveText("—");
+  await expect(metrics.locator('tr[data-row="val_loss:best"] td[data-best]')).toHaveCount(1);
+  await expect(metrics.locator('tr[data-row="val_loss:best"] td').first()).toHaveText("lower");
+
+  const warning = page.getByTestId("window-mismatch");
+  await expect(warning).toContainText("These runs were scored on different retrodiction windows");
+  await expect(warning.locator(`li[data-runs="${two}"]`)).toHaveText(
+    new RegExp(`^${tag} two · \\S+: 2 windows, \\d{4}-\\d{2}-\\d{2} – \\d{4}-\\d{2}-\\d{2}$`),
+  );
+  await expect(warning.locator(`li[data-runs="${one}"]`)).toHaveText(
+    new RegExp(`^${tag} one · \\S+: 1 window, \\d{4}-\\d{2}-\\d{2} – \\d{4}-\\d{2}-\\d{2}$`),
+  );
+  await screenshot(page, "compare-different-windows");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await screenshot(page, "compare-different-windows-dark");
+});
+
+test("the runs table writes Created in the browser's locale, and no page load asks for a missing file", async ({ browser }) => {
+  const api = await apiAs("operator");
+  const tag = `locale-${Date.now()}`;
+  // GPU-only with no GPU worker: it stays queued and takes no worker from other tests.
+  const { id } = await api.training.start.mutate({
+    spec: { data: { dataset: "seattle_weather", target: "temp_max" } },
+    tags: [tag],
+    requireGpu: true,
+  });
+  const created = (await api.training.get.query({ id })).createdAt;
+  const two = (n: number) => String(n).padStart(2, "0");
+  const [year, month, day] = [created.getUTCFullYear() % 100, created.getUTCMonth() + 1, created.getUTCDate()];
+  const [hours, minutes, seconds] = [created.getUTCHours(), two(created.getUTCMinutes()), two(created.getUTCSeconds())];
+  const expected = {
+    "en-US": new RegExp(`^${month}/${day}/${two(year)}, ${hours % 12 || 12}:${minutes}:${seconds}\\s${hours < 12 ? "AM" : "PM"}$`),
+    "de-DE": new RegExp(`^${two(day)}\\.${two(month)}\\.${two(year)}, ${two(hours)}:${minutes}:${seconds}$`),
+  };
+  try {
+    for (const [locale, format] of Object.entries(expected)) {
+      const context = await browser.newContext({ locale, timezoneId: "UTC", baseURL: test.info().project.use.baseURL });
+      const page = await context.newPage();
+      const missing: string[] = [];
+      const hydration: string[] = [];
+      page.on("response", (response) => {
+        if (response.status() === 404) missing.push(response.url());
+      });
+      page.on("console", (message) => {
+        if (message.type() === "error" && /hydrat|#418|#423|#425/i.test(message.text())) hydration.push(message.text());
+      });
+      await signIn(page, "viewer");
+      await page.goto(`/runs?tags=${tag}`);
+      await expect(row(page, id).locator('td[data-column="created"]'), locale).toHaveText(format);
+      // The page has loaded and fetched its rows by now: every request it made has been answered.
+      expect(missing, `${locale}: requests answered 404`).toEqual([]);
+      expect(hydration, `${locale}: hydration errors`).toEqual([]);
+      // The icon every page links to is there, and so is /favicon.ico for clients that ask for it regardless.
+      const icons = await page.locator('head link[rel="icon"]').evaluateAll((links) => links.map((link) => link.getAttribute("href")));
+      expect(icons.length).toBeGreaterThan(0);
+      for (const href of [...icons, "/favicon.ico"]) {
+        const response = await page.request.get(href as string);
+        expect(response.status(), href as string).toBe(200);
+        expect(response.headers()["content-type"], href as string).toMatch(/^image\//);
+      }
+      await context.close();
+    }
+  } finally {
+    await api.training.cancel.mutate({ id });
+  }
 });

@@ -25,7 +25,7 @@ export interface ImportOptions {
   dateColumn?: string;
   pivotBy?: string;
   onUnsorted: "sort" | "reject";
-  /** One of the server's formats: main.mjs offers them as --date-format's choices. */
+  /** Checked by the server against its formats (csvDateFormats). */
   dateFormat?: NonNullable<Parameters<ApiClient["datasets"]["upload"]["mutate"]>[0]["dateFormat"]>;
   json: boolean;
 }

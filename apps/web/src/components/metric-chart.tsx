@@ -111,6 +111,11 @@ export function MetricChart({
   useEffect(() => {
     const element = container.current;
     if (!element) return;
+    // Canvas text and lines take no CSS: the theme's colours are resolved here, and the chart is rebuilt when the theme changes.
+    const axisColor = canvasColor(element, "var(--muted)");
+    const gridColor = canvasColor(element, "var(--border)");
+    const axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } };
+    element.dataset.axisColor = axisColor;
     const options: uPlot.Options = {
       title,
       width: Math.max(element.clientWidth, 200),
@@ -121,10 +126,9 @@ export function MetricChart({
           label: xKind === "relative" ? "seconds" : xKind === "step" ? "step" : undefined,
           // Only when set: an undefined option would replace uPlot's default.
           ...(xKind === "step" ? { incrs: integerIncrements } : {}),
-          stroke: "currentColor",
-          grid: { stroke: "rgba(128,128,128,0.2)" },
+          ...axis,
         },
-        { stroke: "currentColor", grid: { stroke: "rgba(128,128,128,0.2)" }, size: fitAxisToLabels },
+        { ...axis, size: fitAxisToLabels },
       ],
       series: [
         { label: xKind },

@@ -1,4 +1,5 @@
 "use client";
+import { ScrollRegion } from "@/components/scroll-region";
 import { formatNumber } from "@/lib/format";
 import styles from "./datasets.module.css";
 import type { DatasetSummary } from "./types";
@@ -13,7 +14,7 @@ export function DatasetList({
   onSelect(name: string): void;
 }) {
   return (
-    <div className={styles.scroll}>
+    <ScrollRegion label="Datasets">
       <table data-testid="dataset-list">
         <thead>
           <tr>
@@ -54,6 +55,6 @@ export function DatasetList({
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }

@@ -2,6 +2,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { MetricChart } from "@/components/metric-chart";
+import { ScrollRegion } from "@/components/scroll-region";
 import { errorMessage } from "@/lib/errors";
 import { formatNumber } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
@@ -53,7 +54,7 @@ export function DatasetPreview({ dataset }: { dataset: DatasetSummary }) {
       <MetricChart series={series} xKind="date" title={column} testId="dataset-chart" height={240} />
       <h3>First {Math.min(previewRows, preview.data?.totalRows ?? previewRows)} rows</h3>
       {preview.data && preview.data.name === dataset.name && (
-        <div className={styles.previewTable}>
+        <ScrollRegion label={`First rows of ${dataset.name}`} className={styles.previewTable}>
           <table data-testid="dataset-rows">
             <thead>
               <tr>
@@ -78,7 +79,7 @@ export function DatasetPreview({ dataset }: { dataset: DatasetSummary }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </section>
   );

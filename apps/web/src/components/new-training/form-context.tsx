@@ -9,7 +9,7 @@ export interface DraftForm {
   set(path: string, value: unknown): void;
   /** Several changes at once (e.g. a new dataset resets its columns); `path` is what they are about. */
   update(path: string, change: (draft: Draft) => void): void;
-  /** The field at `path` lost focus: from now on its errors show. */
+  /** The field at `path` lost focus: from now on its errors show, once the user has changed it. */
   touch(path: string): void;
 }
 

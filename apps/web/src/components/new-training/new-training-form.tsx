@@ -28,13 +28,16 @@ function focusField(path: string) {
   }
 }
 
+/** Whether one path is the other or holds it (a change of "spec.model" changes "spec.model.kind"). */
+const sameField = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+
 const withoutPath = (errors: FieldErrors, path: string): FieldErrors =>
   Object.fromEntries(Object.entries(errors).filter(([key]) => key !== path && !key.startsWith(`${path}.`)));
 
 /**
  * The new-training form: the draft is validated by `startTrainingInput` (the
- * API's own schema) on every change; errors show for fields left once and for
- * all of them after a submit, next to each field and in a summary.
+ * API's own schema) on every change; errors show for fields changed and left,
+ * and for all of them after a submit, next to each field and in a summary.
  */
 export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnly: boolean }) {
   const trpc = useTRPC();
@@ -44,6 +47,7 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
   const [draft, setDraft] = useState(initial);
   const [tab, setTab] = useState<Tab>("form");
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [changed, setChanged] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const summary = useRef<HTMLDivElement>(null);
@@ -63,11 +67,13 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
 
   const validation = useMemo(() => validateDraft(draft), [draft]);
   const shown: FieldErrors = useMemo(() => {
+    // Tabbing past an untouched empty field is no mistake: a field is judged once it was changed and left.
+    const judged = [...touched].filter((path) => [...changed].some((change) => sameField(path, change)));
     const visible = Object.entries(validation.errors).filter(
-      ([path]) => submitted || [...touched].some((t) => path === t || path.startsWith(`${t}.`)),
+      ([path]) => submitted || judged.some((t) => path === t || path.startsWith(`${t}.`)),
     );
     return { ...Object.fromEntries(visible), ...serverErrors };
-  }, [validation.errors, submitted, touched, serverErrors]);
+  }, [validation.errors, submitted, touched, changed, serverErrors]);
 
   const update: DraftForm["update"] = (path, change) => {
     setDraft((current) => {
@@ -75,6 +81,7 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
       change(next);
       return next;
     });
+    setChanged((current) => (current.has(path) ? current : new Set(current).add(path)));
     // What the server said about this field no longer applies.
     setServerErrors((errors) => withoutPath(errors, path));
   };

@@ -2,6 +2,7 @@
 import type { RetrodictionResults } from "@hindcast/api";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { ScrollRegion } from "@/components/scroll-region";
 import { useTRPC } from "@/lib/trpc";
 import { BaselinesTable } from "./retrodiction/baselines-table";
 import { ForecastChart } from "./retrodiction/forecast-chart";
@@ -54,9 +55,9 @@ export function RetrodictionView({ results }: { results: RetrodictionResults }) 
       {report && (
         <>
           <ScopeSelect scope={scope} results={results} onChange={chooseScope} />
-          <div className={runStyles.scroll}>
+          <ScrollRegion label="The model against the baselines" className={runStyles.wideTable}>
             <BaselinesTable report={report} />
-          </div>
+          </ScrollRegion>
           <IntervalSummary report={report} />
           <StepErrors steps={report.byStep} />
         </>

@@ -145,18 +145,20 @@ function paramColumn(key: string): RunsColumn {
   return { id: `param:${key}`, header: key, width: 130, cell: (run) => text(run.params[key]) };
 }
 
-/** Two columns per metric: its last value and its best (min or max by the metric's direction). */
+/** A metric's last value, and its best (min or max by its direction) when it has a better direction. */
 function metricColumns(key: string): RunsColumn[] {
   const best = bestStat(key);
+  const last: RunsColumn = {
+    id: `metric:${key}:last`,
+    header: `${key} (last)`,
+    width: 130,
+    numeric: true,
+    sort: { by: "metric", key, stat: "last" },
+    cell: (run) => formatNumber(run.metrics[key]?.last),
+  };
+  if (!best) return [last];
   return [
-    {
-      id: `metric:${key}:last`,
-      header: `${key} (last)`,
-      width: 130,
-      numeric: true,
-      sort: { by: "metric", key, stat: "last" },
-      cell: (run) => formatNumber(run.metrics[key]?.last),
-    },
+    last,
     {
       id: `metric:${key}:best`,
       header: `${key} (best)`,

@@ -1,11 +1,13 @@
 "use client";
 import type { AppRouter } from "@hindcast/api";
-import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { inferRouterOutputs } from "@trpc/server";
 import { type KeyboardEvent, memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { isActive } from "@/components/run/types";
+import { revealFocused } from "@/components/scroll-region";
 import { errorMessage } from "@/lib/errors";
+import { formatCount } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import { isSortedBy, type RunRow, type RunsColumn } from "./columns";
 import styles from "./runs-table.module.css";
@@ -16,7 +18,7 @@ import { useSparklines } from "./use-sparklines";
 
 const rowHeight = 36;
 const headerHeight = 36;
-const selectWidth = 40;
+const selectWidth = 64;
 /** Load the next page when the last rendered row is this close to the end of the loaded ones. */
 const prefetchRows = 40;
 
@@ -33,7 +35,7 @@ export interface RunsTableProps {
   empty: ReactNode;
 }
 
-const count = (n: number) => n.toLocaleString("en-US");
+const count = (n: number) => formatCount(n);
 
 type RunsSummary = inferRouterOutputs<AppRouter>["training"]["summary"];
 
@@ -74,9 +76,36 @@ function useNow(live: boolean): number {
   return now;
 }
 
+/** A row of the table: a run, or (depth 1) a child run shown under its expanded parent. */
+interface ShownRun {
+  run: RunRow;
+  depth: 0 | 1;
+}
+
+const byName = new Intl.Collator("en", { numeric: true });
+
+/**
+ * The loaded runs with the children of each expanded parent right under it;
+ * children are listed by name (window 1/6, 2/6, ...).
+ */
+function withChildren(rows: RunRow[], children: ReadonlyMap<string, RunRow[]>): ShownRun[] {
+  const shown: ShownRun[] = [];
+  for (const run of rows) {
+    shown.push({ run, depth: 0 });
+    const list = children.get(run.id);
+    if (list)
+      for (const child of [...list].sort((a, b) => byName.compare(a.name ?? a.id, b.name ?? b.id))) shown.push({ run: child, depth: 1 });
+  }
+  return shown;
+}
+
 interface RowProps {
   index: number;
   run: RunRow;
+  depth: 0 | 1;
+  /** Whether the run's children are shown under it; undefined for a run without children. */
+  expanded: boolean | undefined;
+  onExpand: (run: RunRow) => void;
   columns: RunsColumn[];
   selected: boolean;
   /** The clock for durations; 0 for finished runs so they skip the every-second re-render. */
@@ -85,11 +114,30 @@ interface RowProps {
 }
 
 /** One row; memoised so scrolling renders only the rows that come into view. */
-const Row = memo(function Row({ index, run, columns, selected, now, onToggle }: RowProps) {
+const Row = memo(function Row({ index, run, depth, expanded, onExpand, columns, selected, now, onToggle }: RowProps) {
+  const name = run.name ?? run.id.slice(0, 8);
   return (
-    <tr data-index={index} data-run-id={run.id} aria-rowindex={index + 2} className={selected ? styles.selected : undefined}>
+    <tr
+      data-index={index}
+      data-run-id={run.id}
+      data-parent-id={depth ? (run.parentId ?? undefined) : undefined}
+      aria-rowindex={index + 2}
+      className={[selected ? styles.selected : "", depth ? styles.child : ""].join(" ").trim() || undefined}
+    >
       <td>
-        <input type="checkbox" checked={selected} onChange={() => onToggle(run)} aria-label={`Select ${run.name ?? run.id}`} />
+        <input type="checkbox" checked={selected} onChange={() => onToggle(run)} aria-label={`Select ${name}`} />
+        {expanded !== undefined && (
+          <button
+            type="button"
+            className={styles.expand}
+            aria-expanded={expanded}
+            aria-label={`${expanded ? "Hide" : "Show"} the ${run.childCount} child runs of ${name}`}
+            title={`${expanded ? "Hide" : "Show"} its ${run.childCount} child runs`}
+            onClick={() => onExpand(run)}
+          >
+            {expanded ? "▾" : "▸"}
+          </button>
+        )}
       </td>
       {columns.map((column) => (
         <td key={column.id} className={column.numeric ? "num" : undefined} data-column={column.id}>
@@ -119,14 +167,38 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
       placeholderData: keepPreviousData,
     }),
   );
-  const rows = useMemo(() => {
+  const topLevel = useMemo(() => {
     const byId = new Map<string, RunRow>();
     for (const page of list.data?.pages ?? []) for (const run of page.runs) if (!byId.has(run.id)) byId.set(run.id, run);
     return [...byId.values()];
   }, [list.data]);
+  // Children of a parallel retrodiction are listed under their parent once it is expanded, never at the top level.
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const onExpand = useCallback(
+    (run: RunRow) =>
+      setExpanded((open) => {
+        const next = new Set(open);
+        if (!next.delete(run.id)) next.add(run.id);
+        return next;
+      }),
+    [],
+  );
+  const childLists = useQueries({
+    queries: [...expanded].map((parentId) =>
+      trpc.training.list.queryOptions(
+        { parentId, metricKeys: query.metricKeys, limit: 500 },
+        { refetchInterval: (q) => (q.state.data?.runs.some((r) => isActive(r.status)) ? 2_000 : false) },
+      ),
+    ),
+  });
+  const childRuns = new Map([...expanded].map((id, i) => [id, childLists[i]?.data?.runs ?? []] as const));
+  const childKey = childLists.map((q) => q.dataUpdatedAt).join(",");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: childKey stands for the child lists' data
+  const shown = useMemo(() => withChildren(topLevel, childRuns), [topLevel, childKey, expanded]);
+  const rows = useMemo(() => shown.map((s) => s.run), [shown]);
   const { activeCount } = useLiveRuns({
     query,
-    runs: rows,
+    runs: topLevel,
     ready: list.isSuccess && !list.isPlaceholderData,
     listUpdatedAt: list.dataUpdatedAt,
     refetchList: () => void list.refetch({ cancelRefetch: false }),
@@ -140,7 +212,7 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
   // biome-ignore lint/correctness/useExhaustiveDependencies: a run that starts or ends changes the counts
   useEffect(() => void refetchSummary(), [activeCount, refetchSummary]);
 
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
@@ -194,7 +266,7 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
   };
 
   if (list.error && !list.data) return <p className="banner-error">{errorMessage(list.error)}</p>;
-  if (list.isSuccess && rows.length === 0) return <div className={styles.empty}>{empty}</div>;
+  if (list.isSuccess && topLevel.length === 0) return <div className={styles.empty}>{empty}</div>;
 
   const top = (items[0]?.start ?? headerHeight) - headerHeight;
   const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? headerHeight);
@@ -208,12 +280,23 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
   return (
     <>
       <p className={styles.summary} aria-live="polite">
-        {list.isPending ? "Loading runs…" : loadedText(rows.length, hasNextPage, summary.data?.total)}
+        {list.isPending ? "Loading runs…" : loadedText(topLevel.length, hasNextPage, summary.data?.total)}
         {summary.data && <RunsVerdict summary={summary.data} />}
         {list.isFetching && !list.isPending ? " · refreshing…" : ""}
         {list.error ? <span className="error"> · {errorMessage(list.error)}</span> : null}
       </p>
-      <div ref={scroller} className={styles.scroller} data-testid="runs-table">
+      <section
+        ref={scroller}
+        className={styles.scroller}
+        data-testid="runs-table"
+        aria-label="Runs"
+        // A scroll box the keyboard can focus, so the arrow keys scroll the wide table (WCAG 2.1.1).
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: scrollable regions must be focusable
+        tabIndex={0}
+        // Focus stops clear of the sticky header row and the sticky select and name columns.
+        style={{ scrollPaddingTop: headerHeight, scrollPaddingLeft: selectWidth + (columns[0]?.width ?? 0) }}
+        onFocus={revealFocused}
+      >
         <table className={styles.table} style={{ width }} aria-rowcount={hasNextPage ? -1 : rows.length + 1}>
           <colgroup>
             <col style={{ width: selectWidth }} />
@@ -253,12 +336,15 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
             <SparklinesContext value={sparklines}>
               {top > 0 && spacer(top)}
               {items.map((item) => {
-                const run = rows[item.index] as RunRow;
+                const { run, depth } = shown[item.index] as ShownRun;
                 return (
                   <Row
                     key={run.id}
                     index={item.index}
                     run={run}
+                    depth={depth}
+                    expanded={depth === 0 && run.childCount > 0 ? expanded.has(run.id) : undefined}
+                    onExpand={onExpand}
                     columns={columns}
                     selected={selected.has(run.id)}
                     now={isActive(run.status) ? now : 0}
@@ -270,8 +356,10 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
             </SparklinesContext>
           </tbody>
         </table>
-      </div>
-      <p className={styles.hint}>Keys in the table: ↑ ↓ Home End move between runs, x selects one.</p>
+      </section>
+      <p className={styles.hint}>
+        Keys in the table: ↑ ↓ Home End move between runs, x selects one. ▸ shows the child runs (windows) of a parallel retrodiction.
+      </p>
     </>
   );
 }

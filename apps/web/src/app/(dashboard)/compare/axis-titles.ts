@@ -13,7 +13,7 @@ export interface AxisTitle {
 }
 
 /** The longest start of `text` that fits `room` with an ellipsis, or `text` when it fits whole. */
-function fit(text: string, room: number, widthOf: (text: string) => number): string {
+export function fitText(text: string, room: number, widthOf: (text: string) => number): string {
   if (widthOf(text) <= room) return text;
   let length = text.length - 1;
   while (length > 1 && widthOf(`${text.slice(0, length)}…`) > room) length--;
@@ -36,7 +36,7 @@ export function layAxisTitles(labels: string[], xs: number[], plotWidth: number,
   };
   const oneRow = labels.every((label, i) => widthOf(label) <= room(i, 1));
   return labels.map((label, i) => ({
-    text: fit(label, room(i, oneRow ? 1 : 2), widthOf),
+    text: fitText(label, room(i, oneRow ? 1 : 2), widthOf),
     row: oneRow ? 0 : ((i % 2) as 0 | 1),
   }));
 }

@@ -16,7 +16,7 @@ export function ParamDiff({ comparison }: { comparison: Comparison }) {
         <p className="muted">All {sharedKeys.length} params are the same in every run.</p>
       ) : (
         <ScrollRegion label="Params that differ">
-          <table data-testid="param-diff">
+          <table data-testid="param-diff" className={styles.runHeaders}>
             <caption className={styles.caption}>{differingKeys.length} differing</caption>
             <thead>
               <tr>

@@ -4,7 +4,7 @@ import plot from "@/components/svg-plot.module.css";
 import { formatNumber, formatParam } from "@/lib/format";
 import { bestIndexes } from "@/lib/metric-direction";
 import { domain, niceTicks } from "@/lib/plot-scales";
-import { layAxisTitles, useTextWidth } from "./axis-titles";
+import { fitText, layAxisTitles, useTextWidth } from "./axis-titles";
 import styles from "./compare.module.css";
 import { ResultSelect, resultChoices, resultId, resultValue } from "./result-choice";
 import { type Comparison, paramOf, runLabel } from "./types";
@@ -80,6 +80,8 @@ export function ParamParallel({ comparison }: { comparison: Comparison }) {
   const [resultKey, setResultKey] = useState(results[0] ? resultId(results[0].choice) : "");
   const titleProbe = useRef<SVGTextElement>(null);
   const titleWidth = useTextWidth(titleProbe);
+  const labelProbe = useRef<SVGTextElement>(null);
+  const labelWidth = useTextWidth(labelProbe);
   const result = results.find((choice) => resultId(choice.choice) === resultKey);
   const paramKeys = Object.keys(comparison.differing).slice(0, maxParamAxes);
   if (!paramKeys.length || !result) return null;
@@ -159,8 +161,15 @@ export function ParamParallel({ comparison }: { comparison: Comparison }) {
                   <title>{`${runLabel(run)}: ${describe.join(", ")}`}</title>
                 </path>
                 {end !== undefined && comparison.runs.length <= maxLabels && (
-                  <text className={plot.label} x={xOf(axes.length - 1) + 8} y={end} dominantBaseline="middle">
-                    {runLabel(run)}
+                  <text
+                    ref={i === 0 ? labelProbe : undefined}
+                    className={plot.label}
+                    x={xOf(axes.length - 1) + 8}
+                    y={end}
+                    dominantBaseline="middle"
+                  >
+                    <title>{runLabel(run)}</title>
+                    {fitText(runLabel(run), margin.right - 12, labelWidth)}
                   </text>
                 )}
               </g>

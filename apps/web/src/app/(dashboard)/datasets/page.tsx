@@ -25,25 +25,24 @@ export default function DatasetsPage() {
           {errorMessage(datasets.error)}
         </p>
       )}
+      {/* The list across the page, so every column (the date range too) shows; the upload form and the preview share a row under it. */}
+      <section className={`card ${styles.panel}`} aria-labelledby="list-heading">
+        <h2 id="list-heading">All datasets</h2>
+        {datasets.isPending ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          <DatasetList datasets={list} selected={shown?.name} onSelect={setSelected} />
+        )}
+      </section>
       <div className={styles.layout}>
-        <div>
-          <section className={`card ${styles.panel}`} aria-labelledby="list-heading">
-            <h2 id="list-heading">All datasets</h2>
-            {datasets.isPending ? (
-              <p className="muted">Loading…</p>
-            ) : (
-              <DatasetList datasets={list} selected={shown?.name} onSelect={setSelected} />
-            )}
-          </section>
-          <section className={`card ${styles.panel}`} aria-labelledby="upload-heading">
-            <h2 id="upload-heading">Upload a CSV</h2>
-            {canOperate(user) ? (
-              <UploadForm datasets={list} onUploaded={setSelected} />
-            ) : (
-              <p className="muted">Operators and admins upload datasets; you are signed in as a viewer.</p>
-            )}
-          </section>
-        </div>
+        <section className={`card ${styles.panel}`} aria-labelledby="upload-heading">
+          <h2 id="upload-heading">Upload a CSV</h2>
+          {canOperate(user) ? (
+            <UploadForm datasets={list} onUploaded={setSelected} />
+          ) : (
+            <p className="muted">Operators and admins upload datasets; you are signed in as a viewer.</p>
+          )}
+        </section>
         {shown && <DatasetPreview key={shown.name} dataset={shown} />}
       </div>
     </>

@@ -35,7 +35,7 @@ function ReportCells({ report }: { report: ForecastReport }) {
 /** Accuracy per retrodiction window and overall; a window the model loses (to its best baseline) is tinted. */
 export function WindowsTable({ windows, overall }: { windows: RetrodictionWindowResult[]; overall: ForecastReport | null }) {
   return (
-    <ScrollRegion label="Accuracy per window" className={styles.stickyFirst}>
+    <ScrollRegion label="Accuracy per window" className={styles.wideTable}>
       <table data-testid="retrodiction-table">
         <thead>
           <tr>

@@ -1,0 +1,108 @@
+import { expect, type Page } from "@playwright/test";
+import { signIn } from "./fixtures";
+
+export const themes = ["light", "dark"] as const;
+export type Theme = (typeof themes)[number];
+
+/** The runs a tour of the pages shows: a finished run (its page) and a second one to compare it with. */
+export interface TourRuns {
+  tag: string;
+  ids: [string, string];
+}
+
+export interface TourPage {
+  name: string;
+  /** Signed out (the login page) or in as the admin, who sees every control. */
+  signedIn: boolean;
+  url: (runs: TourRuns) => string;
+  /** Resolves once the page shows its data, not a loading state. */
+  ready: (page: Page) => Promise<void>;
+}
+
+const visible = async (page: Page, testId: string) => expect(page.getByTestId(testId).first()).toBeVisible();
+const chartDrawn = async (page: Page, testId: string) =>
+  expect.poll(async () => Number(await page.getByTestId(testId).first().getAttribute("data-points"))).toBeGreaterThan(0);
+
+/** Every page of the dashboard. */
+export const tourPages: TourPage[] = [
+  {
+    name: "login",
+    signedIn: false,
+    url: () => "/login",
+    ready: (page) => expect(page.getByRole("button", { name: "Sign in" })).toBeVisible(),
+  },
+  {
+    name: "runs",
+    signedIn: true,
+    url: ({ tag }) => `/runs?tags=${tag}`,
+    ready: (page) => expect(page.locator("tr[data-run-id]")).toHaveCount(2),
+  },
+  {
+    name: "run",
+    signedIn: true,
+    url: ({ ids }) => `/runs/${ids[0]}`,
+    ready: async (page) => {
+      await visible(page, "retrodiction-table");
+      await visible(page, "step-errors");
+    },
+  },
+  {
+    name: "compare",
+    signedIn: true,
+    url: ({ ids }) => `/compare?ids=${ids.join(",")}`,
+    ready: async (page) => {
+      await visible(page, "param-parallel");
+      await chartDrawn(page, "compare-chart-train_loss");
+    },
+  },
+  {
+    name: "new",
+    signedIn: true,
+    url: () => "/new",
+    ready: (page) => expect(page.getByLabel("Dataset", { exact: true }).locator("option")).not.toHaveCount(1),
+  },
+  {
+    name: "preview",
+    signedIn: true,
+    url: () => "/preview",
+    ready: async (page) => {
+      await expect(page.getByRole("button", { name: "Train in this browser" })).toBeVisible();
+      // The label wraps the select, so its name includes the chosen option ("Dataset sp500").
+      await expect(page.getByRole("combobox", { name: /^Dataset/ })).not.toHaveValue("");
+      await expect(page.getByLabel("Finished run")).not.toContainText("Loading…");
+    },
+  },
+  {
+    name: "datasets",
+    signedIn: true,
+    url: () => "/datasets",
+    ready: async (page) => {
+      await visible(page, "dataset-rows");
+      await chartDrawn(page, "dataset-chart");
+    },
+  },
+  {
+    name: "workers",
+    signedIn: true,
+    url: () => "/workers",
+    ready: (page) => visible(page, "worker-table"),
+  },
+  {
+    name: "tokens",
+    signedIn: true,
+    url: () => "/tokens",
+    ready: async (page) => {
+      await expect(page.getByRole("button", { name: "Create token" })).toBeVisible();
+      await visible(page, "user-list");
+    },
+  },
+];
+
+/** Opens `target` in `theme` (the OS preference; no theme picked in the app), signed in as it needs. */
+export async function openTourPage(page: Page, target: TourPage, runs: TourRuns, theme: Theme): Promise<void> {
+  await page.emulateMedia({ colorScheme: theme });
+  if (target.signedIn) await signIn(page, "admin");
+  else await page.context().clearCookies();
+  await page.goto(target.url(runs));
+  await target.ready(page);
+}
