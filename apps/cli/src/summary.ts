@@ -1,6 +1,5 @@
-// The light entry points: the package's index loads TF.js, which these tables do not need.
-import { type BaselineName, baselineNames, baselineTitles } from "@hindcast/models/baselines";
-import { verdictText } from "@hindcast/models/metrics";
+// The light entry point: the package's index loads TF.js, which these tables do not need.
+import { type BaselineName, baselineNames, baselineTitles, verdictText } from "@hindcast/models/baseline-names";
 
 /** The verdict as a run stores it (reportHeadline): the best classical baseline and the model's RMSE skill against it. */
 export interface StoredVerdict {

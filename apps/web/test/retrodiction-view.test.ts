@@ -1,22 +1,6 @@
-import * as models from "@hindcast/models";
 import { describe, expect, it } from "vitest";
 import { forecastSeries, intervalEdge } from "../src/components/run/retrodiction/forecast-series";
 import type { RetrodictionWindowResult } from "../src/components/run/retrodiction/types";
-import { baselineNames, baselineTitles, verdictText } from "../src/lib/baselines";
-
-describe("the browser's copies of the baseline names and the verdict line", () => {
-  it("match @hindcast/models", () => {
-    expect(baselineNames).toEqual([...models.baselineNames]);
-    expect(baselineTitles).toEqual(models.baselineTitles);
-    for (const verdict of [
-      { bestLabel: "ARIMA(2,0,2)", skillVsBest: 0.123, beatsAll: true },
-      { bestLabel: "theta", skillVsBest: -0.0456, beatsAll: false },
-      null,
-    ]) {
-      expect(verdictText(verdict)).toBe(models.verdictText(verdict));
-    }
-  });
-});
 
 /** Two days of a window with intervals, AR fitted and ETS not. */
 function windowWith(bands: boolean): RetrodictionWindowResult {

@@ -244,11 +244,4 @@ export function reportHeadline(report: ForecastReport) {
   };
 }
 
-/** One line on the model against the best classical baseline, for logs, messages and the CLI. */
-export function verdictText(verdict: Pick<Verdict, "bestLabel" | "skillVsBest" | "beatsAll"> | null | undefined): string {
-  if (!verdict) return "no baseline could be fitted";
-  const percent = `${(Math.abs(verdict.skillVsBest) * 100).toFixed(1)}%`;
-  return verdict.beatsAll
-    ? `beats every classical baseline; the best, ${verdict.bestLabel}, by ${percent} RMSE`
-    : `${verdict.bestLabel} beats it by ${percent} RMSE`;
-}
+export { verdictText } from "./classical/baseline-names";

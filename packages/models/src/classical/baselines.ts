@@ -1,20 +1,10 @@
 import { modelSpecSchema, type StatisticalModelSpec } from "../specs";
+import { type BaselineName, baselineNames, baselineTitles } from "./baseline-names";
 import type { FittedForecaster } from "./forecaster";
 import { naiveForecaster, seasonalNaiveForecaster } from "./naive";
 import { fitStatistical } from "./statistical";
 
-/** The classical bar every run is judged against, in the order reports list it. */
-export const baselineNames = ["naive", "seasonalNaive", "ar", "arima", "ets", "theta"] as const;
-export type BaselineName = (typeof baselineNames)[number];
-
-export const baselineTitles: Record<BaselineName, string> = {
-  naive: "Naive",
-  seasonalNaive: "Seasonal naive",
-  ar: "AR",
-  arima: "ARIMA",
-  ets: "ETS",
-  theta: "Theta",
-};
+export { type BaselineName, baselineNames, baselineTitles };
 
 /**
  * A baseline fitted on `history` (the rows before a window) with the

@@ -1,5 +1,5 @@
 import type { BaselineName, BaselineReport, ForecastReport } from "@hindcast/models";
-import { baselineNames, baselineTitles } from "@/lib/baselines";
+import { baselineNames, baselineTitles } from "@hindcast/models/baseline-names";
 import { formatNumber, formatShare } from "@/lib/format";
 import styles from "./retrodiction.module.css";
 import { SkillCell } from "./skill-cell";

@@ -1,7 +1,7 @@
 import type { BaselineName } from "@hindcast/models";
+import { baselineNames, baselineTitles } from "@hindcast/models/baseline-names";
 import { useMemo, useState } from "react";
 import { MetricChart } from "@/components/metric-chart";
-import { baselineNames, baselineTitles } from "@/lib/baselines";
 import runStyles from "../run.module.css";
 import { forecastSeries } from "./forecast-series";
 import styles from "./retrodiction.module.css";

@@ -1,6 +1,6 @@
 import type { BaselineName } from "@hindcast/models";
+import { baselineNames } from "@hindcast/models/baseline-names";
 import type { ChartBand, ChartSeries } from "@/components/metric-chart";
-import { baselineNames } from "@/lib/baselines";
 import type { RetrodictionWindowResult } from "./types";
 
 /** Theme colours (globals.css) and dashes that tell the forecasters apart in both themes. */

@@ -1,5 +1,5 @@
 import type { BaselineName, ForecastReport } from "@hindcast/models";
-import { baselineTitles, verdictText } from "@/lib/baselines";
+import { baselineTitles, verdictText } from "@hindcast/models/baseline-names";
 import { formatNumber, formatSkill } from "@/lib/format";
 import styles from "../run.module.css";
 import { allWindows, beats, type RetrodictionWindowResult } from "./types";
