@@ -143,12 +143,11 @@ async function bareEpoch(session: TrainingSession): Promise<number> {
 /** Milliseconds for one epoch of the engine's loop, as a run uses it (tracker, callbacks, progress, cancel checks). */
 async function timeEngineEpoch(session: TrainingSession): Promise<number> {
   const progress = new ProgressBridge({ emit: () => {} });
-  progress.startTraining({
-    totalEpochs: 1,
-    batchesPerEpoch: session.batchesPerEpoch,
-    batchSize: session.batchSize,
-    itemsPerEpoch: session.samples,
+  progress.plan({
+    training: { epochs: 1, batchesPerEpoch: session.batchesPerEpoch, batchSize: session.batchSize, itemsPerEpoch: session.samples },
+    windows: [],
   });
+  progress.startTraining();
   const loop = new TrainingLoop({
     session,
     tracker: new Tracker(new MemoryMetricSink()),

@@ -20,9 +20,6 @@ const longSpec = {
   retrodiction: { windows: 1, batchSizeDays: 30 },
 };
 
-type Api = Awaited<ReturnType<typeof apiAs>>;
-
-
 const rows = (page: Page) => page.getByTestId("runs-table").locator("tbody tr[data-run-id]");
 const row = (page: Page, id: string) => page.locator(`tr[data-run-id="${id}"]`);
 const rowIds = async (page: Page) => rows(page).evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-run-id")));

@@ -7,7 +7,7 @@ import { bootstrapAdmin } from "@hindcast/api";
 import { createPool, logger, NotificationHub, openDatabase, prepareDatabase, redact, settlesWithin } from "@hindcast/db";
 import { runMain } from "@hindcast/db/run-main";
 import { ensureWebBuild, startWebServer } from "@hindcast/web/server";
-import { superviseWorkers } from "./worker-supervisor.js";
+import { describeFleetStop, superviseWorkers } from "./worker-supervisor.js";
 
 /** The stack bounds every step of its shutdown; past this the whole of it is killed all the same. */
 const stackStopDeadlineMs = 15_000;
@@ -57,10 +57,21 @@ function killGroup(groupId: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** Waits for one step of the shutdown at most `ms`: a step stuck on a database that went away must not hold up the rest. */
-async function bounded(step: string, ms: number, work: () => Promise<unknown>): Promise<void> {
-  const finished = work().catch((error: unknown) => logger.warn({ err: error }, `${step} failed`));
-  if (!(await settlesWithin(finished, ms))) logger.warn(`${step} did not finish within ${ms} ms; going on`);
+/**
+ * Waits for one step of the shutdown at most `ms`: a step stuck on a database that went away must not hold up the rest.
+ * True when the step finished without an error.
+ */
+async function bounded(step: string, ms: number, work: () => Promise<unknown>): Promise<boolean> {
+  const finished = work().then(
+    () => true,
+    (error: unknown) => {
+      logger.warn({ err: error }, `${step} failed`);
+      return false;
+    },
+  );
+  if (await settlesWithin(finished, ms)) return finished;
+  logger.warn(`${step} did not finish within ${ms} ms; going on`);
+  return false;
 }
 
 /** Resolves on the supervisor's "stop", its death, or a signal sent to this process alone. */
@@ -95,14 +106,18 @@ async function startStack(): Promise<void> {
   const workers = superviseWorkers(count, db.url, pool);
   console.log(`Started ${count} worker(s). Press Ctrl-C to stop.`);
   await stopping;
-  await workers.stop();
-  await Promise.all([
+  const stopped = [describeFleetStop(await workers.stop())];
+  const dashboard = await Promise.all([
     bounded("closing the dashboard", 2_000, () => web.close()),
     bounded("closing notifications", 2_000, () => hub.close()),
   ]);
+  stopped.push(dashboard.every(Boolean) ? "dashboard stopped" : "dashboard stopped uncleanly (see above)");
   await bounded("closing the database pool", 1_000, () => pool.end());
   // Longer than the embedded server's own stop grace, after which it kills the server: nothing may outlive the stack.
-  await bounded("stopping the database", 4_000, () => db.close());
+  const database = await bounded("stopping the database", 4_000, () => db.close());
+  if (db.source !== "embedded (started here)") stopped.push(`database left running (${db.source})`);
+  else stopped.push(database ? "database stopped" : "database did not stop cleanly (see above)");
+  console.log(`Stopped: ${stopped.join("; ")}`);
   // Whatever a step that timed out left open must not keep this process alive.
   process.exit(0);
 }

@@ -2,15 +2,34 @@ import { spawn } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { describeExit, logger, RestartBackoff, reapWorkers } from "@hindcast/db";
+import { workerStoppedMessage } from "@hindcast/worker/messages";
 import type pg from "pg";
 
 const workerMain = fileURLToPath(new URL("../apps/worker/src/main.ts", import.meta.url));
-/** How long a worker may take to hand its runs back after SIGTERM before it gets SIGKILL. */
-const stopGraceMs = 5_000;
+/**
+ * How long a worker may take to hand its runs back after SIGTERM before it
+ * gets SIGKILL (its runs are then released by the reaper). With start.ts's
+ * limits (dashboard 2 s, pool 1 s, database 4 s) a stop takes 10 s at most.
+ */
+const stopGraceMs = 3_000;
+
+export interface FleetStop {
+  /** Runs the workers handed back to the queue as they stopped. */
+  handedBack: number;
+  /** Workers that did not stop within the grace period and were killed (their runs go back when reaped). */
+  killed: number;
+}
 
 export interface WorkerFleet {
   /** SIGTERM to every worker, SIGKILL to those still running after the grace period. */
-  stop(): Promise<void>;
+  stop(): Promise<FleetStop>;
+}
+
+/** "workers stopped, 2 runs handed back", as `npm start` says on Ctrl-C. */
+export function describeFleetStop({ handedBack, killed }: FleetStop): string {
+  const runs = handedBack === 0 ? "" : `, ${handedBack === 1 ? "1 run" : `${handedBack} runs`} handed back`;
+  const forced = killed > 0 ? `, ${killed} killed after ${stopGraceMs / 1000} s` : "";
+  return `workers stopped${runs}${forced}`;
 }
 
 /**
@@ -22,6 +41,7 @@ export interface WorkerFleet {
  */
 export function superviseWorkers(count: number, databaseUrl: string, pool: pg.Pool): WorkerFleet {
   let stopping = false;
+  let handedBack = 0;
   const running = new Map<number, { kill: (signal: NodeJS.Signals) => void; exited: Promise<void> }>();
   const pendingRestarts = new Set<NodeJS.Timeout>();
 
@@ -33,6 +53,10 @@ export function superviseWorkers(count: number, databaseUrl: string, pool: pg.Po
       env: { ...process.env, DATABASE_URL: databaseUrl },
     });
     const pid = child.pid as number;
+    child.on("message", (message) => {
+      const stopped = workerStoppedMessage.safeParse(message);
+      if (stopped.success) handedBack += stopped.data.handedBack;
+    });
     const exited = new Promise<void>((resolve) =>
       child.once("exit", (code, signal) => {
         running.delete(pid);
@@ -66,14 +90,19 @@ export function superviseWorkers(count: number, databaseUrl: string, pool: pg.Po
     stop: async () => {
       stopping = true;
       for (const timer of pendingRestarts) clearTimeout(timer);
+      let killed = 0;
       await Promise.all(
         [...running.values()].map(async ({ kill, exited }) => {
           kill("SIGTERM");
-          const killer = setTimeout(() => kill("SIGKILL"), stopGraceMs);
+          const killer = setTimeout(() => {
+            killed++;
+            kill("SIGKILL");
+          }, stopGraceMs);
           await exited;
           clearTimeout(killer);
         }),
       );
+      return { handedBack, killed };
     },
   };
 }

@@ -134,7 +134,10 @@ datasets
   .option("--pivot-by <column>", "long format: the column whose values become variables")
   .addOption(new Option("--on-unsorted <what>", "rows out of date order").choices(["sort", "reject"]).default("sort"))
   // The server checks the format against its own list (so the list lives in one place).
-  .option("--date-format <format>", "how to read dates like 01/02/2021 that no row settles: MM/DD/YYYY or DD/MM/YYYY (default: the rows settle it)")
+  .option(
+    "--date-format <format>",
+    "how to read dates like 01/02/2021 that no row settles: MM/DD/YYYY or DD/MM/YYYY (default: the rows settle it)",
+  )
   .option("--json", "print JSON", false)
   .action(async (file, options) =>
     exitWith(await (await command(() => import("./commands/datasets.js"))).importDataset(server(), file, options)),

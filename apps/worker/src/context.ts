@@ -6,8 +6,12 @@ import type { WorkerConfig } from "./config.js";
 
 export interface LocalRun {
   source: CancellationSource;
-  /** Set when the worker stops: the run goes back to the queue instead of ending CANCELLED. */
-  releasing: boolean;
+  /**
+   * Set when the worker stops. "release": the run goes back to the queue instead of ending
+   * CANCELLED. "abandon": this worker was declared dead and the reaper gave the run to the
+   * others, so the run and its queue job are left as they are.
+   */
+  stopping?: "release" | "abandon";
   task: string;
 }
 
@@ -19,6 +23,10 @@ export interface WorkerContext {
   config: WorkerConfig;
   log: Logger;
   running: Map<string, LocalRun>;
+  /** Runs this worker handed back to the queue as it stopped. */
+  handedBack: number;
 }
 
-export const shutdownReason = "worker shutting down";
+/** The reasons a stopping worker cancels its runs with: the stage timeline shows them as what ended the attempt. */
+export const shutdownReason = "handed back at shutdown";
+export const declaredDeadReason = "its worker was declared dead";

@@ -2,6 +2,7 @@ import { loadAnyDataset } from "@hindcast/datasets";
 import { insertRun, notify, runEventsChannel } from "@hindcast/db";
 import { errorMessage, planSpecWindows } from "@hindcast/engine";
 import {
+  flattenParams,
   overallReport,
   prepareSeries,
   reportHeadline,
@@ -41,10 +42,21 @@ export async function fanOutWindows(worker: WorkerContext, claimed: ClaimedRun):
   await inTransaction(pool, async (db) => {
     const existing = await db.query(`SELECT 1 FROM "Run" WHERE "parentId" = $1`, [claimed.id]);
     if (existing.rowCount) return; // a crashed fan-out already created them
+    // Children carry their parent's params, tags, experiment and owner, so they read (and filter) as part of it.
+    const parent = (
+      await db.query<{ tags: string[]; experimentId: string | null; createdById: string | null }>(
+        `SELECT "tags", "experimentId", "createdById" FROM "Run" WHERE "id" = $1`,
+        [claimed.id],
+      )
+    ).rows[0];
     for (const window of windows) {
       const childSpec = { ...spec, retrodiction: { ...spec.retrodiction, from: window.startDate, to: window.endDate, windows: 1 } };
       await insertRun(db, {
         spec: childSpec,
+        params: flattenParams(childSpec),
+        tags: parent?.tags,
+        experimentId: parent?.experimentId ?? undefined,
+        createdById: parent?.createdById ?? undefined,
         pipeline: "retrodiction",
         queue: claimed.queue,
         parentId: claimed.id,

@@ -1,6 +1,7 @@
 import { logger, openDatabase, prepareDatabase } from "@hindcast/db";
 import { runMain } from "@hindcast/db/run-main";
 import { loadWorkerConfig } from "./config.js";
+import type { WorkerStoppedMessage } from "./messages.js";
 import { startWorker, type WorkerHandle } from "./worker.js";
 
 /** Past this, a stopping worker exits anyway (its runs are reaped by the others like a crashed worker's). */
@@ -26,6 +27,9 @@ runMain(async () => {
   worker = await startWorker(db.url, config, logger);
   await worker.done;
   await db.close();
-  // An open IPC channel would keep this process alive.
-  if (process.connected) process.disconnect();
+  // An open IPC channel would keep this process alive: it closes once the supervisor has the message.
+  if (process.connected) {
+    const stopped: WorkerStoppedMessage = { kind: "stopped", handedBack: worker.handedBack };
+    process.send?.(stopped, () => process.connected && process.disconnect());
+  }
 });

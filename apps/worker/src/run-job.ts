@@ -51,11 +51,12 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
   }
   const spec = parsed.data;
   const source = new CancellationSource();
-  worker.running.set(claimed.id, { source, releasing: false, task: trainTask(claimed.queue) });
+  worker.running.set(claimed.id, { source, task: trainTask(claimed.queue) });
   const metrics = new DbMetricSink(pool, claimed.id);
   const artifacts = new FileArtifactStore(pool, claimed.id, worker.config.artifactsDir);
   const store = new DbRunStore(pool, claimed.id);
   const decisions: RecoveryDecision[] = [];
+  let abandoned = false;
   try {
     await cancelIfRequested(pool, claimed.id, source);
     const resumeFrom = await latestCheckpoint(pool, artifacts, claimed.id);
@@ -95,7 +96,9 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
     });
     const outcome = await pipeline.execute(ctx, { token: source.token, attempt: claimed.attempt });
     await metrics.close();
-    await endRun(worker, claimed, outcome, ctx, decisions, runLog);
+    abandoned = outcome.status === "cancelled" && worker.running.get(claimed.id)?.stopping === "abandon";
+    if (abandoned) runLog.warn("Left to the worker that takes the run over: this worker was declared dead");
+    else await endRun(worker, claimed, outcome, ctx, decisions, runLog);
   } catch (error) {
     await metrics.close().catch(() => {});
     await finishRun(pool, claimed.id, workerId, "FAILED", {
@@ -107,6 +110,9 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
     worker.running.delete(claimed.id);
     await runLog.close();
   }
+  // Failed, not completed: graphile-worker deletes a completed job by its id, whoever holds it now,
+  // while failing it changes nothing once the reaper has unlocked it for the worker taking over.
+  if (abandoned) throw new Error(`run ${claimed.id} is left to the worker that takes it over: this worker was declared dead`);
 }
 
 async function endRun(
@@ -127,8 +133,8 @@ async function endRun(
     });
     runLog.info(`Succeeded in ${Math.round(outcome.durationMs)} ms`);
   } else if (outcome.status === "cancelled") {
-    if (local?.releasing) {
-      await releaseRun(pool, claimed.id, workerId, local.task);
+    if (local?.stopping === "release") {
+      if (await releaseRun(pool, claimed.id, workerId, local.task)) worker.handedBack++;
       runLog.info("Released to the queue by a stopping worker");
     } else {
       await finishRun(pool, claimed.id, workerId, "CANCELLED", { message: `Cancelled during ${outcome.stage}: ${outcome.reason}` });

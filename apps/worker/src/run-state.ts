@@ -94,18 +94,22 @@ export function finishRun(pool: pg.Pool, runId: string, workerId: string, status
   });
 }
 
-/** Hands a run back to the queue (graceful shutdown): the next worker resumes it from its last checkpoint. */
-export function releaseRun(pool: pg.Pool, runId: string, workerId: string, task: string): Promise<void> {
+/**
+ * Hands a run back to the queue (graceful shutdown): the next worker resumes it from its last
+ * checkpoint. False when the run was no longer this worker's to hand back.
+ */
+export function releaseRun(pool: pg.Pool, runId: string, workerId: string, task: string): Promise<boolean> {
   return inTransaction(pool, async (db) => {
     const { rowCount } = await db.query(
       `UPDATE "Run" SET "status" = 'QUEUED', "workerId" = NULL, "updatedAt" = now(), "message" = 'Released by a stopping worker; resumes from its last checkpoint'
         WHERE "id" = $1 AND "workerId" = $2 AND "status" = 'RUNNING'`,
       [runId, workerId],
     );
-    if (!rowCount) return;
+    if (!rowCount) return false;
     // Our job is still locked by us: graphile-worker gives the key to a new job.
     await addRunJob(db, runId, task);
     await notify(db, runEventsChannel, { runId, kind: "status", status: "QUEUED" });
+    return true;
   });
 }
 

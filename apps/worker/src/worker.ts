@@ -7,7 +7,7 @@ import { type Runner, run, type TaskList } from "graphile-worker";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { WorkerConfig } from "./config.js";
-import { type LocalRun, shutdownReason, type WorkerContext } from "./context.js";
+import { declaredDeadReason, type LocalRun, shutdownReason, type WorkerContext } from "./context.js";
 import { aggregateTaskHandler } from "./fan-out.js";
 import { retryTransient } from "./ports/transient.js";
 import { trainTaskHandler } from "./run-job.js";
@@ -19,6 +19,8 @@ export interface WorkerHandle {
   stop(): Promise<void>;
   /** Settles when the worker has stopped (or rejects if it failed). */
   done: Promise<void>;
+  /** Runs handed back to the queue by stop(). */
+  readonly handedBack: number;
 }
 
 /** The backend every run of this worker uses, checked with a training step of the default model. */
@@ -42,7 +44,7 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     tasks: [] as string[],
   };
   const running = new Map<string, LocalRun>();
-  const worker: WorkerContext = { pool, workerId, backend, config, log: log.child({ workerId }), running };
+  const worker: WorkerContext = { pool, workerId, backend, config, log: log.child({ workerId }), running, handedBack: 0 };
 
   const taskList: TaskList = { [QueueTask.trainAny]: trainTaskHandler(worker), [QueueTask.aggregate]: aggregateTaskHandler(worker) };
   if (backend.gpu) taskList[QueueTask.trainGpu] = trainTaskHandler(worker);
@@ -76,24 +78,26 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     void beat(worker).then(
       (alive) => {
         if (!alive) {
-          log.error("this worker was declared dead by another; stopping its runs");
-          void stop();
+          log.error("this worker was declared dead by another; leaving its runs to the worker that takes them over");
+          void stop("abandon");
         }
       },
       (error) => log.warn({ err: error }, "heartbeat failed"),
     );
   }, config.heartbeatMs);
 
-  const stop = (): Promise<void> => {
+  const stop = (how: NonNullable<LocalRun["stopping"]> = "release"): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(heartbeat);
-      await pool.query(`UPDATE "Worker" SET "status" = 'DRAINING' WHERE "id" = $1`, [workerId]).catch(() => {});
+      await pool.query(`UPDATE "Worker" SET "status" = 'DRAINING' WHERE "id" = $1 AND "status" <> 'DEAD'`, [workerId]).catch(() => {});
       for (const local of running.values()) {
-        local.releasing = true;
-        local.source.cancel(shutdownReason);
+        local.stopping = how;
+        local.source.cancel(how === "release" ? shutdownReason : declaredDeadReason);
       }
       await runner.stop();
-      await pool.query(`UPDATE "Worker" SET "status" = 'OFFLINE', "heartbeatAt" = now() WHERE "id" = $1`, [workerId]).catch(() => {});
+      await pool
+        .query(`UPDATE "Worker" SET "status" = 'OFFLINE', "heartbeatAt" = now() WHERE "id" = $1 AND "status" <> 'DEAD'`, [workerId])
+        .catch(() => {});
       await hub.close();
       await pool.end();
     })();
@@ -101,7 +105,15 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
   };
 
   log.info({ workerId, concurrency: config.concurrency, tasks: capabilities.tasks }, "worker ready");
-  return { id: workerId, backend, stop, done: runner.promise.then(() => stopping) };
+  return {
+    id: workerId,
+    backend,
+    stop: () => stop(),
+    done: runner.promise.then(() => stopping),
+    get handedBack() {
+      return worker.handedBack;
+    },
+  };
 }
 
 async function cancelRequested(pool: pg.Pool, running: Map<string, LocalRun>): Promise<void> {

@@ -43,7 +43,7 @@ describe("worker: run lifecycle", () => {
     expect(steps.min).toBe(1);
     expect(steps.count).toBe(steps.max);
     const stages = await db.pool.query(`SELECT "stage" FROM "StageEvent" WHERE "runId" = $1 AND "kind" = 'SUCCEEDED' ORDER BY "id"`, [id]);
-    expect(stages.rows.map((r) => r.stage)).toEqual(["prepare", "loadData", "train", "retrodict", "persist", "finalize"]);
+    expect(stages.rows.map((r) => r.stage)).toEqual(["loadData", "prepare", "train", "retrodict", "persist", "finalize"]);
     const checkpoints = await db.pool.query(`SELECT "uri" FROM "Checkpoint" WHERE "runId" = $1`, [id]);
     expect(checkpoints.rowCount).toBeGreaterThan(0);
     for (const c of checkpoints.rows) expect(existsSync(fileURLToPath(c.uri))).toBe(true);
@@ -67,7 +67,7 @@ describe("worker: run lifecycle", () => {
     // The run's model and its Theta baseline are the same fit on the same rows.
     expect(summary.overall.rmse).toBeCloseTo(summary.baselines.thetaRmse, 12);
     const stages = await db.pool.query(`SELECT "stage" FROM "StageEvent" WHERE "runId" = $1 AND "kind" = 'SUCCEEDED' ORDER BY "id"`, [id]);
-    expect(stages.rows.map((r) => r.stage)).toEqual(["prepare", "loadData", "train", "retrodict", "persist", "finalize"]);
+    expect(stages.rows.map((r) => r.stage)).toEqual(["loadData", "prepare", "train", "retrodict", "persist", "finalize"]);
     const artifacts = await db.pool.query(`SELECT "name", "uri" FROM "Artifact" WHERE "runId" = $1 ORDER BY "name"`, [id]);
     expect(artifacts.rows.map((r) => r.name)).toEqual(["model/params.json", "results.json"]);
     const params = JSON.parse(readFileSync(fileURLToPath(artifacts.rows[0]?.uri), "utf8"));
@@ -84,7 +84,7 @@ describe("worker: run lifecycle", () => {
     await waitForStatus(db.pool, id, (s) => s === "RUNNING");
     await expect.poll(async () => (await lossSteps(db.pool, id)).count, { timeout: 60_000 }).toBeGreaterThan(20);
     const requested = Date.now();
-    expect((await cancelRun(db.pool, id)).status).toBe("CANCELLING");
+    expect((await cancelRun(db.pool, id, "cancelled by ana@example.com")).status).toBe("CANCELLING");
     const run = await waitForStatus(db.pool, id);
     const latency = Date.now() - requested;
     expect(run.status).toBe("CANCELLED");
@@ -92,6 +92,12 @@ describe("worker: run lifecycle", () => {
     const steps = await lossSteps(db.pool, id);
     expect(steps.count).toBeGreaterThan(20);
     expect(steps.count).toBe(steps.max);
+    // The stage timeline's record: who cancelled the stage, and no recovery decision about it.
+    const events = await db.pool.query<{ stage: string; kind: string; message: string | null }>(
+      `SELECT "stage", "kind", "message" FROM "StageEvent" WHERE "runId" = $1 AND "kind" IN ('FAILED', 'RECOVERY') ORDER BY "id"`,
+      [id],
+    );
+    expect(events.rows).toEqual([{ stage: "train", kind: "FAILED", message: "cancelled by ana@example.com" }]);
   });
 
   it("leaves a GPU run to GPU workers, and cancels a QUEUED run at once; it never starts", async () => {

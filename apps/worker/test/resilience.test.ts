@@ -87,6 +87,40 @@ describe("worker: crashes, shutdowns and fan-out", () => {
     expect(run.attempt).toBe(2);
     const steps = await lossSteps(db.pool, id);
     expect(steps.count).toBe(steps.max);
+    // The stage timeline's record: attempt 1 was handed back, not failed, and no recovery decision was made about it.
+    const events = await db.pool.query<{ attempt: number; stage: string; kind: string; message: string | null }>(
+      `SELECT "attempt", "stage", "kind", "message" FROM "StageEvent" WHERE "runId" = $1 AND "kind" IN ('FAILED', 'RECOVERY') ORDER BY "id"`,
+      [id],
+    );
+    expect(events.rows).toEqual([{ attempt: 1, stage: "train", kind: "FAILED", message: "handed back at shutdown" }]);
+  });
+
+  it("a worker declared dead while it still runs (SIGSTOP) leaves its run and queue job to the worker that takes over", async () => {
+    const id = await enqueue(db.pool, longSpec(40));
+    await waitForStatus(db.pool, id, (s) => s === "RUNNING");
+    await expect.poll(() => newestCheckpointStep(id), { timeout: 60_000, interval: 50 }).toBeGreaterThan(0);
+    const frozen = await workerOf(id);
+    process.kill(frozen.pid, "SIGSTOP");
+    try {
+      await expect.poll(async () => (await runRow(db.pool, id)).attempt, { timeout: 60_000, interval: 100 }).toBe(2);
+    } finally {
+      process.kill(frozen.pid, "SIGCONT");
+    }
+    // Woken, the frozen worker learns it was declared dead and stops, touching neither the run nor its job.
+    expect(await frozen.exited).toBe(0);
+    const run = await waitForStatus(db.pool, id);
+    expect(run.status, run.message ?? "").toBe("SUCCEEDED");
+    expect(run.attempt).toBe(2);
+    const released = await db.pool.query(`SELECT 1 FROM "LogLine" WHERE "runId" = $1 AND "message" LIKE 'Released to the queue%'`, [id]);
+    expect(released.rowCount).toBe(0);
+    const first = await db.pool.query<{ stage: string; message: string }>(
+      `SELECT "stage", "message" FROM "StageEvent" WHERE "runId" = $1 AND "attempt" = 1 AND "kind" = 'FAILED'`,
+      [id],
+    );
+    expect(first.rows).toEqual([{ stage: "train", message: "its worker was declared dead" }]);
+    const worker = await db.pool.query<{ status: string }>(`SELECT "status" FROM "Worker" WHERE "pid" = $1`, [frozen.pid]);
+    expect(worker.rows[0]?.status).toBe("DEAD");
+    workers.push(await startWorkerProcess(db.url, db.artifactsDir));
   });
 
   it("runs a retrodiction's 8 windows as child runs on both workers and aggregates them once", async () => {

@@ -123,6 +123,7 @@ describe("embedded database", () => {
     }
     expect(await start.exited, start.output()).toBe(0);
     expect(start.output()).not.toMatch(/terminating connection|Error:|ECONNREFUSED/);
+    expect(start.output()).toMatch(/^Stopped: workers stopped, 1 run handed back; dashboard stopped; database stopped$/m);
     expect(existsSync(path.join(home, "embedded.json"))).toBe(false);
     expect(existsSync(path.join(home, "pg", "postmaster.pid"))).toBe(false);
 

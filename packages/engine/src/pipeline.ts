@@ -3,6 +3,8 @@ import { type Clock, type RunStore, type StageEventKind, type StageEventRecord, 
 import { errorMessage, errorName } from "./recovery";
 
 export interface StageContext {
+  /** The names of the pipeline's stages, in order (what a stage plans for may depend on those after it). */
+  stages: readonly string[];
   attempt: number;
   token: CancellationToken;
   clock: Clock;
@@ -64,7 +66,7 @@ export class Pipeline<C> {
     if (first === -1) throw new Error(`pipeline "${this.name}" has no stage "${options.startAt}" to start at`);
 
     const startedAt = this.#clock.now();
-    const run: StageContext = { attempt, token, clock: this.#clock };
+    const run: StageContext = { stages: this.stages.map((stage) => stage.name), attempt, token, clock: this.#clock };
     const started: Stage<C>[] = [];
     let stopped: { stage: string; error: unknown } | undefined;
     for (const stage of this.stages.slice(first)) {
@@ -145,6 +147,8 @@ function stageEvent(stage: string, kind: StageEventKind, attempt: number, extra:
   return { stage, kind, attempt, at: new Date(), ...extra };
 }
 
+/** A cancelled stage's message is the cancellation's reason ("cancelled by ana@example.com", "handed back at shutdown"). */
 function describe(error: unknown): { message: string; details: { errorName: string } } {
-  return { message: errorMessage(error), details: { errorName: errorName(error) } };
+  const message = error instanceof CancelledError && error.reason ? error.reason : errorMessage(error);
+  return { message, details: { errorName: errorName(error) } };
 }

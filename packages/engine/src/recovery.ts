@@ -259,7 +259,8 @@ export interface AttemptInfo {
 
 /**
  * Runs `attemptFn` until it succeeds or the controller says "fail"; then the original error is
- * rethrown with the decision attached as `error.recovery`. Backoff sleeps are cancellable.
+ * rethrown with the decision attached as `error.recovery`. A cancellation is rethrown as it is,
+ * without a decision. Backoff sleeps are cancellable.
  */
 export async function runWithRecovery<T>(
   attemptFn: (attempt: AttemptInfo) => Promise<T>,
@@ -274,6 +275,8 @@ export async function runWithRecovery<T>(
     try {
       return await attemptFn(attempt);
     } catch (error) {
+      // A cancellation (a user's, or a worker handing the run back) is no failure: there is nothing to decide or record.
+      if (classifyError(error) === "cancelled") throw error;
       const decision = controller.decide(error);
       await options.onDecision?.(decision);
       if (decision.action === "fail") {

@@ -21,22 +21,26 @@ import {
   splitByTime,
   TrainingSession,
   type TrainingSpec,
+  validationCount,
   verdictText,
   type WindowResult,
   type WindowSet,
+  windowCount,
 } from "@hindcast/models";
 import { Checkpointer, EarlyStopping, NaNGuard, ReduceLROnPlateau } from "./callbacks";
 import { encodeCheckpoint } from "./checkpoint-codec";
 import type { ResultSummary, TrainingContext } from "./context";
 import type { Stage, StageContext } from "./pipeline";
 import { systemClock } from "./ports";
-import { ProgressBridge } from "./progress";
+import { ProgressBridge, type TrainingPart } from "./progress";
 import { InvalidInputError, RecoveryController, recoveryPolicySchema, runWithRecovery } from "./recovery";
 import { Tracker } from "./tracker";
 import { type Checkpoint, TrainingLoop } from "./trainer";
 import { yieldToEventLoop } from "./yield";
 
 type TrainingStage = Stage<TrainingContext>;
+
+const retrodictStageName = "retrodict";
 
 /** Rows every fit needs at least, before the first retrodiction window. */
 const minTrainWindows = 32;
@@ -82,7 +86,11 @@ const statisticalBackend: BackendChoice = {
   rejected: [],
 };
 
-/** Backend pick (with the reasons better ones were turned down) and run facts. */
+/**
+ * Backend pick (with the reasons better ones were turned down) and run facts. It runs after
+ * loadData: picking probes the spec's model, which takes seconds for a long lookback, so a spec
+ * the dataset cannot hold fails there first.
+ */
 export const prepareStage: TrainingStage = {
   name: "prepare",
   execute: async (ctx) => {
@@ -130,20 +138,46 @@ function windowsBefore(ctx: TrainingContext, window: RetrodictionWindow) {
   return splitByTime(makeWindows(series, scaler, ctx.spec.window, 0, window.startRow, window.startRow), ctx.spec.train.validationFraction);
 }
 
-/** Runs `epochs` epochs, rolling back to the last checkpoint on divergence as the recovery policy says. */
+/**
+ * How a window's model is refitted before its prediction: the least-squares map on every row
+ * before it, `refitEpochs` of SGD on those rows, or not at all (the first window: training fitted it).
+ */
+function refitOf(ctx: TrainingContext, window: RetrodictionWindow): "leastSquares" | "sgd" | "none" {
+  const refit = window.index > 0 && ctx.spec.train.refitEpochs > 0;
+  const leastSquares = ctx.spec.model.kind === "linear" && ctx.state.linearFit && !ctx.state.linearFit.refinedBySgd;
+  if (leastSquares && (window.index === 0 || refit)) return "leastSquares";
+  return refit ? "sgd" : "none";
+}
+
+/** The SGD refit of each window the pipeline retrodicts (null: none), sized as windowsBefore() will size it. */
+function refitPlan(ctx: TrainingContext, run: StageContext): (TrainingPart | null)[] {
+  const { windows } = ctx.state;
+  if (!windows) throw new Error("loadData must run before train");
+  if (!run.stages.includes(retrodictStageName)) return [];
+  const { batchSize, refitEpochs, validationFraction } = ctx.spec.train;
+  return windows.map((window) => {
+    if (isStatistical(ctx.spec.model) || refitOf(ctx, window) !== "sgd") return null;
+    const count = windowCount(ctx.spec.window, 0, window.startRow, window.startRow);
+    const samples = count - validationCount(count, validationFraction);
+    return { epochs: refitEpochs, batchesPerEpoch: Math.ceil(samples / batchSize), batchSize, itemsPerEpoch: samples };
+  });
+}
+
+/**
+ * Runs a training loop (the main one, or window `window`'s refit) to its end, rolling back to
+ * the last checkpoint on divergence as the recovery policy says.
+ */
 async function trainWithRecovery(
   ctx: TrainingContext,
   run: StageContext,
   stage: string,
   loop: TrainingLoop,
-  epochs: number,
-  firstEpoch = 0,
-  reportEpochs = true,
+  options: { firstEpoch?: number; window?: number } = {},
 ): Promise<void> {
   const session = ctx.state.session as TrainingSession;
   const baseLearningRate = session.learningRate;
   const controller = new RecoveryController(recoveryPolicySchema.parse(ctx.ports.recovery ?? {}));
-  let startEpoch = firstEpoch;
+  let startEpoch = options.firstEpoch ?? 0;
   await runWithRecovery(
     async (attempt) => {
       // A retry before the loop ever ran has no checkpoint: it starts where it was going to.
@@ -152,14 +186,7 @@ async function trainWithRecovery(
         startEpoch = loop.lastCheckpoint.epoch + 1;
       }
       session.learningRate = baseLearningRate * attempt.lrScale;
-      if (reportEpochs)
-        progressOf(ctx).startTraining({
-          totalEpochs: epochs,
-          batchesPerEpoch: session.batchesPerEpoch,
-          batchSize: session.batchSize,
-          itemsPerEpoch: session.samples,
-          startEpoch,
-        });
+      progressOf(ctx).startTraining({ window: options.window, startEpoch });
       const result = await loop.run(startEpoch);
       if (result.stopReason) ctx.state.stopReason = result.stopReason;
     },
@@ -178,6 +205,7 @@ async function trainWithRecovery(
         }),
     },
   );
+  progressOf(ctx).endTraining();
 }
 
 /** Fits the model on everything before the first retrodiction window. */
@@ -190,6 +218,7 @@ export const trainStage: TrainingStage = {
     const first = windows[0] as RetrodictionWindow;
     if (isStatistical(spec.model)) {
       const model = spec.model;
+      progressOf(ctx).plan({ training: null, windows: refitPlan(ctx, run) });
       progressOf(ctx).phase("train", `Fitting ${model.kind} on the ${first.startRow} rows before the first window`);
       ctx.state.tracker = new Tracker(ctx.ports.metrics);
       // Fitted here for the train-only pipeline and to fail before any window when the model cannot be fitted.
@@ -209,6 +238,13 @@ export const trainStage: TrainingStage = {
     // A small dataset gets enough optimizer steps: more epochs, and early stopping waits for them.
     const minEpochs = Math.ceil(spec.train.minSteps / Math.max(1, session.batchesPerEpoch));
     const epochs = Math.max(spec.train.epochs, minEpochs);
+    const mainTraining: TrainingPart = {
+      epochs,
+      batchesPerEpoch: session.batchesPerEpoch,
+      batchSize: session.batchSize,
+      itemsPerEpoch: session.samples,
+    };
+    progressOf(ctx).plan({ training: mainTraining, windows: refitPlan(ctx, run) });
     const tracker = new Tracker(ctx.ports.metrics);
     ctx.state.session = session;
     ctx.state.tracker = tracker;
@@ -248,7 +284,7 @@ export const trainStage: TrainingStage = {
         ? `Resuming ${spec.model.kind} at epoch ${firstEpoch + 1} (step ${resume.step})`
         : `Training ${spec.model.kind} on ${train.count} windows`,
     );
-    await timed(ctx, "train", () => trainWithRecovery(ctx, run, "train", loop, epochs, firstEpoch));
+    await timed(ctx, "train", () => trainWithRecovery(ctx, run, "train", loop, { firstEpoch }));
     if (loop.bestCheckpoint) session.restore(loop.bestCheckpoint.weights);
     // SGD refines the least-squares map only where validation says it helped.
     if (closedForm && !resume && (loop.bestCheckpoint?.valLoss ?? Number.POSITIVE_INFINITY) >= closedForm.valLoss) {
@@ -256,6 +292,8 @@ export const trainStage: TrainingStage = {
       ctx.state.stopReason = `kept the least-squares fit: SGD did not improve its validation loss (${closedForm.valLoss.toPrecision(4)})`;
     } else if (ctx.state.linearFit) {
       ctx.state.linearFit = { ...ctx.state.linearFit, refinedBySgd: true };
+      // Refined by SGD, a linear model's windows are refitted by SGD too.
+      progressOf(ctx).plan({ training: mainTraining, windows: refitPlan(ctx, run) });
     }
   },
   rollback: async (ctx) => {
@@ -296,33 +334,34 @@ async function persistCheckpoint(ctx: TrainingContext, checkpoint: Checkpoint): 
  * rows before it (warm-started refits of `refitEpochs` on the grown history).
  */
 export const retrodictStage: TrainingStage = {
-  name: "retrodict",
+  name: retrodictStageName,
   execute: async (ctx, run) => {
     const { series, windows, scaler, session, tracker } = ctx.state;
     if (!series || !windows || !scaler || !tracker || (!session && !isStatistical(ctx.spec.model))) {
       throw new Error("train must run before retrodict");
     }
     await timed(ctx, "retrodict", async () => {
+      const progress = progressOf(ctx);
       for (const window of windows) {
         run.token.throwIfCancelled();
-        progressOf(ctx).phase("retrodict", `Window ${window.index + 1}/${windows.length} (${window.startDate}..${window.endDate})`);
+        progress.startWindow(`Window ${window.index + 1}/${windows.length} (${window.startDate}..${window.endDate})`);
         const model = ctx.spec.model;
         if (isStatistical(model)) {
-          const { result, fitted } = statisticalWindow(ctx, model, window);
+          const { result, fitted } = statisticalWindow(ctx, model, window, ctx.state.results.at(-1));
           if (window.index > 0) ctx.state.statisticalFits?.push({ window: window.index, label: fitted.label, params: fitted.params });
           recordWindow(ctx, result);
+          progress.windowDone(window.index);
           await yieldToEventLoop();
           continue;
         }
         if (!session) throw new Error("train must run before retrodict");
-        const refit = window.index > 0 && ctx.spec.train.refitEpochs > 0;
-        const leastSquares = model.kind === "linear" && ctx.state.linearFit && !ctx.state.linearFit.refinedBySgd;
-        if (leastSquares && (window.index === 0 || refit)) {
+        const refit = refitOf(ctx, window);
+        if (refit === "leastSquares") {
           // The least-squares map needs no held-out rows (leave-one-out chose it), so it is fitted
           // on every row before the window, as the classical baselines are; refits are exact too.
           const before = makeWindows(series, scaler, ctx.spec.window, 0, window.startRow, window.startRow);
           ctx.state.linearFit = fitLinearMap(session.model, before, model.normalize === "lastValue") ?? ctx.state.linearFit;
-        } else if (refit) {
+        } else if (refit === "sgd") {
           const { train, validation } = windowsBefore(ctx, window);
           session.setData(train, validation);
           const loop = new TrainingLoop({
@@ -331,12 +370,17 @@ export const retrodictStage: TrainingStage = {
             epochs: ctx.spec.train.refitEpochs,
             token: run.token,
             callbacks: [new NaNGuard()],
+            progress,
             clock: ctx.ports.clock,
           });
-          // Refits are short: progress keeps reporting windows rather than restarting at epoch 1.
-          await trainWithRecovery(ctx, run, "retrodict", loop, ctx.spec.train.refitEpochs, 0, false);
+          await trainWithRecovery(ctx, run, "retrodict", loop, { window: window.index });
         }
-        recordWindow(ctx, await predictWindow(session.model, series, scaler, ctx.spec.window, window, ctx.spec.train.validationFraction));
+        const previous = ctx.state.results.at(-1);
+        recordWindow(
+          ctx,
+          await predictWindow(session.model, series, scaler, ctx.spec.window, window, ctx.spec.train.validationFraction, previous),
+        );
+        progress.windowDone(window.index);
       }
       ctx.state.report = overallReport(ctx.state.results);
     });
@@ -362,10 +406,10 @@ function recordWindow(ctx: TrainingContext, result: WindowResult): void {
 }
 
 /** A classical model fitted on the rows before `window`; one that cannot be fitted there is the spec's problem (4xx). */
-function statisticalWindow(ctx: TrainingContext, model: StatisticalModelSpec, window: RetrodictionWindow) {
+function statisticalWindow(ctx: TrainingContext, model: StatisticalModelSpec, window: RetrodictionWindow, previous?: WindowResult) {
   const series = ctx.state.series as PreparedSeries;
   try {
-    return predictStatisticalWindow(model, series, ctx.spec.window, window, ctx.spec.train.validationFraction);
+    return predictStatisticalWindow(model, series, ctx.spec.window, window, ctx.spec.train.validationFraction, previous);
   } catch (error) {
     if (!(error instanceof BaselineUnavailable)) throw error;
     throw new InvalidInputError(
@@ -381,7 +425,7 @@ export const persistStage: TrainingStage = {
   execute: async (ctx) => {
     const { session, report, backend, tracker, loop, statisticalFits } = ctx.state;
     if ((!session && !statisticalFits) || !backend || !tracker) throw new Error("train must run before persist");
-    progressOf(ctx).phase("persist", "Saving model and results");
+    progressOf(ctx).saving("Saving model and results");
     await timed(ctx, "persist", async () => {
       const put = async (name: string, kind: string, data: Uint8Array | string, contentType: string) => {
         const stored = await ctx.ports.artifacts.put(name, data, { kind, contentType });

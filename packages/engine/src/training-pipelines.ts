@@ -8,10 +8,10 @@ export const trainingPipelinesYaml = `
 pipelines:
   retrodiction:
     description: Train, then walk forward over the retrodiction windows and compare with the baselines.
-    stages: [prepare, loadData, train, retrodict, persist, finalize]
+    stages: [loadData, prepare, train, retrodict, persist, finalize]
   train-only:
     description: Train and save the model, without retrodiction metrics.
-    stages: [prepare, loadData, train, persist, finalize]
+    stages: [loadData, prepare, train, persist, finalize]
 `;
 
 export const defaultPipeline = "retrodiction";

@@ -26,8 +26,8 @@ describe("training on real data (built-in datasets, real TF.js)", () => {
     expect(report.skill.rmseVsNaive).toBeGreaterThan(0);
 
     expect(store.events.filter((e) => e.kind === "SUCCEEDED").map((e) => e.stage)).toEqual([
-      "prepare",
       "loadData",
+      "prepare",
       "train",
       "retrodict",
       "persist",

@@ -96,7 +96,12 @@ describe("cancellation", () => {
     const outcome = await training.run();
     expect(outcome).toMatchObject({ status: "cancelled", stage: "train", reason: "user asked" });
     expect(Math.max(...stepsOf(training.metrics, MetricKey.trainLoss))).toBe(cancelledAtStep);
-    expect(training.store.events.some((e) => e.kind === "FAILED" && e.stage === "train")).toBe(true);
+    // The stage says who cancelled it; a cancellation is no failure for recovery to decide about.
+    expect(training.store.events.find((e) => e.kind === "FAILED" && e.stage === "train")).toMatchObject({
+      message: "user asked",
+      details: { errorName: "CancelledError" },
+    });
+    expect(training.store.events.filter((e) => e.kind === "RECOVERY")).toEqual([]);
     expect(training.store.events.filter((e) => e.kind === "CLEANED_UP").map((e) => e.stage)).toEqual(["train"]);
   });
 
@@ -119,7 +124,7 @@ describe("cancellation", () => {
   });
 });
 
-describe("bad input is refused before training starts", () => {
+describe("bad input is refused before a backend is picked or a model built", () => {
   it.each([
     [
       { data: { dataset: "seattle_weather", target: "temp_maximum" } },
@@ -133,13 +138,25 @@ describe("bad input is refused before training starts", () => {
       { data: { dataset: "co2", target: "co2" }, window: { lookback: 700 } },
       /only \d+ rows precede the first retrodiction window.*lookback 700/,
     ],
+    [
+      // Probing an LSTM over 5000 steps to pick a backend would take seconds before this was found.
+      { data: { dataset: "seattle_weather", target: "temp_max" }, model: { kind: "lstm" as const }, window: { lookback: 5000 } },
+      /retrodiction\.windows: only \d+ rows precede the first retrodiction window.*lookback 5000 \+ horizon 1 \+ 64 training windows need 5065/,
+    ],
   ])("%j", async (spec, message) => {
-    const { outcome, store } = await runTraining(spec);
+    let picks = 0;
+    const { outcome, store } = await runTraining(spec, {
+      pickBackend: async () => {
+        picks++;
+        throw new Error("no backend may be picked for a spec the data cannot hold");
+      },
+    });
     expect(outcome.status).toBe("failed");
     if (outcome.status !== "failed") return;
     expect(outcome.stage).toBe("loadData");
     expect(outcome.error).toBeInstanceOf(InvalidInputError);
     expect((outcome.error as Error).message).toMatch(message);
-    expect(store.events.some((e) => e.stage === "train")).toBe(false);
+    expect(picks).toBe(0);
+    expect(store.events.map((e) => `${e.stage} ${e.kind}`)).toEqual(["loadData STARTED", "loadData FAILED", "loadData ROLLED_BACK"]);
   });
 });

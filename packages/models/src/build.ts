@@ -89,7 +89,7 @@ export function buildModel(spec: ModelSpec, shape: ModelShape, seed: number): tf
           units: spec.units,
           returnSequences: l < spec.layers - 1,
           kernelInitializer: init(),
-          recurrentInitializer: tf.initializers.orthogonal({ seed: nextSeed++ }),
+          recurrentInitializer: orthogonal(nextSeed++, spec.units * (spec.kind === "lstm" ? 4 : 3) * spec.units),
         };
         x = apply(spec.kind === "lstm" ? tf.layers.lstm(options) : tf.layers.gru(options), x);
       }
@@ -99,6 +99,26 @@ export function buildModel(spec: ModelSpec, shape: ModelShape, seed: number): tf
   }
   if (normalized) output = apply(new AddLastValue({ name: "add_last_value" }), [output, history]);
   return tf.model({ inputs: history, outputs: output, name: spec.kind });
+}
+
+/** TF.js's Orthogonal.ELEMENTS_WARN_SLOW: past it, every orthogonal initialisation warns "Slowness may result". */
+const orthogonalWarnElements = 2000;
+let warnedSlowOrthogonal = false;
+
+/**
+ * TF.js's orthogonal initializer (same values), warning once per process instead of at every
+ * recurrent layer of 23+ units of every model built (the backend probe and the training each
+ * build one per run). The warning is true on the cpu backend, where that QR takes seconds, so
+ * the first one stays.
+ */
+function orthogonal(seed: number, elements: number) {
+  const initializer = tf.initializers.orthogonal({ seed });
+  if (elements > orthogonalWarnElements) {
+    // A readonly field only to TypeScript: apply() reads it from the instance.
+    if (warnedSlowOrthogonal) Object.defineProperty(initializer, "ELEMENTS_WARN_SLOW", { value: Number.POSITIVE_INFINITY });
+    warnedSlowOrthogonal = true;
+  }
+  return initializer;
 }
 
 /** A Dense layer with a fixed kernel and no bias. */

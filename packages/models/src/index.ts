@@ -46,8 +46,19 @@ export {
 } from "./retrodiction";
 export { loadModel, type SavedModel, saveModel } from "./serialize";
 export { TrainingSession, type WeightsSnapshot } from "./session";
+export * from "./spec-object";
 export * from "./spec-paths";
 export * from "./specs";
 export { controlCharacterIn, plainText } from "./text";
 export { tf } from "./tf";
-export { fitScaler, makeWindows, type Scaler, scaleTarget, splitByTime, unscaleTarget, type WindowSet } from "./windows";
+export {
+  fitScaler,
+  makeWindows,
+  type Scaler,
+  scaleTarget,
+  splitByTime,
+  unscaleTarget,
+  validationCount,
+  type WindowSet,
+  windowCount,
+} from "./windows";

@@ -51,10 +51,8 @@ export function makeWindows(
 ): WindowSet {
   const { lookback, horizon } = window;
   const width = series.columns.length;
-  const lastRow = (limitRow ?? series.dates.length) - horizon;
   const first = Math.max(fromRow, lookback);
-  const last = Math.min(toRow - 1, lastRow);
-  const count = Math.max(0, last - first + 1);
+  const count = windowCount(window, fromRow, toRow, limitRow ?? series.dates.length);
   const x = new Float32Array(count * lookback * width);
   const y = new Float32Array(count * horizon);
   const targetRows = new Int32Array(count);
@@ -65,6 +63,11 @@ export function makeWindows(
     for (let h = 0; h < horizon; h++) y[i * horizon + h] = scaleTarget(scaler, series.values[(t + h) * width] as number);
   }
   return { x, y, count, lookback, features: width, horizon, targetRows };
+}
+
+/** How many windows makeWindows makes (first targets max(fromRow, lookback) .. min(toRow - 1, limitRow - horizon)), without making them. */
+export function windowCount(window: WindowSpec, fromRow: number, toRow: number, limitRow: number): number {
+  return Math.max(0, Math.min(toRow - 1, limitRow - window.horizon) - Math.max(fromRow, window.lookback) + 1);
 }
 
 /** Inputs for a forecast made at origin row t (rows t-lookback .. t-1, scaled). */
@@ -83,10 +86,12 @@ export const unscaleTarget = (scaler: Scaler, value: number) => value * (scaler.
 
 /** Splits windows by time: the last `fraction` (by target date) become validation. */
 export function splitByTime(set: WindowSet, fraction: number): { train: WindowSet; validation: WindowSet } {
-  const validationCount = Math.floor(set.count * fraction);
-  const cut = set.count - validationCount;
+  const cut = set.count - validationCount(set.count, fraction);
   return { train: sliceWindows(set, 0, cut), validation: sliceWindows(set, cut, set.count) };
 }
+
+/** Windows of `count` that splitByTime gives to validation. */
+export const validationCount = (count: number, fraction: number) => Math.floor(count * fraction);
 
 function sliceWindows(set: WindowSet, from: number, to: number): WindowSet {
   const xStride = set.lookback * set.features;

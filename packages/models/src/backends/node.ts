@@ -1,7 +1,42 @@
 // Node-only backend candidates (the package's ./node entry; the browser never
 // loads this file). Native TensorFlow and Dawn are optional dependencies:
 // their absence is a reason to move on, never an error.
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import type { BackendCandidate } from "./pick";
+
+/** A Dawn that has not answered by then is taken as having no adapter. */
+const dawnProbeTimeoutMs = 20_000;
+const dawnProbe = `
+const dawn = await import(process.argv[1]);
+const adapter = await dawn.create([]).requestAdapter();
+process.stdout.write(adapter ? "adapter" : "none");
+process.exit(0);
+`;
+
+/**
+ * Whether Dawn finds a WebGPU adapter, asked in a child process: when it finds none, Dawn's
+ * native code writes why ("Couldn't load Vulkan ... BackendVk.cpp") straight to file
+ * descriptor 2, where nothing in this process could catch it. Here it becomes the reason.
+ */
+function dawnAdapter(entry: string): Promise<{ unavailable: string } | undefined> {
+  return new Promise((resolve) => {
+    const args = ["--input-type=module", "-e", dawnProbe, pathToFileURL(entry).href];
+    execFile(process.execPath, args, { timeout: dawnProbeTimeoutMs }, (error, stdout, stderr) => {
+      if (stdout === "adapter") return resolve(undefined);
+      // "Warning: Couldn't load Vulkan: libvulkan.so.1: cannot open shared object file ...", then "    at ... BackendVk.cpp:368".
+      const said = stderr
+        .split("\n")
+        .map((line) => line.trim().replace(/^(Warning|Error): /, ""))
+        .find((line) => line !== "" && !line.startsWith("at "));
+      const why = error?.killed
+        ? `Dawn did not answer within ${dawnProbeTimeoutMs / 1000} s`
+        : (said ?? "Dawn found no GPU or Vulkan driver");
+      resolve({ unavailable: `no WebGPU adapter (${why.length > 300 ? `${why.slice(0, 299)}…` : why})` });
+    });
+  });
+}
 
 /** Imports an optional package by a name the bundler/type checker need not resolve. */
 async function importOptional(name: string): Promise<unknown> {
@@ -41,6 +76,14 @@ export function nodeBackends(): BackendCandidate[] {
       name: "webgpu",
       gpu: true,
       prepare: async () => {
+        let entry: string;
+        try {
+          entry = createRequire(import.meta.url).resolve("webgpu");
+        } catch (error) {
+          return { unavailable: `npm package webgpu ${reasonOf(error)}` };
+        }
+        const none = await dawnAdapter(entry);
+        if (none) return none;
         let dawn: { create(options: string[]): { requestAdapter(): Promise<unknown> }; globals: object };
         try {
           dawn = (await importOptional("webgpu")) as typeof dawn;

@@ -1,6 +1,6 @@
 import { formatDuration } from "@/lib/format";
 import styles from "./run.module.css";
-import { type AttemptTimeline, type RecoveryMark, type StageSpan, stageTimelines } from "./stage-spans";
+import { type AttemptTimeline, outcomeText, type RecoveryMark, type StageSpan, stageTimelines } from "./stage-spans";
 import { isActive, type RunDetail, type StageEventRow } from "./types";
 
 const seconds = (ms: number) => formatDuration(ms / 1000);
@@ -24,10 +24,21 @@ function UndoChips({ span }: { span: StageSpan }) {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-function SpanRow({ span, timeline, terminal }: { span: StageSpan; timeline: AttemptTimeline; terminal: boolean }) {
+function SpanRow({
+  span,
+  timeline,
+  terminal,
+  endsAttempt,
+}: {
+  span: StageSpan;
+  timeline: AttemptTimeline;
+  terminal: boolean;
+  endsAttempt: boolean;
+}) {
   const total = Math.max(1, timeline.end - timeline.start);
   const end = span.end ?? timeline.end;
   const outcome = span.outcome === "running" && terminal ? "interrupted" : span.outcome;
+  const text = outcomeText(span, outcome, endsAttempt && outcome !== "succeeded" ? timeline.resumedAs : null);
   return (
     <tr data-outcome={outcome}>
       <td>{span.stage}</td>
@@ -45,8 +56,8 @@ function SpanRow({ span, timeline, terminal }: { span: StageSpan; timeline: Atte
       </td>
       <td className="num">{exactMs(end - span.start)}</td>
       <td className={styles.notes}>
-        <span className={`${styles.outcome} ${styles[`text_${outcome}`] ?? ""}`}>{outcome}</span>
-        {span.message && <span className={styles.wrap}> {span.message}</span>} <UndoChips span={span} />
+        <span className={`${styles.outcome} ${styles[`text_${outcome}`] ?? ""}`}>{text}</span>
+        {span.message && outcome !== "cancelled" && <span className={styles.wrap}> {span.message}</span>} <UndoChips span={span} />
       </td>
     </tr>
   );
@@ -73,10 +84,13 @@ function RecoveryRow({ mark, timeline }: { mark: RecoveryMark; timeline: Attempt
 
 /** One attempt: its stage spans and recovery decisions in time order. */
 function AttemptRows({ timeline, terminal }: { timeline: AttemptTimeline; terminal: boolean }) {
+  const last = timeline.spans.at(-1);
   const rows = [
     ...timeline.spans.map((span) => ({
       at: span.start,
-      row: <SpanRow key={`s-${span.stage}-${span.start}`} span={span} timeline={timeline} terminal={terminal} />,
+      row: (
+        <SpanRow key={`s-${span.stage}-${span.start}`} span={span} timeline={timeline} terminal={terminal} endsAttempt={span === last} />
+      ),
     })),
     ...timeline.recoveries.map((mark) => ({
       at: mark.at,
