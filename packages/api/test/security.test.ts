@@ -56,7 +56,9 @@ describe("training.clone refuses paths outside the spec", () => {
     );
     expect(response.status).toBe(400);
     const issues = (await errorOf(response)).data.issues ?? [];
-    expect(issues.find((i) => i.path === "set.train.epocs")?.message).toMatch(/"epocs" is not a field of train; use one of .*epochs/);
+    expect(issues.find((i) => i.path === "set.train.epocs")?.message).toMatch(
+      /"epocs" is not a field of train \(did you mean epochs\?\); use one of .*epochs/,
+    );
     expect(issues.find((i) => i.path === "set.model.hidden.0")?.message).toMatch(/set it whole/);
   });
 
