@@ -208,9 +208,9 @@ test("datasets: a real CSV uploads with its import report, is listed and preview
   const huge = test.info().outputPath("huge.csv");
   await writeFile(huge, Buffer.alloc(60_000_000, "1"));
   await page.getByLabel("CSV file").setInputFiles(huge);
-  await expect(fileError).toHaveText("huge.csv is 60 MB; the limit is 50 MB");
+  await expect(fileError).toHaveText("huge.csv is 60.0 MB; the limit is 50.0 MB");
   await page.getByRole("button", { name: "Upload" }).click();
-  await expect(fileError).toHaveText("huge.csv is 60 MB; the limit is 50 MB");
+  await expect(fileError).toHaveText("huge.csv is 60.0 MB; the limit is 50.0 MB");
   await expect(page.getByTestId("dataset-list").locator("tbody tr")).toHaveCount((await api.datasets.list.query()).length);
   expect((await api.datasets.list.query()).map((d) => d.name)).not.toContain("header_only");
   await rm(huge);
