@@ -22,6 +22,8 @@ export {
   enqueueRun,
   insertRun,
   type NewRun,
+  type RunMatch,
+  runsByIdPrefix,
   terminalStatuses,
   trainTask,
   withTransaction,

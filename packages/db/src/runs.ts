@@ -142,3 +142,30 @@ export async function countChildDone(db: Queryable, parentId: string): Promise<v
   await notify(db, runEventsChannel, { runId: parentId, kind: "progress" });
   if (parent && parent.itemsTotal !== null && parent.itemsDone >= parent.itemsTotal) await addRunJob(db, parentId, QueueTask.aggregate);
 }
+
+export interface RunMatch {
+  id: string;
+  name: string | null;
+  status: RunStatus;
+}
+
+/**
+ * The runs whose id starts with each prefix (hex digits, dashes where a UUID
+ * has them), at most `limit` per prefix, in id order. A prefix is a range of
+ * UUIDs (1a2b -> 1a2b0000-... to 1a2bffff-...), so the primary key's index
+ * finds them in one query.
+ */
+export async function runsByIdPrefix(db: Queryable, prefixes: readonly string[], limit: number): Promise<RunMatch[][]> {
+  const uuid = (hex: string) => hex.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+  const hex = prefixes.map((prefix) => prefix.replaceAll("-", ""));
+  const { rows } = await db.query<RunMatch & { index: string }>(
+    `SELECT p."index", r."id", r."name", r."status"
+       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS p("low", "high", "index")
+       CROSS JOIN LATERAL (SELECT "id", "name", "status" FROM "Run" WHERE "id" BETWEEN p."low" AND p."high" ORDER BY "id" LIMIT $3) r
+      ORDER BY p."index", r."id"`,
+    [hex.map((h) => uuid(h.padEnd(32, "0"))), hex.map((h) => uuid(h.padEnd(32, "f"))), limit],
+  );
+  const found: RunMatch[][] = prefixes.map(() => []);
+  for (const { index, ...run } of rows) found[Number(index) - 1]?.push(run);
+  return found;
+}

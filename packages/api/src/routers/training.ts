@@ -1,5 +1,5 @@
 import { type DatasetSummary, listAllDatasets } from "@hindcast/datasets";
-import { cancelRun, enqueueRun, runEventsChannel, terminalStatuses } from "@hindcast/db";
+import { cancelRun, enqueueRun, runEventsChannel, runsByIdPrefix, terminalStatuses } from "@hindcast/db";
 import { flattenParams, plainText, setPath, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
 import { TRPCError, tracked } from "@trpc/server";
 import type pg from "pg";
@@ -95,24 +95,14 @@ async function metricSummaries(pool: pg.Pool, runId: string): Promise<MetricSumm
 const maxCandidates = 5;
 
 /**
- * The whole id of each run id prefix, in order. A prefix is a range of UUIDs
- * (1a2b -> 1a2b0000-... to 1a2bffff-...), so the primary key's index finds
- * its runs. 404 when a prefix matches no run; 400 naming the candidates when
- * it matches several.
+ * The whole id of each run id prefix, in order. 404 when a prefix matches no
+ * run; 400 naming the candidates when it matches several.
  */
 async function resolveRunIds(pool: pg.Pool, prefixes: string[]): Promise<string[]> {
-  const uuid = (hex: string) => hex.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
-  const hex = prefixes.map((prefix) => prefix.replaceAll("-", ""));
-  const { rows } = await pool.query<{ index: number; id: string; name: string | null; status: string }>(
-    `SELECT p."index", r."id", r."name", r."status"
-       FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS p("low", "high", "index")
-       CROSS JOIN LATERAL (SELECT "id", "name", "status" FROM "Run" WHERE "id" BETWEEN p."low" AND p."high" ORDER BY "id" LIMIT $3) r
-      ORDER BY p."index", r."id"`,
-    [hex.map((h) => uuid(h.padEnd(32, "0"))), hex.map((h) => uuid(h.padEnd(32, "f"))), maxCandidates + 1],
-  );
+  const found = await runsByIdPrefix(pool, prefixes, maxCandidates + 1);
   const problems: { code: "NOT_FOUND" | "BAD_REQUEST"; message: string }[] = [];
   const ids = prefixes.map((prefix, i) => {
-    const matches = rows.filter((row) => Number(row.index) === i + 1);
+    const matches = found[i] ?? [];
     if (matches.length === 1) return (matches[0] as (typeof matches)[number]).id;
     if (!matches.length) problems.push({ code: "NOT_FOUND", message: `No run id starts with ${prefix}` });
     else {
