@@ -5,7 +5,8 @@
 // Each is also measured without HTTP in the same run, so the ratio shows what
 // the API layer (tRPC, superjson, HTTP) adds to the database work.
 import { type ApiServer, bootstrapAdmin, createApiToken, createCaller, startApiServer } from "@hindcast/api";
-import { NotificationHub, readSeries, writeMetricPoints } from "@hindcast/db";
+import { NotificationHub, readSeries, writeMetricPoints, writeRunProgress } from "@hindcast/db";
+import { forceRunState, seedRuns } from "@hindcast/db/runs/seed";
 import pg from "pg";
 import superjson from "superjson";
 import { openBenchDatabase } from "./bench-database.js";
@@ -53,17 +54,27 @@ async function sideBySide(http: () => Promise<unknown>, direct: () => Promise<un
   return out;
 }
 
-async function seedRuns(pool: pg.Pool, userId: string): Promise<string> {
-  await pool.query(
-    `INSERT INTO "Run" ("id", "status", "spec", "params", "pipeline", "queue", "tags", "name", "createdById", "percent", "resultSummary", "createdAt", "updatedAt")
-     SELECT gen_random_uuid(), (ARRAY['SUCCEEDED','FAILED','CANCELLED','RUNNING','QUEUED'])[1 + g % 5]::"RunStatus",
-            jsonb_build_object('data', jsonb_build_object('dataset', 'sp500', 'target', 'spx_close'), 'train', jsonb_build_object('epochs', g % 50)),
-            jsonb_build_object('data.dataset', 'sp500', 'data.target', 'spx_close', 'train.epochs', g % 50, 'model.kind', (ARRAY['linear','mlp','nbeats'])[1 + g % 3]),
-            'retrodiction', 'any', ARRAY['bench', 'group-' || (g % 20)], 'bench run ' || g, $1, (g % 101)::float8,
-            CASE WHEN g % 5 = 0 THEN jsonb_build_object('overall', jsonb_build_object('rmse', random(), 'skill', jsonb_build_object('rmseVsNaive', random() - 0.5))) END,
-            now() - make_interval(secs => g), now()
-       FROM generate_series(1, ${runCount}) g`,
-    [userId],
+async function seedBenchData(pool: pg.Pool, userId: string): Promise<string> {
+  const statuses = ["SUCCEEDED", "FAILED", "CANCELLED", "RUNNING", "QUEUED"] as const;
+  const modelKinds = ["linear", "mlp", "nbeats"];
+  const now = Date.now();
+  await seedRuns(
+    pool,
+    Array.from({ length: runCount }, (_, i) => {
+      const g = i + 1;
+      return {
+        status: statuses[g % 5] as (typeof statuses)[number],
+        spec: { data: { dataset: "sp500", target: "spx_close" }, train: { epochs: g % 50 } },
+        params: { "data.dataset": "sp500", "data.target": "spx_close", "train.epochs": g % 50, "model.kind": modelKinds[g % 3] },
+        pipeline: "retrodiction",
+        tags: ["bench", `group-${g % 20}`],
+        name: `bench run ${g}`,
+        createdById: userId,
+        percent: g % 101,
+        resultSummary: g % 5 === 0 ? { overall: { rmse: Math.random(), skill: { rmseVsNaive: Math.random() - 0.5 } } } : undefined,
+        createdAt: new Date(now - g * 1000),
+      };
+    }),
   );
   const newest = await pool.query<{ id: string }>(`SELECT "id" FROM "Run" ORDER BY "createdAt" DESC LIMIT ${sparklineRuns}`);
   await writeMetricPoints(
@@ -100,7 +111,7 @@ async function seedRuns(pool: pg.Pool, userId: string): Promise<string> {
 
 /** Milliseconds from a committed progress NOTIFY to its event arriving at an SSE client. */
 async function notifyToEvent(server: ApiServer, pool: pg.Pool, token: string, runId: string): Promise<number[]> {
-  await pool.query(`UPDATE "Run" SET "status" = 'RUNNING' WHERE "id" = $1`, [runId]);
+  await forceRunState(pool, runId, { status: "RUNNING" });
   const input = encodeURIComponent(JSON.stringify(superjson.serialize({ id: runId })));
   const response = await fetch(`${server.url}/training.events?input=${input}`, { headers: { authorization: `Bearer ${token}` } });
   const reader = (response.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
@@ -125,11 +136,17 @@ async function notifyToEvent(server: ApiServer, pool: pg.Pool, token: string, ru
   for (let i = 1; i <= samples; i++) {
     const percent = i / 10;
     const sent = performance.now();
-    await pool.query(
-      `WITH updated AS (UPDATE "Run" SET "percent" = $2, "updatedAt" = now() WHERE "id" = $1 RETURNING "id")
-       SELECT pg_notify('run_events', json_build_object('runId', $1::text, 'kind', 'progress', 'percent', $2::float8)::text) FROM updated`,
-      [runId, percent],
-    );
+    await writeRunProgress(pool, runId, {
+      phase: "train",
+      step: i,
+      totalSteps: samples,
+      itemsDone: i,
+      itemsTotal: samples,
+      percent,
+      etaSeconds: null,
+      samplesPerSecond: null,
+      message: `step ${i}/${samples}`,
+    });
     while ((await nextPercent()) !== percent) {}
     latencies.push(performance.now() - sent);
   }
@@ -145,7 +162,7 @@ await bootstrapAdmin(pool, "bench@example.com", "bench password");
 const admin = (await pool.query(`SELECT "id", "email", "role" FROM "User"`)).rows[0];
 const { token } = await createApiToken(pool, admin.id, "bench");
 console.log(`Seeding ${runCount.toLocaleString("en-US")} runs and a ${seriesPoints.toLocaleString("en-US")}-point series…`);
-const seriesRun = await seedRuns(pool, admin.id);
+const seriesRun = await seedBenchData(pool, admin.id);
 const server = await startApiServer(pool, { hub });
 const caller = createCaller({ pool, user: admin });
 const headers = { authorization: `Bearer ${token}` };

@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { createDatabaseIfMissing, type DatabaseHandle, openDatabase, prepareDatabase, withDatabase } from "@hindcast/db";
-import pg from "pg";
+import { type DatabaseHandle, openDatabase, prepareDatabase } from "@hindcast/db";
+import { scratchDatabase } from "@hindcast/test-support/database";
 
 export interface BenchDatabase {
   /** The server the bench runs on (DATABASE_URL's or the embedded one). */
@@ -13,18 +12,13 @@ export interface BenchDatabase {
 
 export async function openBenchDatabase(): Promise<BenchDatabase> {
   const server = await openDatabase();
-  const name = `hindcast_bench_${randomBytes(4).toString("hex")}`;
-  await createDatabaseIfMissing(server.url, name);
-  const url = withDatabase(server.url, name);
-  await prepareDatabase(url);
+  const db = await scratchDatabase("bench", server.url);
+  await prepareDatabase(db.url);
   return {
     server,
-    url,
+    url: db.url,
     drop: async () => {
-      const admin = new pg.Client({ connectionString: server.url });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      await admin.end();
+      await db.drop();
       await server.close();
     },
   };

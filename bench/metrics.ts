@@ -1,10 +1,10 @@
 // Metric store benchmark: bulk write against a raw COPY of the same rows, and
 // downsampled reads of a 1M-point series, measured side by side in one run on
 // one database. Uses DATABASE_URL's server when set, else the embedded one.
-import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { type MetricPointInput, readSeries, redact, writeMetricPoints } from "@hindcast/db";
 import { copyInto, copyRows } from "@hindcast/db/metric-store";
+import { seedRuns } from "@hindcast/db/runs/seed";
 import pg from "pg";
 import { openBenchDatabase } from "./bench-database.js";
 import { formatRate, median, percentile } from "./stats.js";
@@ -21,9 +21,8 @@ function curve(runId: string, key: string, n: number, offset = 0): MetricPointIn
 }
 
 async function createRun(pool: pg.Pool): Promise<string> {
-  const id = randomUUID();
-  await pool.query(`INSERT INTO "Run" ("id", "pipeline", "spec", "updatedAt") VALUES ($1, 'bench', '{}', now())`, [id]);
-  return id;
+  const [id] = await seedRuns(pool, [{ pipeline: "bench" }]);
+  return id as string;
 }
 
 async function rawCopy(pool: pg.Pool, points: readonly MetricPointInput[]): Promise<void> {

@@ -2,12 +2,11 @@
 // cancel request -> CANCELLED latency (both as seen by a LISTENing client),
 // and training samples/s inside a real worker process against the bare engine
 // loop in this process, same spec and backend (wasm).
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { loadBuiltinDataset } from "@hindcast/datasets";
-import { cancelRun, enqueueRun, NotificationHub, projectRoot, redact, runEventsChannel } from "@hindcast/db";
+import { cancelRun, enqueueRun, NotificationHub, redact, runEventsChannel } from "@hindcast/db";
 import { CancellationToken, MemoryMetricSink, NaNGuard, Tracker, TrainingLoop } from "@hindcast/engine";
 import {
   buildModel,
@@ -20,6 +19,7 @@ import {
   tf,
   trainingSpecSchema,
 } from "@hindcast/models";
+import { spawnWorker, stopWorker } from "@hindcast/test-support/worker-process";
 import "@tensorflow/tfjs-backend-wasm";
 import pg from "pg";
 import { openBenchDatabase } from "./bench-database.js";
@@ -37,21 +37,6 @@ const trainingSpec = {
   train: { epochs: 30, patience: 0 },
   retrodiction: { windows: 1, batchSizeDays: 30 },
 };
-
-function startWorker(url: string, artifactsDir: string): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "apps", "worker", "src", "main.ts")], {
-    cwd: projectRoot,
-    stdio: "ignore",
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      HINDCAST_ARTIFACTS_DIR: artifactsDir,
-      HINDCAST_BACKEND: "wasm",
-      WORKER_CONCURRENCY: "1",
-      LOG_LEVEL: "warn",
-    },
-  });
-}
 
 /** Resolves when a run_events notification for `runId` reports `status`. */
 function statusSeen(hub: NotificationHub, runId: string, status: string): { promise: Promise<number>; stop: () => Promise<void> } {
@@ -81,9 +66,11 @@ async function main(): Promise<void> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const hub = new NotificationHub(url);
   await hub.start();
-  const worker = startWorker(url, await mkdtemp(path.join(os.tmpdir(), "hindcast-bench-artifacts-")));
+  const worker = await spawnWorker(url, await mkdtemp(path.join(os.tmpdir(), "hindcast-bench-artifacts-")), {
+    env: { HINDCAST_BACKEND: "wasm", WORKER_CONCURRENCY: "1" },
+    quickTimeouts: false,
+  });
   try {
-    while (!(await pool.query(`SELECT 1 FROM "Worker" WHERE "status" = 'ONLINE'`)).rowCount) await new Promise((r) => setTimeout(r, 100));
     console.log(`Worker bench on ${redact(url)} (${server.source}); one worker process, wasm backend\n`);
 
     const startLatency: number[] = [];
@@ -158,8 +145,7 @@ async function main(): Promise<void> {
         `ratio ${(median(workerRates) / median(bareRates)).toFixed(3)} (per round: ${workerRates.map((w, i) => (w / (bareRates[i] as number)).toFixed(3)).join(", ")}) [goal >= 0.98]`,
     );
   } finally {
-    worker.kill("SIGTERM");
-    await new Promise((r) => worker.once("exit", r));
+    await stopWorker(worker);
     await hub.close();
     await pool.end();
     await drop();

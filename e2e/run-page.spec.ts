@@ -1,20 +1,11 @@
+import { longSpec, quickSpec } from "@hindcast/test-support/specs";
 import type { Locator, Page } from "@playwright/test";
 import { apiAs } from "./support/api";
 import { accounts } from "./support/env";
 import { expect, screenshot, screenshotOf, signIn, test } from "./support/fixtures";
 
-/** S&P 500 log returns, many small batches: trains long enough (tens of seconds on wasm) to watch and cancel. */
-const longSpec = {
-  data: { dataset: "sp500", target: "spx_close", transform: "logReturn" as const },
-  train: { epochs: 60, batchSize: 16, patience: 0, refitEpochs: 1 },
-  retrodiction: { windows: 1, batchSizeDays: 30 },
-};
-/** Finishes in a few seconds, with two retrodiction windows. */
-const quickSpec = {
-  data: { dataset: "seattle_weather", target: "temp_max" },
-  train: { epochs: 3, refitEpochs: 1 },
-  retrodiction: { windows: 2, batchSizeDays: 30 },
-};
+/** Many small batches: trains long enough (tens of seconds on wasm) to watch and cancel. */
+const liveSpec = longSpec(60, { batchSize: 16 });
 
 const number = async (locator: Locator, attribute: string) => Number(await locator.getAttribute(attribute));
 const headerStatus = (page: Page) => page.locator("header").getByTestId("run-status");
@@ -77,7 +68,7 @@ async function expectJudgedAgainstBaselines(page: Page) {
 
 test("a running run shows live progress and loss, and can be cancelled after a confirmation", async ({ page }) => {
   const api = await apiAs("operator");
-  const { id } = await api.training.start.mutate({ name: "e2e run page: live", spec: longSpec, tags: ["e2e", "live"] });
+  const { id } = await api.training.start.mutate({ name: "e2e run page: live", spec: liveSpec, tags: ["e2e", "live"] });
   await signIn(page, "operator");
   await page.goto(`/runs/${id}`);
   await expect(page.getByRole("heading", { name: /e2e run page: live/ })).toBeVisible();
@@ -121,7 +112,7 @@ test("a running run shows live progress and loss, and can be cancelled after a c
 
 test("a run its worker handed back at shutdown says so, and which attempt resumed it", async ({ page }) => {
   const api = await apiAs("operator");
-  const { id } = await api.training.start.mutate({ name: "e2e run page: handed back", spec: longSpec });
+  const { id } = await api.training.start.mutate({ name: "e2e run page: handed back", spec: liveSpec });
   await expect.poll(async () => (await api.training.get.query({ id })).step, { timeout: 60_000 }).toBeGreaterThan(50);
   const holder = (await api.workers.list.query()).find((worker) => worker.runIds.includes(id));
   if (!holder) throw new Error(`no worker holds run ${id}`);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { longSpec, quickSpec as quick } from "@hindcast/test-support/specs";
 import type { Locator, Page } from "@playwright/test";
 import { apiAs } from "./support/api";
 import { expect, screenshot, signIn, test } from "./support/fixtures";
@@ -8,17 +9,9 @@ import { waitForStatus } from "./support/runs";
  * Finishes in seconds; `epochs` and `seed` differ between the runs so the comparison has differing params
  * (with one seed the shorter run's epochs are the longer run's first ones, and their best val_loss can tie).
  */
-const quickSpec = (epochs: number) => ({
-  data: { dataset: "seattle_weather", target: "temp_max" },
-  train: { epochs, refitEpochs: 1, seed: epochs },
-  retrodiction: { windows: 2, batchSizeDays: 30 },
-});
+const quickSpec = (epochs: number) => ({ ...quick, train: { ...quick.train, epochs, seed: epochs } });
 /** Trains long enough to be seen RUNNING with a progress bar, then cancelled. */
-const longSpec = {
-  data: { dataset: "sp500", target: "spx_close", transform: "logReturn" as const },
-  train: { epochs: 40, batchSize: 16, patience: 0, refitEpochs: 1 },
-  retrodiction: { windows: 1, batchSizeDays: 30 },
-};
+const cancelledSpec = longSpec(40, { batchSize: 16 });
 
 const rows = (page: Page) => page.getByTestId("runs-table").locator("tbody tr[data-run-id]");
 const row = (page: Page, id: string) => page.locator(`tr[data-run-id="${id}"]`);
@@ -33,7 +26,7 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   const tag = `h1-${Date.now()}`;
   const a = (await api.training.start.mutate({ name: `${tag} a`, spec: quickSpec(2), tags: [tag, "quick"] })).id;
   const b = (await api.training.start.mutate({ name: `${tag} b`, spec: quickSpec(4), tags: [tag, "quick"] })).id;
-  const c = (await api.training.start.mutate({ name: `${tag} c`, spec: longSpec, tags: [tag, "long"] })).id;
+  const c = (await api.training.start.mutate({ name: `${tag} c`, spec: cancelledSpec, tags: [tag, "long"] })).id;
   const [runA, runB] = [await waitForStatus(api, a, "SUCCEEDED"), await waitForStatus(api, b, "SUCCEEDED")];
 
   await signIn(page, "viewer");
@@ -91,8 +84,8 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
 
   // Skill against the naive forecast, signed, and sortable best first.
   const skill = (run: typeof runA) => (run.resultSummary as { overall: { skill: { rmseVsNaive: number } } }).overall.skill.rmseVsNaive;
-  await expect(row(page, a).locator('td[data-column="skill"] span')).toHaveText(/^[+−]?\d+\.\d%$/);
-  await expect(row(page, a).locator('td[data-column="skill"] span')).toHaveAttribute("title", /^RMSE \S+ vs naive \S+$/);
+  await expect(row(page, a).locator('td[data-column="headline:skill_vs_naive"] span')).toHaveText(/^[+−]?\d+\.\d%$/);
+  await expect(row(page, a).locator('td[data-column="headline:skill_vs_naive"] span')).toHaveAttribute("title", /^RMSE \S+ vs naive \S+$/);
   const beat = [runA, runB].filter((run) => skill(run) > 0).length;
   await expect(page.getByTestId("runs-verdict")).toContainText(`${beat} of 2 with a retrodiction beat the naive forecast`);
   await page.getByRole("button", { name: "Skill vs naive" }).click();
@@ -103,7 +96,7 @@ test("runs table: live status, filters and sort in the URL, columns, and compari
   // Skill against each run's best classical baseline, named in the tooltip; the headline count is against it.
   type Verdict = { bestLabel: string; skillVsBest: number; beatsAll: boolean };
   const verdict = (run: typeof runA) => (run.resultSummary as { verdict: Verdict }).verdict;
-  const bestCell = row(page, a).locator('td[data-column="skillVsBest"] span');
+  const bestCell = row(page, a).locator('td[data-column="headline:skill_vs_best"] span');
   await expect(bestCell).toHaveText(/^[+−]?\d+\.\d%$/);
   expect(await bestCell.getAttribute("title")).toMatch(
     new RegExp(`^best baseline: ${escapeRegExp(verdict(runA).bestLabel)} \\(RMSE \\S+ vs \\S+\\)$`),

@@ -21,10 +21,19 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Runs `next build` when there is no build, or the app's sources are newer than it. */
+/** The app's sources and those of the workspace packages it bundles (packages/<name>/src). */
+function newestSource(): number {
+  const packagesDir = path.join(webDir, "../../packages");
+  const packageSources = readdirSync(packagesDir)
+    .map((name) => path.join(packagesDir, name, "src"))
+    .filter((dir) => existsSync(dir));
+  return Math.max(statSync(path.join(webDir, "next.config.ts")).mtimeMs, ...[path.join(webDir, "src"), ...packageSources].map(newestMtime));
+}
+
+/** Runs `next build` when there is no build, or the sources it bundles are newer than it. */
 export function ensureWebBuild(log: (line: string) => void = console.log): void {
   const buildId = path.join(distDir(), "BUILD_ID");
-  const sources = Math.max(newestMtime(path.join(webDir, "src")), statSync(path.join(webDir, "next.config.ts")).mtimeMs);
+  const sources = newestSource();
   if (existsSync(buildId) && statSync(buildId).mtimeMs > sources) return;
   log("Building the dashboard (next build)…");
   const nextBin = path.join(path.dirname(fileURLToPath(import.meta.resolve("next/package.json"))), "dist/bin/next");

@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
+import { scratchDatabase } from "@hindcast/test-support/database";
 import { apiAs } from "./api";
 import { accounts, e2ePort } from "./env";
 
@@ -17,19 +16,8 @@ async function freshDatabase(): Promise<{ env: NodeJS.ProcessEnv; drop: () => Pr
     const home = await mkdtemp(path.join(os.tmpdir(), "hindcast-e2e-"));
     return { env: { HINDCAST_HOME: home }, drop: async () => {} };
   }
-  const name = `hc_e2e_${randomBytes(4).toString("hex")}`;
-  const maintenance = new URL(serverUrl);
-  maintenance.pathname = "/postgres";
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: maintenance.toString() });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { env: { DATABASE_URL: url.toString() }, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  const { url, drop } = await scratchDatabase("e2e", serverUrl);
+  return { env: { DATABASE_URL: url }, drop };
 }
 
 /**

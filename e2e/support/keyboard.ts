@@ -38,7 +38,7 @@ export function focusStop(page: Page): Promise<FocusStop> {
 }
 
 /**
- * Presses Tab (or Shift+Tab) until focus leaves the page or `until` matches
+ * Presses Tab (or Shift+Tab) until focus leaves the page (after reaching it) or `until` matches
  * the focused element's description, at most `limit` times; returns every stop.
  */
 export async function tabThrough(
@@ -49,6 +49,8 @@ export async function tabThrough(
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press(backwards ? "Shift+Tab" : "Tab");
     const stop = await focusStop(page);
+    // Focus on the body before the first stop: the page took the key before it settled (hydration); press again.
+    if (stop.element === "body" && stops.length === 0) continue;
     if (stop.element === "body") break;
     stops.push(stop);
     if (until?.test(stop.element)) break;

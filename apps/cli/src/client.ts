@@ -1,4 +1,5 @@
 import type { AppRouter } from "@hindcast/api";
+import { issueLine } from "@hindcast/contracts";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import { EventSource } from "eventsource";
 import superjson from "superjson";
@@ -57,7 +58,8 @@ export function describeApiError(error: unknown, server: string): CliError {
     if (data?.code === "UNAUTHORIZED")
       return new CliError(`The server at ${server} rejected the API token. Fix: hindcast login --token <a valid token>`);
     if (data?.code === "FORBIDDEN") return new CliError(error.message);
-    if (data?.issues?.length) return new CliError(data.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
+    if (data?.issues?.length) return new CliError(data.issues.map(issueLine).join("; "));
+    // A user error's message is one line with its fix; the API field it names (data.path) is for forms.
     if (data?.code) return new CliError(error.message);
     if (answeredWithoutApi(error)) {
       return new CliError(

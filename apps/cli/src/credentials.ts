@@ -7,7 +7,7 @@ import { CliError } from "./errors.mjs";
 const credentialsSchema = z.object({ server: z.string().url(), token: z.string().min(1) });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
-export const defaultServer = "http://127.0.0.1:3000";
+const defaultServer = "http://127.0.0.1:3000";
 
 /**
  * The tRPC endpoint of a server address: the dashboard's base URL
@@ -15,7 +15,7 @@ export const defaultServer = "http://127.0.0.1:3000";
  * (http://host:3000/api/trpc) are the same server, with or without the
  * scheme. `source` names where the address came from, for the error.
  */
-export function apiEndpoint(address: string, source: string): string {
+function apiEndpoint(address: string, source: string): string {
   let url: URL;
   try {
     // "127.0.0.1:3000" and "localhost:3000" are meant as http.

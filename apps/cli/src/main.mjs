@@ -44,14 +44,23 @@ program
 
 const train = program.command("train").description("trainings");
 
+const pipelineOption = new Option("--pipeline <name>", "pipeline");
+const statusOption = new Option("--status <status...>", "runs with any of these statuses");
+// The pipelines and statuses are the contracts' (TypeScript): loaded when a train command runs or
+// shows its help, so that `hindcast --help` still starts without tsx.
+train.hook("preSubcommand", async () => {
+  const { defaultPipeline, pipelineNames, runStatuses } = await command(() => import("@hindcast/contracts"));
+  pipelineOption.choices(pipelineNames);
+  pipelineOption.description = `the pipeline (default: ${defaultPipeline})`;
+  statusOption.description = `runs with any of these statuses: ${runStatuses.map((status) => status.toLowerCase()).join(", ")}`;
+});
+
 train
   .command("start")
   .description("queue a training from a YAML or JSON spec file")
   .argument("<spec>", "the spec file")
   .option("--set <key=value...>", "override spec values, e.g. --set train.epochs=5", [])
-  .addOption(
-    new Option("--pipeline <name>", "pipeline").choices(["retrodiction", "train-only", "parallel-retrodiction"]).default("retrodiction"),
-  )
+  .addOption(pipelineOption)
   .option("--name <name>", "run name")
   .option("--tag <tag...>", "tags", [])
   .option("--experiment <name>", "file the run under this experiment (created if missing)")
@@ -80,7 +89,7 @@ train
 train
   .command("list")
   .description("list trainings, newest first, with their RMSE skill against the naive forecast and the best classical baseline")
-  .option("--status <status...>", "QUEUED RUNNING CANCELLING CANCELLED SUCCEEDED FAILED")
+  .addOption(statusOption)
   .option("--tag <tag...>", "runs carrying all these tags")
   .option("--limit <n>", "how many, 1 to 500", "50")
   .addOption(new Option("--all", "every matching run, fetched page by page (for scripts)").default(false).conflicts("limit"))

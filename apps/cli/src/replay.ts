@@ -39,7 +39,7 @@ export async function replayRun(client: ApiClient, credentials: Credentials, id:
     inputs = await fetchReplayInputs(replaySource(client, credentials), id);
   } catch (error) {
     // The API's own errors (unknown run, bad token) are described by the caller.
-    if (error instanceof ReplayInputError) throw new CliError(error.message, ExitCode.usage);
+    if (error instanceof ReplayInputError) throw new CliError(error.toLine(), ExitCode.usage);
     throw error;
   }
   const first = inputs.parts[0];

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { issuePath } from "@hindcast/contracts";
 // The spec modules alone: the package's index loads TF.js, which the CLI needs only to replay.
 import { specPathProblem } from "@hindcast/models/spec-paths";
 import { trainingSpecSchema } from "@hindcast/models/specs";
@@ -47,9 +48,10 @@ export function readSpecFile(file: string, overrides: readonly string[] = []): u
         let node = document.getIn(path, true) as { range?: [number, number] } | undefined;
         for (let n = path.length - 1; !node?.range && n > 0; n--) node = document.getIn(path.slice(0, n), true) as typeof node;
         // A value set by --set is the flag's fault, not the file's.
-        const flag = [...overridden].find(([key]) => path.join(".") === key || path.join(".").startsWith(`${key}.`))?.[1];
+        const dotted = issuePath(path);
+        const flag = [...overridden].find(([key]) => dotted === key || dotted.startsWith(`${key}.`))?.[1];
         const where = flag ? `--set ${flag}` : node?.range ? `${file}:${lineCounter.linePos(node.range[0]).line}` : file;
-        return `${where}: ${issue.path.map(String).join(".") || "(spec)"}: ${issue.message}`;
+        return `${where}: ${issuePath(issue.path) || "(spec)"}: ${issue.message}`;
       })
       .join("\n"),
   );

@@ -1,11 +1,11 @@
 import { createInterface } from "node:readline/promises";
+import { isTerminalStatus, type RunSummary, trackedMetricKeys } from "@hindcast/contracts";
 import type { ApiClient } from "./client.js";
 import { ExitCode } from "./errors.mjs";
-import { precision, type RunResult, runResult, signedPercent, verdictLine } from "./summary.js";
+import { precision, runSummary, signedPercent, verdictLine } from "./summary.js";
 
 /** What watching needs of a run: training.get's answer, or an event of training.events. */
 type Run = Omit<Awaited<ReturnType<ApiClient["training"]["get"]["query"]>>, "stages" | "spec">;
-const terminal = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);
 
 function bar(percent: number, width = 24): string {
   const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
@@ -15,16 +15,17 @@ function bar(percent: number, width = 24): string {
 function describe(run: Run): string {
   const eta = run.etaSeconds === null || run.etaSeconds === undefined ? "" : ` ETA ${Math.round(run.etaSeconds)}s`;
   const rate = run.samplesPerSecond ? ` ${Math.round(run.samplesPerSecond)} samples/s` : "";
-  const loss = run.metrics.find((m) => m.key === "train_loss");
-  const val = run.metrics.find((m) => m.key === "val_loss");
+  const loss = run.metrics.find((m) => m.key === trackedMetricKeys.trainLoss);
+  const val = run.metrics.find((m) => m.key === trackedMetricKeys.valLoss);
   const metrics = [loss && `loss ${loss.last.toPrecision(4)}`, val && `val ${val.last.toPrecision(4)}`].filter(Boolean).join(" ");
   return `${run.status.padEnd(10)} ${bar(run.percent)} ${run.percent.toFixed(1).padStart(5)}% ${run.phase ?? ""} ${run.message ?? ""}${eta}${rate}${metrics ? ` · ${metrics}` : ""}`;
 }
 
 /** A finished retrodiction: its RMSE against the naive forecast's, and (runs judged against every classical baseline) the verdict. */
-function resultLines(result: RunResult): string {
-  const rmse = `RMSE ${precision(result.rmse)} vs naive ${precision(result.baselineRmse.naive)} (${signedPercent(result.skillVsNaive)})`;
-  return result.verdict === undefined ? rmse : `${rmse}\nVerdict: ${verdictLine(result)}`;
+function resultLines(summary: RunSummary): string {
+  const { overall, baselines } = summary;
+  const rmse = `RMSE ${precision(overall?.rmse)} vs naive ${precision(baselines?.naiveRmse)} (${signedPercent(overall?.skill.rmseVsNaive)})`;
+  return summary.verdict === undefined ? rmse : `${rmse}\nVerdict: ${verdictLine(summary)}`;
 }
 
 /** Ctrl-C on a terminal asks; without one it only stops watching. Resolves "cancel" or "detach". */
@@ -136,10 +137,10 @@ export async function watchRun(client: ApiClient, id: string, out: NodeJS.WriteS
         out.write(out.isTTY ? `\r\x1b[2K${line}` : `${line}\n`);
         last = line;
       }
-      if (terminal.has(run.status) && !prompting) {
+      if (isTerminalStatus(run.status) && !prompting) {
         if (out.isTTY) out.write("\n");
-        const result = runResult(run.resultSummary);
-        if (run.status === "SUCCEEDED" && result?.rmse != null) out.write(`${resultLines(result)}\n`);
+        const summary = runSummary(run);
+        if (run.status === "SUCCEEDED" && summary?.overall?.rmse != null) out.write(`${resultLines(summary)}\n`);
         if (run.status === "FAILED") out.write(`error: ${run.message}\n`);
         return run.status === "SUCCEEDED" ? ExitCode.ok : ExitCode.runFailed;
       }

@@ -1,22 +1,19 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import http from "node:http";
 import net from "node:net";
-import os from "node:os";
 import path from "node:path";
 import { type ApiServer, createApiToken, hashPassword, startApiServer } from "@hindcast/api";
-import { NotificationHub, prepareDatabase, projectRoot } from "@hindcast/db";
+import { projectRoot } from "@hindcast/db";
+import { seedRuns } from "@hindcast/db/runs/seed";
 import { baselineNames, verdictText } from "@hindcast/models";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
-import { startWorkerProcess, stopWorker, type WorkerProcess } from "../../../test-support/worker-process.js";
+import { dbTest, longSpec, spawnWorker, stopWorker, type WorkerProcess } from "@hindcast/test-support";
+import type pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
 
 const bin = path.join(projectRoot, "apps", "cli", "bin", "hindcast.mjs");
-let db: TestDatabase;
 let pool: pg.Pool;
 let api: ApiServer;
-let hub: NotificationHub;
 let worker: WorkerProcess;
 let dir: string;
 let env: Record<string, string>;
@@ -80,12 +77,6 @@ function watchInTerminal(id: string) {
   };
 }
 
-const longSpec = {
-  data: { dataset: "sp500", target: "spx_close", transform: "logReturn" },
-  train: { epochs: 500, patience: 0 },
-  retrodiction: { windows: 1 },
-};
-
 async function runStatus(id: string): Promise<string | undefined> {
   return (await pool.query(`SELECT "status" FROM "Run" WHERE "id" = $1`, [id])).rows[0]?.status;
 }
@@ -101,7 +92,7 @@ function compareTable(stdout: string) {
   return {
     rows,
     /** The run columns of the row with this label and stat. */
-    cells: (label: string, stat: string) => rows.find((row) => row[0] === label && row[1] === stat)?.slice(2) ?? [],
+    cells: (label: string, stat: string) => rows.find((row) => row[0] === label && row[1] === stat)?.slice(3) ?? [],
   };
 }
 
@@ -111,14 +102,10 @@ async function specFile(name: string, text: string): Promise<string> {
   return file;
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase("cli");
-  await prepareDatabase(db.url);
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  hub = new NotificationHub(db.url);
-  await hub.start();
+dbTest.beforeAll(async ({ db, pool: migrated, hub, tempDir }) => {
+  pool = migrated;
   api = await startApiServer(pool, { hub });
-  dir = await mkdtemp(path.join(os.tmpdir(), "hindcast-cli-"));
+  dir = tempDir;
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO "User" ("id", "email", "role", "passwordHash") VALUES (gen_random_uuid(), 'op@example.com', 'OPERATOR', $1) RETURNING "id"`,
     [await hashPassword("operator password")],
@@ -127,15 +114,12 @@ beforeAll(async () => {
   env = { HINDCAST_CONFIG_DIR: path.join(dir, "config"), HINDCAST_SERVER: api.url, LOG_LEVEL: "warn" };
   const login = await hindcast(["login", "--token", token]);
   expect(login.stdout, login.stderr).toMatch(/Logged in to .* as op@example.com \(operator\)/);
-  worker = await startWorkerProcess(db.url, path.join(dir, "artifacts"));
+  worker = await spawnWorker(db.url, path.join(dir, "artifacts"));
 });
 
 afterAll(async () => {
   if (worker) await stopWorker(worker);
   await api?.close();
-  await hub?.close();
-  await pool?.end();
-  await db?.drop();
 });
 
 describe("hindcast CLI against a running server", () => {
@@ -188,13 +172,13 @@ describe("hindcast CLI against a running server", () => {
     const result = await hindcast(["train", "compare", ...short]);
     expect(result.code, result.stderr).toBe(0);
     const [header] = result.stdout.split("\n");
-    expect(header).toMatch(new RegExp(`^metric\\s+stat\\s+${short[0]}\\s+${short[1]}$`));
+    expect(header).toMatch(new RegExp(`^metric\\s+stat\\s+better\\s+${short[0]}\\s+${short[1]}$`));
     const table = compareTable(result.stdout);
     expect(table.cells("train.epochs", "param")).toEqual(["3", "2"]);
     // The retrodiction's headline, as train list shows it, over every window.
     const [newer, older] = listed as [(typeof listed)[number], (typeof listed)[number]];
     expect(table.cells("RMSE", "all windows")).toEqual([newer, older].map((r) => r.resultSummary.overall.rmse.toPrecision(4)));
-    expect(table.cells("skill vs naive", "all windows")).toEqual(
+    expect(table.cells("Skill vs naive (RMSE)", "all windows")).toEqual(
       [newer, older].map(
         (r) =>
           `${r.resultSummary.overall.skill.rmseVsNaive > 0 ? "+" : ""}${(r.resultSummary.overall.skill.rmseVsNaive * 100).toFixed(1)}%`,
@@ -238,7 +222,7 @@ describe("hindcast CLI against a running server", () => {
     const result = await hindcast(["train", "list", "--tag", "cli", "--status", "succeeded", "--best"]);
     expect(result.code, result.stderr).toBe(0);
     const [header, ...rows] = result.stdout.trim().split("\n");
-    expect(header).toMatch(/^id\s+status\s+done\s+vs naive\s+vs best\s+pipeline\s+name$/);
+    expect(header).toMatch(/^id\s+status\s+done\s+Skill vs naive\s+Skill vs best baseline\s+pipeline\s+name$/);
     const skills = rows.map((line) => Number(line.match(/%\s+([+-]?\d+\.\d)%\s/)?.[1]));
     expect(skills.length).toBeGreaterThanOrEqual(2);
     expect(skills.every(Number.isFinite), result.stdout).toBe(true);
@@ -305,26 +289,26 @@ describe("hindcast CLI against a running server", () => {
     expect(watched.stdout).toContain(`Verdict: ${verdictText(summary.verdict)}\n`);
 
     // A run stored before the classical baselines: only the naive ones, no vs best, no verdict.
-    const { rows } = await pool.query<{ id: string }>(
-      `INSERT INTO "Run" ("id", "status", "pipeline", "spec", "params", "tags", "percent", "resultSummary", "updatedAt")
-         SELECT gen_random_uuid(), 'SUCCEEDED', "pipeline", "spec", "params", ARRAY['baselines'], 100, $2::jsonb, now() FROM "Run" WHERE "id" = $1
-         RETURNING "id"`,
-      [
-        id,
-        JSON.stringify({
+    const copied = (await pool.query(`SELECT "pipeline", "spec", "params" FROM "Run" WHERE "id" = $1`, [id])).rows[0];
+    const [old] = (await seedRuns(pool, [
+      {
+        ...copied,
+        status: "SUCCEEDED",
+        tags: ["baselines"],
+        percent: 100,
+        resultSummary: {
           overall: { rmse: 2.5, skill: { rmseVsNaive: 0.1, rmseVsSeasonalNaive: 0.2 } },
           baselines: { naiveRmse: 2.78, seasonalNaiveRmse: 3.1 },
-        }),
-      ],
-    );
-    const old = rows[0]?.id as string;
+        },
+      },
+    ])) as [string];
 
     const percent = (skill: number) => `${skill > 0 ? "+" : ""}${(skill * 100).toFixed(1)}%`;
     const listed = await hindcast(["train", "list", "--tag", "baselines"]);
     expect(listed.code, listed.stderr).toBe(0);
     const lines = listed.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^id\s+status\s+done\s+vs naive\s+vs best\s+pipeline\s+name$/);
-    const vsBestColumn = (lines[0] as string).indexOf("vs best") + "vs best".length;
+    expect(lines[0]).toMatch(/^id\s+status\s+done\s+Skill vs naive\s+Skill vs best baseline\s+pipeline\s+name$/);
+    const vsBestColumn = (lines[0] as string).indexOf("Skill vs best baseline") + "Skill vs best baseline".length;
     const line = (runId: string) => lines.find((l) => l.startsWith(runId)) as string;
     const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     expect(line(id)).toMatch(
@@ -364,15 +348,15 @@ describe("hindcast CLI against a running server", () => {
     ] as const) {
       expect(row(title), compared.stdout).toEqual([summary.baselines[key]?.toPrecision(4) ?? "-", "-"]);
     }
-    expect(row("skill vs naive")).toEqual([percent(summary.overall.skill.rmseVsNaive), "+10.0%"]);
-    expect(row("skill vs best")).toEqual([percent(summary.verdict.skillVsBest), "-"]);
+    expect(row("Skill vs naive (RMSE)")).toEqual([percent(summary.overall.skill.rmseVsNaive), "+10.0%"]);
+    expect(row("Skill vs best baseline (RMSE)")).toEqual([percent(summary.verdict.skillVsBest), "-"]);
     expect(row("best baseline")).toEqual([summary.verdict.bestLabel, "-"]);
     expect(table.cells("name", "run")).toEqual(["vs baselines", "-"]);
     expect(compared.stdout).toContain(`verdict\n  ${id.slice(0, 8)}  ${verdictText(summary.verdict)}\n  ${old.slice(0, 8)}  no verdict`);
   });
 
   it("cancels a running training; watching it then exits 1", async () => {
-    const file = await specFile("long.json", JSON.stringify(longSpec));
+    const file = await specFile("long.json", JSON.stringify(longSpec(500)));
     const started = await hindcast(["train", "start", file, "--json"]);
     expect(started.code, started.stderr).toBe(0);
     const { id } = JSON.parse(started.stdout) as { id: string };
@@ -384,11 +368,15 @@ describe("hindcast CLI against a running server", () => {
     expect(watched.stdout).toMatch(/CANCELLED/);
     const replay = await hindcast(["train", "replay", id]);
     expect(replay.code).toBe(2);
-    expect(replay.stderr.trim()).toMatch(new RegExp(`^hindcast: Run ${id} is CANCELLED; replay needs a run that SUCCEEDED$`));
+    expect(replay.stderr.trim()).toMatch(
+      new RegExp(
+        `^hindcast: Run ${id} is CANCELLED; replay needs a run that SUCCEEDED\\. Fix: wait for it to finish, or pick another run$`,
+      ),
+    );
   });
 
   it("Ctrl-C while watching in a terminal asks: y cancels the run and follows it to CANCELLED, n only stops watching", async () => {
-    const file = await specFile("long-watch.json", JSON.stringify(longSpec));
+    const file = await specFile("long-watch.json", JSON.stringify(longSpec(500)));
     const startRun = async () => {
       const { id } = JSON.parse((await hindcast(["train", "start", file, "--json"])).stdout) as { id: string };
       await expect.poll(() => runStatus(id), { timeout: 60_000 }).toBe("RUNNING");
@@ -521,7 +509,7 @@ describe("hindcast CLI against a running server", () => {
 
     const builtin = await hindcast(["datasets", "import", csv, "--name", "seattle_weather"]);
     expect(builtin.code).toBe(2);
-    expect(builtin.stderr).toMatch(/built-in dataset; choose another name/);
+    expect(builtin.stderr).toMatch(/^hindcast: "\w+" is a built-in dataset\. Fix: choose another name$/m);
   });
 
   it("imports day-month-year dates in the format --date-format names when no row settles their order", async () => {
@@ -548,13 +536,11 @@ describe("hindcast CLI against a running server", () => {
 
   it("takes a unique id prefix wherever it takes a run id, and names the candidates of an ambiguous one", async () => {
     const twins = ["c0ffee00-aaaa-4000-8000-000000000001", "c0ffee00-bbbb-4000-8000-000000000002"];
-    for (const [i, id] of twins.entries()) {
-      await pool.query(
-        `INSERT INTO "Run" ("id", "name", "status", "pipeline", "spec", "createdAt", "updatedAt")
-           VALUES ($1, $2, 'QUEUED', 'retrodiction', '{}', now() - interval '1 day', now())`,
-        [id, `twin ${i + 1}`],
-      );
-    }
+    const dayAgo = new Date(Date.now() - 86_400_000);
+    await seedRuns(
+      pool,
+      twins.map((id, i) => ({ id, name: `twin ${i + 1}`, status: "QUEUED", pipeline: "retrodiction", createdAt: dayAgo })),
+    );
     const ambiguous = await hindcast(["train", "compare", "c0ffee00", "c0ffee00-bb"]);
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr.trim()).toBe(
@@ -597,16 +583,26 @@ describe("hindcast CLI against a running server", () => {
 
   it("writes every byte of a long answer through a pipe, pages through every run with --all, and says when --limit cut a list", async () => {
     // 600 runs with long names and 60 long params each: megabytes of JSON, far more than a pipe's 64 KiB buffer.
-    const { rows } = await pool.query<{ id: string }>(
-      `INSERT INTO "Run" ("id", "name", "status", "pipeline", "spec", "params", "tags", "percent", "createdAt", "updatedAt")
-         SELECT gen_random_uuid(), 'pipe run ' || i || ': ' || repeat('a rather long run name ', 8), 'SUCCEEDED', 'retrodiction', '{}',
-                (SELECT jsonb_object_agg('param.' || lpad(k::text, 2, '0'), 'value ' || i || '.' || k || ' ' || repeat('x', 40))
-                   FROM generate_series(1, 60) k),
-                ARRAY['pipe'], 100, now() - interval '2 days' - i * interval '1 second', now()
-           FROM generate_series(1, 600) i
-         RETURNING "id"`,
+    const twoDaysAgo = Date.now() - 2 * 86_400_000;
+    const ids = await seedRuns(
+      pool,
+      Array.from({ length: 600 }, (_, index) => {
+        const i = index + 1;
+        const params = Array.from({ length: 60 }, (_, k) => [
+          `param.${String(k + 1).padStart(2, "0")}`,
+          `value ${i}.${k + 1} ${"x".repeat(40)}`,
+        ]);
+        return {
+          name: `pipe run ${i}: ${"a rather long run name ".repeat(8)}`,
+          status: "SUCCEEDED" as const,
+          pipeline: "retrodiction",
+          params: Object.fromEntries(params),
+          tags: ["pipe"],
+          percent: 100,
+          createdAt: new Date(twoDaysAgo - i * 1000),
+        };
+      }),
     );
-    const ids = rows.map((r) => r.id);
     const all = await hindcastPiped(["train", "list", "--tag", "pipe", "--all", "--json"]);
     expect(all.code, all.stderr).toBe(0);
     expect(Buffer.byteLength(all.stdout)).toBeGreaterThan(1_000_000);
@@ -634,7 +630,7 @@ describe("hindcast CLI against a running server", () => {
     const page = await hindcast(["train", "list", "--tag", "pipe"]);
     expect(page.code, page.stderr).toBe(0);
     const lines = page.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^id\s+status\s+done\s+vs naive\s+vs best\s+pipeline\s+name$/);
+    expect(lines[0]).toMatch(/^id\s+status\s+done\s+Skill vs naive\s+Skill vs best baseline\s+pipeline\s+name$/);
     expect(lines.slice(1, -1)).toHaveLength(50);
     expect(lines.at(-1)).toBe("50 of 600 runs; --limit 500 or --all for more");
     expect((await hindcast(["train", "list", "--tag", "pipe", "--limit", "500"])).stdout.trim().split("\n").at(-1)).toBe(

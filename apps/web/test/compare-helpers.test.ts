@@ -1,23 +1,24 @@
+import { bestIndexes, bestStat, metricDirection } from "@hindcast/contracts";
 import { describe, expect, it } from "vitest";
 import { differingWindows } from "../src/app/(dashboard)/compare/window-check";
-import { bestIndexes, bestStat, metricDirection } from "../src/lib/metric-direction";
 
 describe("metric directions", () => {
   it("gives losses and errors lower, skill and accuracy higher, and everything else none", () => {
-    const lower = ["train_loss", "val_loss", "epoch_train_loss", "window/rmse", "window/mae", "window/mase", "valLoss", "smape"];
+    const lower = ["train_loss", "val_loss", "epoch_train_loss", "window/rmse", "window/mae", "window/mase", "rmse", "mase"];
     const higher = ["window/skill_vs_naive", "window/skill_vs_best", "directional_accuracy", "skill_vs_best"];
-    const none = ["lr", "samples_per_second", "epoch", "coverage95", "step", "maestro"];
+    // Keys the metric catalog does not know have no direction.
+    const none = ["lr", "samples_per_second", "epoch", "coverage_95", "step", "maestro", "valLoss"];
     for (const key of lower) expect(metricDirection(key), key).toBe("lower");
     for (const key of higher) expect(metricDirection(key), key).toBe("higher");
     for (const key of none) expect(metricDirection(key), key).toBe("none");
-    expect([bestStat("val_loss"), bestStat("window/skill_vs_best"), bestStat("lr")]).toEqual(["min", "max", undefined]);
+    expect(["val_loss", "window/skill_vs_best", "lr"].map((key) => bestStat(metricDirection(key)))).toEqual(["min", "max", undefined]);
   });
 
   it("stars the best run only for metrics with a direction, and never a tie", () => {
-    expect([...bestIndexes("val_loss", [0.3, 0.1, null])]).toEqual([1]);
-    expect([...bestIndexes("skill_vs_naive", [0.3, 0.1])]).toEqual([0]);
-    expect([...bestIndexes("lr", [0.001, 0.003])]).toEqual([]);
-    expect([...bestIndexes("val_loss", [0.2, 0.2])]).toEqual([]);
+    expect([...bestIndexes("lower", [0.3, 0.1, null])]).toEqual([1]);
+    expect([...bestIndexes("higher", [0.3, 0.1])]).toEqual([0]);
+    expect([...bestIndexes("none", [0.001, 0.003])]).toEqual([]);
+    expect([...bestIndexes("lower", [0.2, 0.2])]).toEqual([]);
   });
 });
 

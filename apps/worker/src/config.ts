@@ -1,13 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { issueLine, issuePath } from "@hindcast/contracts";
 import { hindcastHome, UserFacingError } from "@hindcast/db";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
 const backendName = z.enum(["tensorflow", "webgpu", "wasm", "cpu"]);
 
-export const workerConfigSchema = z.strictObject({
+const workerConfigSchema = z.strictObject({
   /** Trainings at once: the wasm backend uses one core per training. */
   concurrency: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   /** Backend order to try, best first (HINDCAST_BACKEND=wasm,cpu). */
@@ -51,15 +52,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? "");
-      const source = key in fromEnv ? (envNames[key as keyof WorkerConfig] ?? key) : `${key} in ${env.HINDCAST_WORKER_CONFIG ?? "config"}`;
-      return `${source}${
-        issue.path.length > 1
-          ? issue.path
-              .slice(1)
-              .map((p) => `[${String(p)}]`)
-              .join("")
-          : ""
-      }: ${issue.message}`;
+      // A value from the environment is named by its variable; one from the file by its path there.
+      if (key in fromEnv) {
+        return issueLine({ path: issuePath([envNames[key as keyof WorkerConfig] ?? key, ...issue.path.slice(1)]), message: issue.message });
+      }
+      return issueLine({ path: `${issuePath(issue.path)} in ${env.HINDCAST_WORKER_CONFIG ?? "config"}`, message: issue.message });
     });
     throw new UserFacingError(`Invalid worker configuration: ${problems.join("; ")}`, "fix the values named above");
   }

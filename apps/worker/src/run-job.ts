@@ -1,7 +1,16 @@
+import { type PipelineName, pipelineNameSchema, pipelineNames, zodIssueLines } from "@hindcast/contracts";
 import { loadAnyDataset } from "@hindcast/datasets";
-import { trainTask } from "@hindcast/db";
 import {
-  buildTrainingPipeline,
+  type ClaimedRun,
+  claimRun,
+  latestCheckpointUri,
+  pruneCheckpoints,
+  recordCheckpoint,
+  releaseRun,
+  runStatus,
+  trainTask,
+} from "@hindcast/db";
+import {
   CancellationSource,
   type Checkpoint,
   classifyError,
@@ -11,39 +20,47 @@ import {
   type PipelineOutcome,
   type RecoveryDecision,
   type TrainingContext,
+  type TrainingPipelineBuilder,
 } from "@hindcast/engine";
 import { probeForSpec, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
 import type pg from "pg";
 import { z } from "zod";
 import type { WorkerContext } from "./context.js";
-import { fanOutWindows, parallelPipeline } from "./fan-out.js";
+import { endHeldRun } from "./end-run.js";
+import type { PipelineRunner } from "./pipelines.js";
 import { FileArtifactStore } from "./ports/artifact-store.js";
 import { DbMetricSink } from "./ports/metric-sink.js";
 import { RunLogger } from "./ports/run-logger.js";
 import { DbRunStore } from "./ports/run-store.js";
 import { retryTransient } from "./ports/transient.js";
-import { type ClaimedRun, claimRun, finishRun, releaseRun } from "./run-state.js";
 
-export const jobPayloadSchema = z.object({ runId: z.string().uuid() });
+const jobPayloadSchema = z.object({ runId: z.string().uuid() });
 
-/** The graphile-worker task that trains one run. */
-export function trainTaskHandler(worker: WorkerContext) {
+/** The graphile-worker task that claims a run and runs it by its pipeline's entry in `pipelines`. */
+export function trainTaskHandler(worker: WorkerContext, pipelines: Record<PipelineName, PipelineRunner>) {
   return async (payload: unknown): Promise<void> => {
     const { runId } = jobPayloadSchema.parse(payload);
-    const claimed = await claimRun(worker.pool, runId, worker.workerId, worker.backend.backend);
-    if (!claimed) return;
-    if (claimed.pipeline === parallelPipeline) return fanOutWindows(worker, claimed);
-    await trainClaimedRun(worker, claimed);
+    const claimed = await retryTransient(() => claimRun(worker.pool, runId, worker.workerId, worker.backend.backend));
+    if (!claimed.ok) return;
+    const run = claimed.row;
+    const pipeline = pipelineNameSchema.safeParse(run.pipeline);
+    if (!pipeline.success) {
+      const message = `Unknown pipeline "${run.pipeline}": choose from ${pipelineNames.join(", ")}`;
+      await endHeldRun(worker, run.id, "FAILED", { message, error: { class: "invalid_input", message, stage: "claim" } });
+      return;
+    }
+    await pipelines[pipeline.data](worker, run);
   };
 }
 
-async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Promise<void> {
+/** Trains a claimed run in this process, stage after stage, with the pipeline `build` makes. */
+export async function trainInProcess(worker: WorkerContext, claimed: ClaimedRun, build: TrainingPipelineBuilder): Promise<void> {
   const { pool, workerId } = worker;
   const runLog = new RunLogger(pool, claimed.id, claimed.attempt, worker.log);
   const parsed = trainingSpecSchema.safeParse(claimed.spec);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    await finishRun(pool, claimed.id, workerId, "FAILED", {
+    const problems = zodIssueLines(parsed.error).join("; ");
+    await endHeldRun(worker, claimed.id, "FAILED", {
       message: `Invalid spec: ${problems}`,
       error: { class: "invalid_input", message: problems, stage: "claim" },
     });
@@ -87,10 +104,10 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
       // A checkpoint counts only once every metric point up to its step is stored: resuming from it must leave no gap.
       onCheckpoint: async (checkpoint, uri) => {
         await metrics.flush();
-        await recordCheckpoint(worker, artifacts, claimed.id, claimed.attempt, checkpoint, uri);
+        await keepCheckpoint(worker, artifacts, claimed.id, claimed.attempt, checkpoint, uri);
       },
     });
-    const pipeline = buildTrainingPipeline(claimed.pipeline, {
+    const pipeline = build({
       store,
       onRecordError: (error) => runLog.warn(`stage event not recorded: ${errorMessage(error)}`),
     });
@@ -101,7 +118,7 @@ async function trainClaimedRun(worker: WorkerContext, claimed: ClaimedRun): Prom
     else await endRun(worker, claimed, outcome, ctx, decisions, runLog);
   } catch (error) {
     await metrics.close().catch(() => {});
-    await finishRun(pool, claimed.id, workerId, "FAILED", {
+    await endHeldRun(worker, claimed.id, "FAILED", {
       message: errorMessage(error),
       error: { class: classifyError(error), message: errorMessage(error), stage: "worker" },
     });
@@ -126,24 +143,34 @@ async function endRun(
   const { pool, workerId } = worker;
   const local = worker.running.get(claimed.id);
   if (outcome.status === "succeeded") {
-    await finishRun(pool, claimed.id, workerId, "SUCCEEDED", {
+    await endHeldRun(worker, claimed.id, "SUCCEEDED", {
       message: ctx.state.progress?.snapshot().message ?? "Succeeded",
       // Artifacts are rows of their own (runs.artifacts); their URIs are server paths, not for answers.
       resultSummary: { ...ctx.state.resultSummary, stopReason: ctx.state.stopReason ?? null },
     });
     runLog.info(`Succeeded in ${Math.round(outcome.durationMs)} ms`);
   } else if (outcome.status === "cancelled") {
+    let reason = outcome.reason;
     if (local?.stopping === "release") {
-      if (await releaseRun(pool, claimed.id, workerId, local.task)) worker.handedBack++;
-      runLog.info("Released to the queue by a stopping worker");
-    } else {
-      await finishRun(pool, claimed.id, workerId, "CANCELLED", { message: `Cancelled during ${outcome.stage}: ${outcome.reason}` });
-      runLog.info(`Cancelled during ${outcome.stage}`);
+      const released = await retryTransient(() => releaseRun(pool, claimed.id, workerId, local.task));
+      if (released.ok) {
+        worker.handedBack++;
+        runLog.info("Released to the queue by a stopping worker");
+        return;
+      }
+      if (released.from !== "CANCELLING") {
+        runLog.warn(`Not handed back: ${released.reason}`);
+        return;
+      }
+      // Its cancel was asked as the worker stopped: it ends CANCELLED instead of going back to the queue.
+      reason = "cancel requested as its worker stopped";
     }
+    await endHeldRun(worker, claimed.id, "CANCELLED", { message: `Cancelled during ${outcome.stage}: ${reason}` });
+    runLog.info(`Cancelled during ${outcome.stage}`);
   } else {
     const errorClass = classifyError(outcome.error);
     const message = errorMessage(outcome.error);
-    await finishRun(pool, claimed.id, workerId, "FAILED", {
+    await endHeldRun(worker, claimed.id, "FAILED", {
       message: `Failed in ${outcome.stage}: ${message}`,
       error: { class: errorClass, message, stage: outcome.stage, recovery: decisions },
     });
@@ -153,20 +180,16 @@ async function endRun(
 
 /** A cancel requested while this attempt was being claimed: the NOTIFY may have gone to nobody. */
 async function cancelIfRequested(pool: pg.Pool, runId: string, source: CancellationSource): Promise<void> {
-  const { rows } = await retryTransient(() => pool.query<{ status: string }>(`SELECT "status" FROM "Run" WHERE "id" = $1`, [runId]));
-  if (rows[0]?.status === "CANCELLING") source.cancel("cancelled by user");
+  if ((await retryTransient(() => runStatus(pool, runId))) === "CANCELLING") source.cancel("cancelled by user");
 }
 
 async function latestCheckpoint(pool: pg.Pool, artifacts: FileArtifactStore, runId: string): Promise<Checkpoint | undefined> {
-  const { rows } = await retryTransient(() =>
-    pool.query<{ uri: string }>(`SELECT "uri" FROM "Checkpoint" WHERE "runId" = $1 ORDER BY "step" DESC LIMIT 1`, [runId]),
-  );
-  const uri = rows[0]?.uri;
+  const uri = await retryTransient(() => latestCheckpointUri(pool, runId));
   return uri ? decodeCheckpoint(await artifacts.get(uri)) : undefined;
 }
 
 /** Records a checkpoint and keeps the newest few plus the newest best one. */
-async function recordCheckpoint(
+async function keepCheckpoint(
   worker: WorkerContext,
   artifacts: FileArtifactStore,
   runId: string,
@@ -176,31 +199,15 @@ async function recordCheckpoint(
 ): Promise<void> {
   const { pool, config } = worker;
   await retryTransient(() =>
-    pool.query(
-      `INSERT INTO "Checkpoint" ("id", "runId", "attempt", "step", "epoch", "uri", "metrics")
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6)
-       ON CONFLICT ("runId", "step") DO UPDATE SET "uri" = excluded."uri", "attempt" = excluded."attempt", "metrics" = excluded."metrics"`,
-      [
-        runId,
-        attempt,
-        checkpoint.step,
-        checkpoint.epoch,
-        uri,
-        JSON.stringify({ tag: checkpoint.tag, valLoss: checkpoint.valLoss ?? null, learningRate: checkpoint.learningRate }),
-      ],
-    ),
+    recordCheckpoint(pool, {
+      runId,
+      attempt,
+      step: checkpoint.step,
+      epoch: checkpoint.epoch,
+      uri,
+      metrics: { tag: checkpoint.tag, valLoss: checkpoint.valLoss ?? null, learningRate: checkpoint.learningRate },
+    }),
   );
-  const { rows } = await retryTransient(() =>
-    pool.query<{ id: string; uri: string }>(
-      `DELETE FROM "Checkpoint" WHERE "id" IN (
-         SELECT "id" FROM (
-           SELECT "id", "metrics"->>'tag' = 'best' AS best,
-                  row_number() OVER (PARTITION BY "metrics"->>'tag' = 'best' ORDER BY "step" DESC) AS newest
-             FROM "Checkpoint" WHERE "runId" = $1) ranked
-          WHERE (best AND newest > 1) OR (NOT best AND newest > $2))
-       RETURNING "id", "uri"`,
-      [runId, config.keepCheckpoints],
-    ),
-  );
-  for (const old of rows) await artifacts.remove(old.uri).catch(() => {});
+  const pruned = await retryTransient(() => pruneCheckpoints(pool, runId, config.keepCheckpoints));
+  for (const old of pruned) await artifacts.remove(old.uri).catch(() => {});
 }

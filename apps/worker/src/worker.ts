@@ -1,6 +1,18 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import { createPool, NotificationHub, QueueTask, queueLogger, reapWorkers, runCancelChannel } from "@hindcast/db";
+import {
+  createPool,
+  markWorkerDraining,
+  markWorkerOffline,
+  NotificationHub,
+  QueueTask,
+  queueLogger,
+  reapWorkers,
+  recordHeartbeat,
+  registerWorker,
+  runCancelChannel,
+  runsInStatus,
+} from "@hindcast/db";
 import { type BackendChoice, pickBackend, preferBackends, probeForSpec, trainingSpecSchema } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
 import { type Runner, run, type TaskList } from "graphile-worker";
@@ -9,6 +21,7 @@ import type { Logger } from "pino";
 import type { WorkerConfig } from "./config.js";
 import { declaredDeadReason, type LocalRun, shutdownReason, type WorkerContext } from "./context.js";
 import { aggregateTaskHandler } from "./fan-out.js";
+import { pipelineRunners } from "./pipelines.js";
 import { retryTransient } from "./ports/transient.js";
 import { trainTaskHandler } from "./run-job.js";
 
@@ -46,14 +59,22 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
   const running = new Map<string, LocalRun>();
   const worker: WorkerContext = { pool, workerId, backend, config, log: log.child({ workerId }), running, handedBack: 0 };
 
-  const taskList: TaskList = { [QueueTask.trainAny]: trainTaskHandler(worker), [QueueTask.aggregate]: aggregateTaskHandler(worker) };
-  if (backend.gpu) taskList[QueueTask.trainGpu] = trainTaskHandler(worker);
+  const pipelines = pipelineRunners();
+  const taskList: TaskList = {
+    [QueueTask.trainAny]: trainTaskHandler(worker, pipelines),
+    [QueueTask.aggregate]: aggregateTaskHandler(worker),
+  };
+  if (backend.gpu) taskList[QueueTask.trainGpu] = trainTaskHandler(worker, pipelines);
   capabilities.tasks = Object.keys(taskList);
   await retryTransient(() =>
-    pool.query(
-      `INSERT INTO "Worker" ("id", "hostname", "pid", "backend", "capabilities", "concurrency", "status") VALUES ($1, $2, $3, $4, $5, $6, 'ONLINE')`,
-      [workerId, os.hostname(), process.pid, backend.backend, JSON.stringify(capabilities), config.concurrency],
-    ),
+    registerWorker(pool, {
+      id: workerId,
+      hostname: os.hostname(),
+      pid: process.pid,
+      backend: backend.backend,
+      capabilities,
+      concurrency: config.concurrency,
+    }),
   );
 
   const hub = new NotificationHub(url);
@@ -89,15 +110,13 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
   const stop = (how: NonNullable<LocalRun["stopping"]> = "release"): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(heartbeat);
-      await pool.query(`UPDATE "Worker" SET "status" = 'DRAINING' WHERE "id" = $1 AND "status" <> 'DEAD'`, [workerId]).catch(() => {});
+      await markWorkerDraining(pool, workerId).catch(() => {});
       for (const local of running.values()) {
         local.stopping = how;
         local.source.cancel(how === "release" ? shutdownReason : declaredDeadReason);
       }
       await runner.stop();
-      await pool
-        .query(`UPDATE "Worker" SET "status" = 'OFFLINE', "heartbeatAt" = now() WHERE "id" = $1 AND "status" <> 'DEAD'`, [workerId])
-        .catch(() => {});
+      await markWorkerOffline(pool, workerId).catch(() => {});
       await hub.close();
       await pool.end();
     })();
@@ -118,10 +137,7 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
 
 async function cancelRequested(pool: pg.Pool, running: Map<string, LocalRun>): Promise<void> {
   if (running.size === 0) return;
-  const { rows } = await pool.query<{ id: string }>(`SELECT "id" FROM "Run" WHERE "id" = ANY($1::uuid[]) AND "status" = 'CANCELLING'`, [
-    [...running.keys()],
-  ]);
-  for (const row of rows) running.get(row.id)?.source.cancel("cancelled by user");
+  for (const runId of await runsInStatus(pool, [...running.keys()], "CANCELLING")) running.get(runId)?.source.cancel("cancelled by user");
 }
 
 /**
@@ -131,10 +147,7 @@ async function cancelRequested(pool: pg.Pool, running: Map<string, LocalRun>): P
  */
 async function beat(worker: WorkerContext): Promise<boolean> {
   const { pool, workerId, config } = worker;
-  const alive = await pool.query(`UPDATE "Worker" SET "heartbeatAt" = now() WHERE "id" = $1 AND "status" <> 'DEAD' RETURNING 1`, [
-    workerId,
-  ]);
-  if (!alive.rowCount) return false;
+  if (!(await recordHeartbeat(pool, workerId))) return false;
   const reaped = await reapWorkers(pool, { silentForMs: config.deadAfterMs }, `no heartbeat for ${config.deadAfterMs / 1000} s`);
   if (reaped.dead.length) worker.log.warn(reaped, "reaped dead workers");
   return true;

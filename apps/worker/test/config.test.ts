@@ -25,7 +25,7 @@ describe("worker configuration", () => {
     })();
     expect(error).toBeInstanceOf(UserFacingError);
     expect(error?.message).toMatch(/WORKER_CONCURRENCY: .*number/);
-    expect(error?.message).toMatch(/HINDCAST_BACKEND\[0\]: .*(tensorflow|webgpu|wasm|cpu)/);
+    expect(error?.message).toMatch(/HINDCAST_BACKEND\.0: .*(tensorflow|webgpu|wasm|cpu)/);
     expect(() => loadWorkerConfig({ HINDCAST_WORKER_CONFIG: "/nonexistent/worker.yaml" })).toThrow(/does not exist/);
   });
 

@@ -1,36 +1,19 @@
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { enqueueRun, type NewRun, prepareDatabase } from "@hindcast/db";
-import pg from "pg";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
+import { enqueueRun, type NewRun } from "@hindcast/db";
+import { dbTest } from "@hindcast/test-support";
+import type pg from "pg";
 
-export { startWorkerProcess, stopWorker, type WorkerProcess } from "../../../test-support/worker-process.js";
-
-export interface WorkerTestDatabase extends TestDatabase {
+export interface WorkerTestDatabase {
+  url: string;
   pool: pg.Pool;
   artifactsDir: string;
 }
 
-export async function workerDatabase(label: string): Promise<WorkerTestDatabase> {
-  const db = await createTestDatabase(label);
-  await prepareDatabase(db.url);
-  const artifactsDir = await mkdtemp(path.join(os.tmpdir(), "hindcast-artifacts-"));
-  return { ...db, pool: new pg.Pool({ connectionString: db.url, max: 4 }), artifactsDir };
-}
-
-export const quickSpec = {
-  data: { dataset: "seattle_weather", target: "temp_max" },
-  train: { epochs: 3, refitEpochs: 1 },
-  retrodiction: { windows: 2, batchSizeDays: 30 },
-};
-
-/** Long enough to cancel or kill mid-epoch: S&P 500 log returns, many short epochs. */
-export const longSpec = (epochs: number) => ({
-  data: { dataset: "sp500", target: "spx_close", transform: "logReturn" },
-  train: { epochs, patience: 0, refitEpochs: 1 },
-  retrodiction: { windows: 1, batchSizeDays: 30 },
-});
+/** `dbTest` plus `workerDb`: the file's database, its pool and a directory for the workers' artifacts, as one value. */
+export const workerTest = dbTest.extend(
+  "workerDb",
+  { scope: "file" },
+  ({ db, pool, tempDir }): WorkerTestDatabase => ({ url: db.url, pool, artifactsDir: tempDir }),
+);
 
 export function enqueue(pool: pg.Pool, spec: unknown, extra: Partial<NewRun> = {}): Promise<string> {
   return enqueueRun(pool, { spec, pipeline: "retrodiction", ...extra });

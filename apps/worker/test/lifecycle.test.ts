@@ -1,33 +1,20 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cancelRun, saveDataset } from "@hindcast/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  enqueue,
-  longSpec,
-  lossSteps,
-  quickSpec,
-  runRow,
-  startWorkerProcess,
-  stopWorker,
-  type WorkerProcess,
-  type WorkerTestDatabase,
-  waitForStatus,
-  workerDatabase,
-} from "./harness.js";
+import { longSpec, quickSpec, spawnWorker, stopWorker, type WorkerProcess } from "@hindcast/test-support";
+import { afterAll, describe, expect, it } from "vitest";
+import { enqueue, lossSteps, runRow, type WorkerTestDatabase, waitForStatus, workerTest } from "./harness.js";
 
 let db: WorkerTestDatabase;
 let workers: WorkerProcess[] = [];
 
-beforeAll(async () => {
-  db = await workerDatabase("worker_lifecycle");
-  workers = await Promise.all([startWorkerProcess(db.url, db.artifactsDir), startWorkerProcess(db.url, db.artifactsDir)]);
+workerTest.beforeAll(async ({ workerDb }) => {
+  db = workerDb;
+  workers = await Promise.all([spawnWorker(db.url, db.artifactsDir), spawnWorker(db.url, db.artifactsDir)]);
 });
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => stopWorker(w)));
-  await db?.pool.end();
-  await db?.drop();
 });
 
 describe("worker: run lifecycle", () => {

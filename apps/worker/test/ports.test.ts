@@ -5,33 +5,28 @@ import path from "node:path";
 import { setTimeout as sleep, setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { pathToFileURL } from "node:url";
 import { migrate, NotificationHub, type RunEvent, runEventsChannel, startEmbeddedPostgres } from "@hindcast/db";
+import { forceRunState, seedRuns } from "@hindcast/db/runs/seed";
 import type { MetricPointRecord, ProgressSnapshot } from "@hindcast/engine";
+import { dbTest, type ScratchDatabase } from "@hindcast/test-support";
 import pg from "pg";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
+import { describe, expect, it } from "vitest";
 import { FileArtifactStore } from "../src/ports/artifact-store.js";
 import { DbMetricSink } from "../src/ports/metric-sink.js";
 import { RunLogger } from "../src/ports/run-logger.js";
 import { DbRunStore } from "../src/ports/run-store.js";
 import { isTransientDbError, retryTransient } from "../src/ports/transient.js";
 
-let db: TestDatabase;
+let db: ScratchDatabase;
 let pool: pg.Pool;
 
-beforeAll(async () => {
-  db = await createTestDatabase("worker_ports");
-  await migrate(db.url);
-  pool = new pg.Pool({ connectionString: db.url });
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
+dbTest.beforeAll(({ db: migrated, pool: migratedPool }) => {
+  db = migrated;
+  pool = migratedPool;
 });
 
 async function createRun(on: pg.Pool = pool, runId = randomUUID()): Promise<string> {
-  await on.query(`INSERT INTO "Run" ("id", "pipeline", "spec", "updatedAt") VALUES ($1, 'test', '{}', now())`, [runId]);
+  await seedRuns(on, [{ id: runId, pipeline: "test" }]);
   return runId;
 }
 
@@ -212,7 +207,7 @@ describe("DbMetricSink", () => {
 describe("DbRunStore", () => {
   it("records stage events in order and updates progress, each with a run_events notification", async () => {
     const runId = await createRun();
-    await pool.query(`UPDATE "Run" SET "updatedAt" = '2000-01-01' WHERE "id" = $1`, [runId]);
+    await forceRunState(pool, runId, { updatedAt: new Date("2000-01-01") });
     const hub = new NotificationHub(db.url);
     await hub.start();
     try {

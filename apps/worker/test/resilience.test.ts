@@ -2,34 +2,21 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { cancelRun, prepareDatabase, startEmbeddedPostgres } from "@hindcast/db";
+import { longSpec, quickSpec, spawnWorker, stopWorker, type WorkerProcess } from "@hindcast/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  enqueue,
-  longSpec,
-  lossSteps,
-  quickSpec,
-  runRow,
-  startWorkerProcess,
-  stopWorker,
-  type WorkerProcess,
-  type WorkerTestDatabase,
-  waitForStatus,
-  workerDatabase,
-} from "./harness.js";
+import { enqueue, lossSteps, runRow, type WorkerTestDatabase, waitForStatus, workerTest } from "./harness.js";
 
 let db: WorkerTestDatabase;
 const workers: WorkerProcess[] = [];
 
-beforeAll(async () => {
-  db = await workerDatabase("worker_resilience");
-  workers.push(...(await Promise.all([startWorkerProcess(db.url, db.artifactsDir), startWorkerProcess(db.url, db.artifactsDir)])));
+workerTest.beforeAll(async ({ workerDb }) => {
+  db = workerDb;
+  workers.push(...(await Promise.all([spawnWorker(db.url, db.artifactsDir), spawnWorker(db.url, db.artifactsDir)])));
 });
 
 afterAll(async () => {
   await Promise.all(workers.map((w) => stopWorker(w, "SIGKILL")));
-  await db?.pool.end();
-  await db?.drop();
 });
 
 async function workerOf(runId: string): Promise<WorkerProcess> {
@@ -57,7 +44,7 @@ describe("worker: crashes, shutdowns and fan-out", () => {
       lastCheckpoint = await newestCheckpointStep(id);
       const victim = await workerOf(id);
       await stopWorker(victim, "SIGKILL");
-      workers.push(await startWorkerProcess(db.url, db.artifactsDir));
+      workers.push(await spawnWorker(db.url, db.artifactsDir));
       // The reaper of a surviving worker declares the dead one and a worker takes the run over.
       await expect.poll(async () => (await runRow(db.pool, id)).attempt, { timeout: 60_000, interval: 100 }).toBeGreaterThan(kill);
     }
@@ -81,7 +68,7 @@ describe("worker: crashes, shutdowns and fan-out", () => {
     expect(await stopWorker(holder, "SIGTERM")).toBe(0);
     const released = await db.pool.query(`SELECT 1 FROM "LogLine" WHERE "runId" = $1 AND "message" LIKE 'Released to the queue%'`, [id]);
     expect(released.rowCount).toBe(1);
-    workers.push(await startWorkerProcess(db.url, db.artifactsDir));
+    workers.push(await spawnWorker(db.url, db.artifactsDir));
     const run = await waitForStatus(db.pool, id);
     expect(run.status).toBe("SUCCEEDED");
     expect(run.attempt).toBe(2);
@@ -120,7 +107,7 @@ describe("worker: crashes, shutdowns and fan-out", () => {
     expect(first.rows).toEqual([{ stage: "train", message: "its worker was declared dead" }]);
     const worker = await db.pool.query<{ status: string }>(`SELECT "status" FROM "Worker" WHERE "pid" = $1`, [frozen.pid]);
     expect(worker.rows[0]?.status).toBe("DEAD");
-    workers.push(await startWorkerProcess(db.url, db.artifactsDir));
+    workers.push(await spawnWorker(db.url, db.artifactsDir));
   });
 
   it("runs a retrodiction's 8 windows as child runs on both workers and aggregates them once", async () => {
@@ -208,7 +195,7 @@ describe("worker: PostgreSQL restart", () => {
   });
 
   it("finishes a run that was training while the server stopped and started again; no metric point is lost", async () => {
-    worker = await startWorkerProcess(server.url, path.join(dir, "artifacts"));
+    worker = await spawnWorker(server.url, path.join(dir, "artifacts"));
     let pool = new pg.Pool({ connectionString: server.url, max: 2 });
     pool.on("error", () => {});
     const id = await enqueue(pool, longSpec(60));

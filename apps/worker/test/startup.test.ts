@@ -1,22 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorkerProcess, stopWorker, type WorkerProcess, type WorkerTestDatabase, workerDatabase } from "./harness.js";
+import { spawnWorker, stopWorker, type WorkerProcess } from "@hindcast/test-support";
+import { afterAll, describe, expect, it } from "vitest";
+import { type WorkerTestDatabase, workerTest } from "./harness.js";
 
 let db: WorkerTestDatabase;
 let worker: WorkerProcess | undefined;
 
-beforeAll(async () => {
-  db = await workerDatabase("worker_startup");
+workerTest.beforeAll(({ workerDb }) => {
+  db = workerDb;
 });
 
 afterAll(async () => {
   if (worker) await stopWorker(worker, "SIGKILL");
-  await db?.pool.end();
-  await db?.drop();
 });
 
 describe("worker: start-up output", () => {
   it("says in one line why each better backend was turned down, without the native libraries' own noise", async () => {
-    worker = await startWorkerProcess(db.url, db.artifactsDir, { HINDCAST_BACKEND: "webgpu,wasm,cpu", LOG_LEVEL: "info" });
+    worker = await spawnWorker(db.url, db.artifactsDir, { env: { HINDCAST_BACKEND: "webgpu,wasm,cpu", LOG_LEVEL: "info" } });
     const { rows } = await db.pool.query<{ backend: string; capabilities: { rejected: { backend: string; reason: string }[] } }>(
       `SELECT "backend", "capabilities" FROM "Worker" WHERE "pid" = $1`,
       [worker.pid],

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { createFirstAdmin, storeToken, userForTokenHash } from "@hindcast/db";
 import type pg from "pg";
 
 export type Role = "VIEWER" | "OPERATOR" | "ADMIN";
@@ -33,24 +34,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
 /** Creates an API token; the token itself is returned once and never stored. */
 export async function createApiToken(db: pg.Pool, userId: string, name: string, expiresAt?: Date): Promise<{ id: string; token: string }> {
   const token = `${tokenPrefix}${randomBytes(32).toString("base64url")}`;
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO "ApiToken" ("id", "userId", "name", "tokenHash", "prefix", "expiresAt") VALUES (gen_random_uuid(), $1, $2, $3, $4, $5) RETURNING "id"`,
-    [userId, name, hashToken(token), token.slice(0, 10), expiresAt ?? null],
-  );
-  return { id: (rows[0] as { id: string }).id, token };
+  const { id } = await storeToken(db, {
+    userId,
+    name,
+    tokenHash: hashToken(token),
+    prefix: token.slice(0, 10),
+    expiresAt: expiresAt ?? null,
+  });
+  return { id, token };
 }
 
 /** The user behind a bearer token, or undefined when it is unknown, revoked, expired or its user disabled. */
 export async function userForToken(db: pg.Pool, token: string): Promise<SessionUser | undefined> {
-  const { rows } = await db.query<SessionUser>(
-    `UPDATE "ApiToken" t SET "lastUsedAt" = now()
-       FROM "User" u
-      WHERE t."tokenHash" = $1 AND u."id" = t."userId" AND t."revokedAt" IS NULL
-        AND (t."expiresAt" IS NULL OR t."expiresAt" > now()) AND NOT u."disabled"
-      RETURNING u."id", u."email", u."role"`,
-    [hashToken(token)],
-  );
-  return rows[0];
+  return (await userForTokenHash(db, hashToken(token))) ?? undefined;
 }
 
 /**
@@ -62,10 +58,6 @@ export async function bootstrapAdmin(
   email = "admin@hindcast.local",
   password = randomBytes(12).toString("base64url"),
 ): Promise<{ email: string; password: string } | undefined> {
-  const { rowCount } = await db.query(
-    `INSERT INTO "User" ("id", "email", "name", "role", "passwordHash")
-     SELECT gen_random_uuid(), $1, 'Administrator', 'ADMIN', $2 WHERE NOT EXISTS (SELECT 1 FROM "User")`,
-    [email, await hashPassword(password)],
-  );
-  return rowCount ? { email, password } : undefined;
+  const created = await createFirstAdmin(db, { email, passwordHash: await hashPassword(password) });
+  return created ? { email, password } : undefined;
 }

@@ -1,4 +1,5 @@
 import type { NotificationHub } from "@hindcast/db";
+import { TRPCError } from "@trpc/server";
 import type pg from "pg";
 import { type SessionUser, userForToken } from "./auth.js";
 import type { LoginThrottle } from "./login-throttle.js";
@@ -28,6 +29,12 @@ export interface ApiContext extends HttpRequestInfo {
   sameOrigin?: boolean;
 }
 
+/** The hub a live procedure streams from; a server without one (an in-process caller) answers 405, naming the query to poll instead. */
+export function liveHub(ctx: ApiContext, pollInstead: string): NotificationHub {
+  if (!ctx.hub) throw new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: `This server has no live updates; poll ${pollInstead}` });
+  return ctx.hub;
+}
+
 function cookie(headers: Headers, name: string): string | undefined {
   for (const part of (headers.get("cookie") ?? "").split(";")) {
     const [key, ...value] = part.trim().split("=");
@@ -47,7 +54,7 @@ function cookie(headers: Headers, name: string): string | undefined {
  * send Sec-Fetch-Site or Origin with every POST; a request with neither is
  * not from a browser's page (the CLI, curl) and cannot be forged cross-site.
  */
-export function isSameOrigin(headers: Headers): boolean {
+function isSameOrigin(headers: Headers): boolean {
   const site = headers.get("sec-fetch-site");
   if (site) return site === "same-origin" || site === "none";
   const origin = headers.get("origin");

@@ -1,17 +1,25 @@
 import { randomUUID } from "node:crypto";
+import { isUserFacingError, type UserErrorStatus, type UserFacingError } from "@hindcast/contracts";
 import { logger } from "@hindcast/db";
 import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import pg from "pg";
 
 const unreachableMessage = "The database is not reachable right now; try again in a few seconds";
 const connectionErrorCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
 /** admin_shutdown, crash_shutdown, cannot_connect_now: the server is going down or not up yet. */
 const shutdownStates = new Set(["57P01", "57P02", "57P03"]);
+/** Prisma Client's (the reads in @hindcast/db): server unreachable, timed out, connection closed, no pooled connection in time. */
+const prismaConnectionCodes = new Set(["P1001", "P1002", "P1017", "P2024"]);
 
 function isConnectionError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && (connectionErrorCodes.has(code) || shutdownStates.has(code) || code.startsWith("08"))) return true;
+  if (
+    typeof code === "string" &&
+    (connectionErrorCodes.has(code) || shutdownStates.has(code) || prismaConnectionCodes.has(code) || code.startsWith("08"))
+  )
+    return true;
   return /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(error.message);
 }
 
@@ -24,14 +32,29 @@ function databaseAnswer(error: pg.DatabaseError): TRPCError | undefined {
   return undefined;
 }
 
+const codeOfStatus = {
+  400: "BAD_REQUEST",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  429: "TOO_MANY_REQUESTS",
+} as const satisfies Record<UserErrorStatus, TRPC_ERROR_CODE_KEY>;
+
+/** A user error as the answer: its 4xx, its one-line message, and itself as the cause (the error formatter sends its path and fix). */
+export function userErrorAnswer(error: UserFacingError): TRPCError {
+  return new TRPCError({ code: codeOfStatus[error.status], message: error.toLine(), cause: error });
+}
+
 /**
- * What a client is told about an error no procedure anticipated: bad values
+ * What a client is told about an error no procedure anticipated: a user error
+ * (thrown where no middleware sees it: the context, a live stream) as its 4xx, bad values
  * the database refused as 400/404/409, a database that is down as 503, and
  * anything else as a 500 whose details (with a request id to find them) go
  * to the server log only. No answer carries a connection string, a host:port,
  * a file path or a stack.
  */
 export function clientError(error: unknown): TRPCError {
+  if (isUserFacingError(error)) return userErrorAnswer(error);
   if (isConnectionError(error)) {
     logger.warn({ err: error }, "database unreachable while answering a request");
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: unreachableMessage });

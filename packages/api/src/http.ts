@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import type { NotificationHub } from "@hindcast/db";
+import { findArtifact, type NotificationHub } from "@hindcast/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type pg from "pg";
@@ -18,7 +18,7 @@ export const apiBasePath = "/api/trpc/";
 const artifactRoute = /^\/api\/artifacts\/([^/]*)$/;
 const artifactId = z.uuid();
 
-export function toHeaders(incoming: IncomingHttpHeaders): Headers {
+function toHeaders(incoming: IncomingHttpHeaders): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(incoming)) {
     if (typeof value === "string") headers.set(name, value);
@@ -68,11 +68,7 @@ export function createApiHandler(pool: pg.Pool, hub?: NotificationHub) {
   async function downloadArtifact(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     const ctx = await createContext(pool, toHeaders(req.headers));
     if (!ctx.user) return fail(res, 401, "Sign in or send an API token (Authorization: Bearer hc_...)");
-    const { rows } = await pool.query<{ name: string; uri: string; contentType: string | null }>(
-      `SELECT "name", "uri", "contentType" FROM "Artifact" WHERE "id" = $1`,
-      [id],
-    );
-    const artifact = rows[0];
+    const artifact = await findArtifact(pool, id);
     if (!artifact) return fail(res, 404, `No artifact ${id}`);
     const file = artifactPath(artifact.uri);
     const size = file

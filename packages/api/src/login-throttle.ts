@@ -1,3 +1,5 @@
+import { UserFacingError } from "@hindcast/contracts";
+
 /**
  * Sign-in attempts per account and per client address, with exponential
  * backoff: after `free` failures each further attempt must wait 1 s, 2 s,
@@ -11,7 +13,7 @@ export interface ThrottleRule {
   maxDelayMs: number;
 }
 
-export const loginThrottleRules = {
+const loginThrottleRules = {
   account: { free: 5, maxDelayMs: 15 * 60_000 },
   address: { free: 20, maxDelayMs: 15 * 60_000 },
 } satisfies Record<string, ThrottleRule>;
@@ -61,10 +63,12 @@ class BackoffCounter {
   }
 }
 
-/** A sign-in refused for now; the HTTP answer carries Retry-After. */
-export class LoginThrottledError extends Error {
+/** A sign-in refused for now: a 429 whose HTTP answer carries Retry-After. */
+export class LoginThrottledError extends UserFacingError {
+  override readonly status = 429;
+
   constructor(readonly retryAfterSeconds: number) {
-    super(`Too many failed sign-ins; try again in ${retryAfterSeconds} s`);
+    super("Too many failed sign-ins", `try again in ${retryAfterSeconds} s`);
   }
 }
 

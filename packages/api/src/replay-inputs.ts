@@ -1,5 +1,6 @@
+import { artifactNames, type PipelineName, retrodictionPipelines, UserFacingError } from "@hindcast/contracts";
 import { type Dataset, isStatistical, type SavedModel, type TrainingSpec } from "@hindcast/models";
-import type { RetrodictionResults } from "./routers/runs.js";
+import type { RetrodictionResults } from "./run-results.js";
 
 /** What fetching a replay needs of the API; the dashboard answers through its query cache, the CLI through its tRPC client. */
 export interface ReplaySource {
@@ -21,16 +22,21 @@ export interface ReplayInputs {
   results: RetrodictionResults | null;
 }
 
-/** Why a run cannot be replayed (not a retrodiction, not finished, no saved model, a download refused), in words. */
-export class ReplayInputError extends Error {}
+/** Why a run cannot be replayed (not a retrodiction, not finished, no saved model, a download refused), and what to do. */
+export class ReplayInputError extends UserFacingError {}
 
-const parallelPipeline = "parallel-retrodiction";
-/** Pipelines whose finished runs leave models to replay. */
-export const replayablePipelines: readonly string[] = ["retrodiction", parallelPipeline];
+const parallelPipeline: PipelineName = "parallel-retrodiction";
+/** Pipelines whose finished runs leave models to replay: the retrodictions. */
+export const replayablePipelines: readonly string[] = retrodictionPipelines;
 
 async function body(source: ReplaySource, url: string, name: string): Promise<Response> {
   const response = await source.download(url);
-  if (!response.ok) throw new ReplayInputError(`${name}: the server answered ${response.status} ${await response.text()}`);
+  if (!response.ok) {
+    throw new ReplayInputError(
+      `Downloading ${name}: the server answered ${response.status} ${await response.text()}`,
+      "check that you may read this run's artifacts, then try again",
+    );
+  }
   return response;
 }
 
@@ -38,10 +44,13 @@ async function fetchPart(source: ReplaySource, runId: string): Promise<ReplayInp
   const [run, artifacts] = await Promise.all([source.run(runId), source.artifacts(runId)]);
   const spec = run.spec as TrainingSpec;
   if (isStatistical(spec.model)) return { spec, saved: null };
-  const topology = artifacts.find((a) => a.name === "model/model.json");
-  const weights = artifacts.find((a) => a.name === "model/weights.bin");
+  const topology = artifacts.find((a) => a.name === artifactNames.modelTopology);
+  const weights = artifacts.find((a) => a.name === artifactNames.modelWeights);
   if (!topology || !weights) {
-    throw new ReplayInputError(`Run ${run.name ?? runId} saved no model (model/model.json and model/weights.bin); pick another run`);
+    throw new ReplayInputError(
+      `Run ${run.name ?? runId} saved no model (${artifactNames.modelTopology} and ${artifactNames.modelWeights})`,
+      "pick another run",
+    );
   }
   const [topologyText, weightBytes] = await Promise.all([
     body(source, topology.url, topology.name).then((r) => r.text()),
@@ -54,10 +63,16 @@ async function fetchPart(source: ReplaySource, runId: string): Promise<ReplayInp
 export async function fetchReplayInputs(source: ReplaySource, runId: string): Promise<ReplayInputs> {
   const [run, results] = await Promise.all([source.run(runId), source.results(runId)]);
   if (!replayablePipelines.includes(run.pipeline)) {
-    throw new ReplayInputError(`Run ${run.name ?? runId} is a ${run.pipeline} run; only retrodictions leave models to replay`);
+    throw new ReplayInputError(
+      `Run ${run.name ?? runId} is a ${run.pipeline} run; only retrodictions leave models to replay`,
+      "pick a retrodiction run",
+    );
   }
   if (run.status !== "SUCCEEDED")
-    throw new ReplayInputError(`Run ${run.name ?? runId} is ${run.status}; replay needs a run that SUCCEEDED`);
+    throw new ReplayInputError(
+      `Run ${run.name ?? runId} is ${run.status}; replay needs a run that SUCCEEDED`,
+      "wait for it to finish, or pick another run",
+    );
   const partIds = run.pipeline === parallelPipeline ? await source.children(runId) : [runId];
   const spec = run.spec as TrainingSpec;
   const [dataset, parts] = await Promise.all([source.dataset(spec.data.dataset), Promise.all(partIds.map((id) => fetchPart(source, id)))]);

@@ -1,6 +1,6 @@
+import { UserFacingError, zodIssueLines } from "@hindcast/contracts";
 import { type DatasetSummary, loadAnyDataset } from "@hindcast/datasets";
 import { estimateSpecMemory, formatBytes, type TrainingSpec } from "@hindcast/models";
-import { TRPCError } from "@trpc/server";
 import type pg from "pg";
 import { z } from "zod";
 
@@ -22,8 +22,7 @@ const serverLimitsSchema = z.object({
 export function runMemoryLimitFrom(env: Record<string, string | undefined>): number {
   const parsed = serverLimitsSchema.safeParse(env);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${issue?.path.join(".")}: ${issue?.message} (a number of MiB, default ${defaultRunMemoryMb})`);
+    throw new UserFacingError(zodIssueLines(parsed.error).join("; "), `set it to a number of MiB, or unset it for ${defaultRunMemoryMb}`);
   }
   return parsed.data.HINDCAST_MAX_RUN_MEMORY_MB * mebibyte;
 }
@@ -40,12 +39,11 @@ export async function assertRunFitsMemory(pool: pg.Pool, spec: TrainingSpec, dat
   const rows = dataset.rows ?? (await loadAnyDataset(pool, dataset.name)).dates.length;
   const estimate = estimateSpecMemory(spec, rows);
   if (estimate.bytes <= runMemoryLimit) return;
-  throw new TRPCError({
-    code: "BAD_REQUEST",
-    message:
-      `spec: this run needs about ${formatBytes(estimate.bytes)} of memory (parameters ${formatBytes(estimate.parameterBytes)}, ` +
+  throw new UserFacingError(
+    `This run needs about ${formatBytes(estimate.bytes)} of memory (parameters ${formatBytes(estimate.parameterBytes)}, ` +
       `training step ${formatBytes(estimate.stepBytes)}, training windows ${formatBytes(estimate.windowBytes)}); ` +
-      `the server allows ${formatBytes(runMemoryLimit)} per run (HINDCAST_MAX_RUN_MEMORY_MB). ` +
-      "Reduce the model's size, train.batchSize or window.lookback",
-  });
+      `the server allows ${formatBytes(runMemoryLimit)} per run (HINDCAST_MAX_RUN_MEMORY_MB)`,
+    "reduce the model's size, train.batchSize or window.lookback",
+    { path: "spec" },
+  );
 }

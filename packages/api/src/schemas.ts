@@ -1,12 +1,9 @@
+import { defaultPipeline, pipelineNameSchema, runStatusSchema } from "@hindcast/contracts";
 import { csvDateFormats } from "@hindcast/datasets/dates";
 import { specPathProblem } from "@hindcast/models/spec-paths";
 import { trainingSpecSchema } from "@hindcast/models/specs";
 import { plainText } from "@hindcast/models/text";
 import { z } from "zod";
-
-/** Pipelines a run may name (the engine's YAML ones plus the worker's fan-out). */
-export const pipelineNames = ["retrodiction", "train-only", "parallel-retrodiction"] as const;
-export const runStatuses = ["QUEUED", "RUNNING", "CANCELLING", "CANCELLED", "SUCCEEDED", "FAILED"] as const;
 
 /** Column ranges (prisma/schema.prisma): Int is int4, BigInt is int8. */
 const maxInt4 = 2_147_483_647;
@@ -42,7 +39,7 @@ const tag = z
 /** What the dashboard form and `hindcast train start` send. */
 export const startTrainingInput = z.object({
   spec: trainingSpecSchema,
-  pipeline: z.enum(pipelineNames).default("retrodiction"),
+  pipeline: pipelineNameSchema.default(defaultPipeline),
   name: displayName.optional(),
   tags: z.array(tag).max(32).default([]),
   /** Experiment to file the run under; created if it does not exist. */
@@ -56,7 +53,7 @@ export const runIdInput = z.object({ id: z.string().uuid() });
 
 const uuidLayout = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
 /** The start of a run id, as the CLI prints it (8 characters) or longer: hex digits, with dashes where a UUID has them. */
-export const runIdPrefix = z
+const runIdPrefix = z
   .string()
   .trim()
   .toLowerCase()
@@ -70,7 +67,7 @@ export const runIdPrefix = z
 export const resolveRunIdsInput = z.object({ prefixes: z.array(runIdPrefix).min(1).max(100) });
 
 export const listRunsInput = z.object({
-  status: z.array(z.enum(runStatuses)).optional(),
+  status: z.array(runStatusSchema).optional(),
   /** Runs carrying every one of these tags. */
   tags: z.array(tag).optional(),
   /** Flattened spec params that must match exactly, e.g. { "model.kind": "linear" }. */

@@ -1,4 +1,4 @@
-import { isUserFacingError } from "@hindcast/db";
+import { issuePath, isUserFacingError } from "@hindcast/contracts";
 import { initTRPC, TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
@@ -7,11 +7,11 @@ import { ZodError } from "zod";
 import type { Role } from "./auth.js";
 import { bodyTooLargeMessage } from "./body-limits.js";
 import type { ApiContext } from "./context.js";
-import { clientError } from "./errors.js";
+import { clientError, userErrorAnswer } from "./errors.js";
 
 /** Every problem of a bad input, each with its field path ("spec.train.epochs"). */
 function fieldIssues(error: ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+  return error.issues.map((issue) => ({ path: issuePath(issue.path), message: issue.message }));
 }
 
 const t = initTRPC.context<ApiContext>().create({
@@ -22,6 +22,9 @@ const t = initTRPC.context<ApiContext>().create({
     const cause = error.cause;
     // Every error no procedure anticipated passes here, whatever threw it (context, procedure, SSE stream): one place answers them.
     const unexpected = error.code === "INTERNAL_SERVER_ERROR" ? clientError(cause ?? error) : undefined;
+    const userError = isUserFacingError(cause) ? cause : undefined;
+    // A user error may wrap the zod error that found it (a clone's changed spec): its issues go along, each with its path.
+    const invalid = [cause, userError?.cause].find((e): e is ZodError => e instanceof ZodError);
     return {
       ...shape,
       // The HTTP adapter cuts a body off at its limit with a bare code; say which limits apply.
@@ -30,7 +33,10 @@ const t = initTRPC.context<ApiContext>().create({
       data: {
         ...shape.data,
         ...(unexpected ? { code: unexpected.code, httpStatus: getHTTPStatusCodeFromError(unexpected) } : {}),
-        issues: cause instanceof ZodError ? fieldIssues(cause) : null,
+        issues: invalid ? fieldIssues(invalid) : null,
+        // The input field a user error belongs to (not tRPC's procedure path, which the caller knows), so a form shows it there.
+        path: userError?.path ?? null,
+        fix: userError?.fix ?? null,
       },
     };
   },
@@ -39,12 +45,10 @@ const t = initTRPC.context<ApiContext>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** A user error from below (db, models) becomes a 400 with its one-line message, never a 500. */
+/** A user error from a procedure or below (db, datasets, models) becomes its 4xx with its one-line message, never a 500. */
 const userErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && isUserFacingError(result.error.cause)) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: result.error.cause.toLine(), cause: result.error.cause });
-  }
+  if (!result.ok && isUserFacingError(result.error.cause)) throw userErrorAnswer(result.error.cause);
   return result;
 });
 
@@ -71,7 +75,7 @@ export const publicProcedure = t.procedure.use(userErrors).use(sameOriginMutatio
 const rank: Record<Role, number> = { VIEWER: 0, OPERATOR: 1, ADMIN: 2 };
 
 /** Signed-in users with at least `role`; checked on the server for every call. */
-export function procedureFor(role: Role) {
+function procedureFor(role: Role) {
   return publicProcedure.use(({ ctx, next }) => {
     if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in or send an API token (Authorization: Bearer hc_...)" });
     if (rank[ctx.user.role] < rank[role]) {

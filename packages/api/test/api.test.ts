@@ -1,15 +1,13 @@
-import { prepareDatabase, writeMetricPoints } from "@hindcast/db";
+import { writeMetricPoints } from "@hindcast/db";
+import { dbTest, seattleSpec as spec } from "@hindcast/test-support";
 import type { TRPCError } from "@trpc/server";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
+import type pg from "pg";
+import { describe, expect, it } from "vitest";
 import { bootstrapAdmin, createApiToken, createCaller, createContext, hashPassword, verifyPassword } from "../src/index.js";
 
-let db: TestDatabase;
 let pool: pg.Pool;
 const users: Record<"admin" | "operator" | "viewer", { id: string; email: string; role: "ADMIN" | "OPERATOR" | "VIEWER" }> = {} as never;
 
-const spec = { data: { dataset: "seattle_weather", target: "temp_max" }, train: { epochs: 2 } };
 const as = (who: keyof typeof users) => createCaller({ pool, user: users[who] });
 
 async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
@@ -21,10 +19,8 @@ async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
   throw new Error("expected the call to be rejected");
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase("api");
-  await prepareDatabase(db.url);
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+dbTest.beforeAll(async ({ pool: migrated }) => {
+  pool = migrated;
   const first = await bootstrapAdmin(pool);
   expect(first?.password).toMatch(/^[\w-]{16}$/);
   expect(await bootstrapAdmin(pool)).toBeUndefined();
@@ -34,11 +30,6 @@ beforeAll(async () => {
     const { id } = await as("admin").users.create({ email: `${role.toLowerCase()}@example.com`, role, password: "correct horse battery" });
     users[role.toLowerCase() as "operator" | "viewer"] = { id, email: `${role.toLowerCase()}@example.com`, role };
   }
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
 });
 
 describe("auth", () => {
@@ -104,12 +95,12 @@ describe("training", () => {
     expect(error.code).toBe("BAD_REQUEST");
     const issues = (error.cause as unknown as { issues: { path: PropertyKey[] }[] }).issues.map((i) => i.path.join("."));
     expect(issues).toEqual(expect.arrayContaining(["spec.data.dataset", "spec.train.epochs", "spec.model.kind"]));
-    expect((await rejection(as("operator").training.start({ spec: { data: { dataset: "nope", target: "t" } } }))).message).toMatch(
-      /spec\.data\.dataset: unknown dataset "nope"; use one of .*seattle_weather/,
-    );
-    expect((await rejection(as("operator").training.start({ spec: { data: { dataset: "co2", target: "temp_max" } } }))).message).toMatch(
-      /spec\.data\.target: "temp_max" is not a column of co2; use one of co2, co2_adjusted/,
-    );
+    const unknown = await rejection(as("operator").training.start({ spec: { data: { dataset: "nope", target: "t" } } }));
+    expect(unknown.message).toMatch(/^unknown dataset "nope"\. Fix: use one of .*seattle_weather/i);
+    expect(unknown.cause).toMatchObject({ path: "spec.data.dataset" });
+    const column = await rejection(as("operator").training.start({ spec: { data: { dataset: "co2", target: "temp_max" } } }));
+    expect(column.message).toBe('"temp_max" is not a column of co2. Fix: use one of co2, co2_adjusted');
+    expect(column.cause).toMatchObject({ path: "spec.data.target" });
     expect((await pool.query(`SELECT count(*)::int AS n FROM "Run"`)).rows[0]?.n).toBe(before);
   });
 
@@ -117,7 +108,7 @@ describe("training", () => {
     const { id } = await as("operator").training.start({ spec, requireGpu: true });
     expect(await as("operator").training.cancel({ id })).toMatchObject({ status: "CANCELLED" });
     const missing = await rejection(as("operator").training.cancel({ id: "00000000-0000-4000-8000-000000000000" }));
-    expect(missing.code).toBe("BAD_REQUEST");
+    expect(missing.code).toBe("NOT_FOUND");
     expect(missing.message).toMatch(/Run 00000000-0000-4000-8000-000000000000 does not exist\. Fix: /);
   });
 

@@ -1,7 +1,8 @@
 import { writeMetricPoints } from "@hindcast/db";
+import { forceRunState } from "@hindcast/db/runs/seed";
+import { apiTest, type TestApi } from "@hindcast/test-support";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApi, type TestApi } from "../../../test-support/api-server.js";
+import { describe, expect, it } from "vitest";
 import { createCaller, sessionCookieName, startApiServer } from "../src/index.js";
 import { callProcedure } from "./fuzz/http-cases.js";
 
@@ -11,7 +12,7 @@ let auth: Record<string, string>;
 let runId: string;
 
 const typeOf = (procedure: string) =>
-  procedure === "metrics.live" ? "subscription" : /\.(create|createToken|start|upload)$/.test(procedure) ? "mutation" : "query";
+  procedure === "metrics.live" ? "subscription" : /\.(create|createToken|start|upload|cancel)$/.test(procedure) ? "mutation" : "query";
 
 /** Status and body of a call as the admin (or with `headers`); a subscription's error comes in its stream. */
 async function call(procedure: string, input: unknown, headers = auth) {
@@ -20,8 +21,8 @@ async function call(procedure: string, input: unknown, headers = auth) {
   return { ...answer, status: streamed ? Number(streamed) : answer.status };
 }
 
-beforeAll(async () => {
-  api = await startTestApi("api_bad_input");
+apiTest.beforeAll(async ({ api: served }) => {
+  api = served;
   auth = { authorization: `Bearer ${api.tokens.admin}` };
   runId = (
     await createCaller({ pool: api.pool, user: api.users.admin }).training.start({
@@ -30,10 +31,6 @@ beforeAll(async () => {
     })
   ).id;
   await writeMetricPoints(api.pool, [{ runId, key: "loss", step: 1, value: 1 }]);
-});
-
-afterAll(async () => {
-  await api?.close();
 });
 
 describe("bad input is a 4xx, never a 500", () => {
@@ -96,7 +93,9 @@ describe("bad input is a 4xx, never a 500", () => {
     const live = await call("metrics.live", { runId, keys: ["loss"], after: { loss: 2 ** 31 } });
     expect([live.status, live.body]).toEqual([400, expect.stringContaining('"path":"after.loss"')]);
     const resumed = await call("metrics.live", { runId, keys: ["loss"], lastEventId: JSON.stringify({ loss: 2 ** 31 }) });
-    expect([resumed.status, resumed.body]).toEqual([400, expect.stringContaining("lastEventId: not one this API sent")]);
+    expect([resumed.status, resumed.body]).toEqual([400, expect.stringContaining("lastEventId is not one this API sent")]);
+    expect(resumed.body).toContain('"path":"lastEventId"');
+    expect(resumed.body).toContain('"fix":"start without it"');
     const list = await call("training.list", { createdFrom: new Date(-8.64e15) });
     expect([list.status, list.body]).toEqual([400, expect.stringContaining('"path":"createdFrom"')]);
   });
@@ -108,7 +107,8 @@ describe("bad input is a 4xx, never a 500", () => {
   ])("answers a cursor with %s with 400 naming cursor", async (_, cursor) => {
     const { status, body } = await call("training.list", { cursor });
     expect(status).toBe(400);
-    expect(body).toContain("cursor: not one this API returned");
+    expect(body).toContain("not one this API returned for this sort");
+    expect(body).toContain('"path":"cursor"');
   });
 
   it("maps a database refusal to a clean 4xx: a token for a user that does not exist", async () => {
@@ -119,16 +119,47 @@ describe("bad input is a 4xx, never a 500", () => {
   });
 });
 
+describe("a user error from below the API", () => {
+  const answerOf = (body: string) =>
+    (JSON.parse(body) as { error: { json: { message: string; data: { path: string | null; fix: string | null } } } }).error.json;
+
+  it.each([
+    ["a column the dataset lacks", "training.start", { spec: { data: { dataset: "co2", target: "temp_max" } } }, 400, "spec.data.target"],
+    ["an unknown dataset", "training.start", { spec: { data: { dataset: "nope", target: "co2" } } }, 400, "spec.data.dataset"],
+    ["a CSV without rows", "datasets.upload", { name: "header_only", csv: "date,value\n" }, 400, "csv"],
+    [
+      "a date column not in the CSV",
+      "datasets.upload",
+      { name: "no_day", csv: "date,v\n2020-01-01,1\n", dateColumn: "day" },
+      400,
+      "dateColumn",
+    ],
+    ["a dataset name the database refuses", "datasets.upload", { name: "Bad Name", csv: "date,v\n2020-01-01,1\n" }, 400, "name"],
+    ["a built-in's name", "datasets.upload", { name: "co2", csv: "date,v\n2020-01-01,1\n" }, 409, "name"],
+    ["a taken email", "users.create", { email: "viewer@example.com", role: "VIEWER", password: "long enough password" }, 409, "email"],
+    ["a run that does not exist", "training.cancel", { id: "00000000-0000-4000-8000-000000000000" }, 404, null],
+  ])("answers %s with its status, the field and the fix, and nothing of the server", async (_, procedure, input, status, path) => {
+    const answer = await call(procedure, input);
+    expect(answer.status).toBe(status);
+    const { message, data } = answerOf(answer.body);
+    expect(data.path).toBe(path);
+    expect(data.fix).toMatch(/\w/);
+    expect(message.endsWith(`. Fix: ${data.fix}`)).toBe(true);
+    expect(message).not.toMatch(/^[\w.]+: /);
+    expect(answer.body).not.toMatch(/"stack"|\/work\/|node_modules|\.ts:\d+|postgres(ql)?:\/\/|127\.0\.0\.1/);
+  });
+});
+
 describe("answers carry no server paths", () => {
   it("leaves artifact URIs out of a run's result summary, for runs stored before they left it too", async () => {
-    await api.pool.query(`UPDATE "Run" SET "status" = 'SUCCEEDED', "resultSummary" = $2 WHERE "id" = $1`, [
-      runId,
-      {
+    await forceRunState(api.pool, runId, {
+      status: "SUCCEEDED",
+      resultSummary: {
         windows: 1,
         artifacts: [{ name: "model/model.json", uri: "file:///srv/hindcast/artifacts/model.json" }],
         results: "file:///srv/r.json",
       },
-    ]);
+    });
     for (const [procedure, input] of [
       ["training.get", { id: runId }],
       ["training.list", {}],
@@ -146,11 +177,21 @@ describe("a database that is down", () => {
     const downPool = new pg.Pool({ connectionString: "postgresql://nobody@127.0.0.1:1/nothing", connectionTimeoutMillis: 2_000 });
     const down = await startApiServer(downPool);
     try {
-      const response = await fetch(`${down.url}/users.me`, { headers: auth });
-      const body = await response.text();
-      expect(response.status).toBe(503);
-      expect(body).toContain("The database is not reachable right now; try again in a few seconds");
-      expect(body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|postgresql:/);
+      // users.me fails in plain SQL (the token's user); a sign-in's first read goes through Prisma Client.
+      const answers = [
+        await fetch(`${down.url}/users.me`, { headers: auth }),
+        await fetch(`${down.url}/users.login`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ json: { email: "ada@example.com", password: "x" } }),
+        }),
+      ];
+      for (const response of answers) {
+        const body = await response.text();
+        expect(response.status).toBe(503);
+        expect(body).toContain("The database is not reachable right now; try again in a few seconds");
+        expect(body).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|postgresql:|prisma/i);
+      }
     } finally {
       await down.close();
       await downPool.end();

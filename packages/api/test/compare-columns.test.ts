@@ -1,23 +1,19 @@
-import { NotificationHub, prepareDatabase, writeMetricPoints } from "@hindcast/db";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
+import { type NotificationHub, writeMetricPoints } from "@hindcast/db";
+import { forceRunState } from "@hindcast/db/runs/seed";
+import { dbTest, seattleSpec as spec } from "@hindcast/test-support";
+import type pg from "pg";
+import { describe, expect, it } from "vitest";
 import { createCaller } from "../src/index.js";
 
-let db: TestDatabase;
 let pool: pg.Pool;
 let hub: NotificationHub;
 const viewer = { id: "", email: "viewer@example.com", role: "VIEWER" as const };
 const operator = { id: "", email: "op@example.com", role: "OPERATOR" as const };
-const spec = { data: { dataset: "seattle_weather", target: "temp_max" }, train: { epochs: 2 } };
 const as = (user: typeof viewer | typeof operator) => createCaller({ pool, hub, user });
 
-beforeAll(async () => {
-  db = await createTestDatabase("api_compare_columns");
-  await prepareDatabase(db.url);
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  hub = new NotificationHub(db.url);
-  await hub.start();
+dbTest.beforeAll(async ({ pool: migrated, hub: started }) => {
+  pool = migrated;
+  hub = started;
   for (const user of [viewer, operator]) {
     const { rows } = await pool.query<{ id: string }>(
       `INSERT INTO "User" ("id", "email", "role") VALUES (gen_random_uuid(), $1, $2) RETURNING "id"`,
@@ -25,12 +21,6 @@ beforeAll(async () => {
     );
     user.id = (rows[0] as { id: string }).id;
   }
-});
-
-afterAll(async () => {
-  await hub?.close();
-  await pool?.end();
-  await db?.drop();
 });
 
 describe("runs table support: compare.columns and compare.rows", () => {
@@ -55,7 +45,7 @@ describe("runs table support: compare.columns and compare.rows", () => {
     for (const row of rows) expect(row).toEqual(listed.runs.find((r) => r.id === row.id));
     expect(rows.find((r) => r.id === a)?.metrics).toEqual({ val_loss: { last: 0.4, min: 0.4, max: 0.9 } });
 
-    await pool.query(`UPDATE "Run" SET "status" = 'RUNNING', "percent" = 40 WHERE "id" = $1`, [a]);
+    await forceRunState(pool, a, { status: "RUNNING", percent: 40 });
     const [fresh] = await as(viewer).compare.rows({ ids: [a] });
     expect(fresh).toMatchObject({ id: a, status: "RUNNING", percent: 40 });
     expect(await as(viewer).compare.rows({ ids: [] })).toEqual([]);

@@ -1,31 +1,21 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { enqueueRun, prepareDatabase } from "@hindcast/db";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
+import { enqueueRun } from "@hindcast/db";
+import { dbTest, seattleData } from "@hindcast/test-support";
+import type pg from "pg";
+import { describe, expect, it } from "vitest";
 import { createCaller } from "../src/index.js";
 
-let db: TestDatabase;
 let pool: pg.Pool;
 let dir: string;
 let viewer: ReturnType<typeof createCaller>;
-const spec = { data: { dataset: "seattle_weather", target: "temp_max" } };
+const spec = { data: seattleData };
 
-beforeAll(async () => {
-  db = await createTestDatabase("api_compare_windows");
-  await prepareDatabase(db.url);
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  dir = await mkdtemp(path.join(os.tmpdir(), "hindcast-compare-windows-"));
+dbTest.beforeAll(({ pool: migrated, tempDir }) => {
+  pool = migrated;
+  dir = tempDir;
   viewer = createCaller({ pool, user: { id: "00000000-0000-4000-8000-000000000001", email: "viewer@example.com", role: "VIEWER" } });
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** A run whose results.json artifact holds `content` (or names a file that is not there, for undefined). */

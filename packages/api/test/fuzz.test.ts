@@ -1,8 +1,8 @@
 import { writeMetricPoints } from "@hindcast/db";
+import { apiTest, type TestApi } from "@hindcast/test-support";
 import fc from "fast-check";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { z } from "zod";
-import { startTestApi, type TestApi } from "../../../test-support/api-server.js";
 import { appRouter, createApiToken, createCaller, sessionCookieName } from "../src/index.js";
 import { callProcedure, type Exchange, malformedRequests, noAnswer, problemOf } from "./fuzz/http-cases.js";
 import { arbitraryFor, type Vocabulary } from "./fuzz/zod-arbitrary.js";
@@ -33,8 +33,8 @@ let adminId: string;
 let artifactId: string;
 let vocabulary: Vocabulary;
 
-beforeAll(async () => {
-  api = await startTestApi("api_fuzz", { poolSize: 10 });
+apiTest.beforeAll(async ({ api: served }) => {
+  api = served;
   const { pool } = api;
   adminId = api.users.admin.id;
   const caller = createCaller({ pool, user: api.users.admin });
@@ -81,10 +81,6 @@ beforeAll(async () => {
       tokenName: ["cli"],
     },
   };
-});
-
-afterAll(async () => {
-  await api?.close();
 });
 
 /** Cookies a browser might send: none, a malformed one (which must count as no session), or garbage. */

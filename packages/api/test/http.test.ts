@@ -1,12 +1,12 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type NotificationHub, writeMetricPoints } from "@hindcast/db";
+import { forceRunState, seedRuns } from "@hindcast/db/runs/seed";
+import { apiTest, type TestApi, testPasswords } from "@hindcast/test-support";
 import type pg from "pg";
 import superjson from "superjson";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApi, type TestApi, testPasswords } from "../../../test-support/api-server.js";
+import { describe, expect, it } from "vitest";
 import { type ApiServer, appRouter, createCaller, sessionCookieName } from "../src/index.js";
 
 type Who = "anonymous" | "viewer" | "operator" | "admin";
@@ -93,16 +93,11 @@ async function tableCounts(): Promise<Record<string, number>> {
   return rows[0];
 }
 
-beforeAll(async () => {
-  api = await startTestApi("api_http");
+apiTest.beforeAll(({ api: served, tempDir }) => {
+  api = served;
   ({ pool, hub, server } = api);
   Object.assign(tokens, api.tokens);
-  artifactDir = await mkdtemp(path.join(os.tmpdir(), "hindcast-artifacts-"));
-});
-
-afterAll(async () => {
-  await api?.close();
-  if (artifactDir) await rm(artifactDir, { recursive: true, force: true });
+  artifactDir = tempDir;
 });
 
 describe("roles over HTTP", () => {
@@ -208,27 +203,33 @@ describe("run list pagination", () => {
       requireGpu: true,
     });
     // 120 runs sharing one createdAt (ties), half of them with a metric, some metric values equal.
-    const { rows } = await pool.query<{ id: string }>(
-      `INSERT INTO "Run" ("id", "status", "spec", "params", "pipeline", "queue", "tags", "name", "createdAt", "updatedAt")
-       SELECT gen_random_uuid(), 'SUCCEEDED', r."spec", r."params", r."pipeline", r."queue", r."tags", 'run ' || (g % 7), r."createdAt", now()
-         FROM "Run" r, generate_series(1, 120) g WHERE r."id" = $1 RETURNING "id"`,
-      [first],
+    // A third of the runs have a retrodiction headline, with tied skills; the rest have none. Half of those have a
+    // verdict against their best classical baseline; the others a null one (no baseline fitted).
+    const headline = (n: number) =>
+      n % 3 === 0
+        ? {
+            overall: { skill: { rmseVsNaive: ((n % 5) - 2) / 10, rmseVsBest: 0 } },
+            verdict:
+              n % 2 === 0 ? { best: "arima", bestLabel: "ARIMA(1,0,0)", skillVsBest: ((n % 7) - 3) / 10, beatsAll: n % 7 > 3 } : null,
+          }
+        : undefined;
+    const copied = (
+      await pool.query(`SELECT "spec", "params", "pipeline", "queue", "tags", "createdAt" FROM "Run" WHERE "id" = $1`, [first])
+    ).rows[0];
+    const seeded = await seedRuns(
+      pool,
+      Array.from({ length: 120 }, (_, i) => ({
+        ...copied,
+        status: "SUCCEEDED" as const,
+        name: `run ${(i + 1) % 7}`,
+        resultSummary: headline(i + 2),
+      })),
     );
-    const ids = [first, ...rows.map((r) => r.id)];
+    const ids = [first, ...seeded];
     await pool.query(
       `INSERT INTO "MetricSummary" ("runId", "key", "count", "last", "lastStep", "min", "max", "updatedAt")
        SELECT id, 'val_loss', 1, (n % 10)::float8, 1, (n % 10)::float8, (n % 10)::float8, now()
          FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) WHERE n % 2 = 0`,
-      [ids],
-    );
-    // A third of the runs have a retrodiction headline, with tied skills; the rest have none. Half of those have a
-    // verdict against their best classical baseline; the others a null one (no baseline fitted).
-    await pool.query(
-      `UPDATE "Run" r SET "resultSummary" = jsonb_build_object(
-           'overall', jsonb_build_object('skill', jsonb_build_object('rmseVsNaive', (t.n % 5 - 2) / 10.0, 'rmseVsBest', 0)),
-           'verdict', CASE WHEN t.n % 2 = 0 THEN jsonb_build_object('best', 'arima', 'bestLabel', 'ARIMA(1,0,0)',
-             'skillVsBest', (t.n % 7 - 3) / 10.0, 'beatsAll', t.n % 7 > 3) END)
-         FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n) WHERE r."id" = t.id AND t.n % 3 = 0`,
       [ids],
     );
     const sorts = [
@@ -346,13 +347,14 @@ describe("live events over SSE", () => {
     const first = await next();
     expect(first?.data.json).toMatchObject({ status: "QUEUED", percent: 0 });
     const ids = new Set([first?.id]);
-    // What the worker's run store does for a progress report: one UPDATE + NOTIFY statement.
-    const progress = (percent: number, status = "RUNNING") =>
-      pool.query(
-        `WITH updated AS (UPDATE "Run" SET "status" = $2::"RunStatus", "percent" = $3, "updatedAt" = now() WHERE "id" = $1 RETURNING "id")
-         SELECT pg_notify('run_events', json_build_object('runId', $1::text, 'kind', 'progress', 'percent', $3::float8)::text) FROM updated`,
-        [id, status, percent],
+    // A progress report as a worker would store and announce it (no worker holds this run: its state is forced).
+    const progress = async (percent: number, status: "RUNNING" | "SUCCEEDED" = "RUNNING") => {
+      await forceRunState(pool, id, { status, percent });
+      await pool.query(
+        `SELECT pg_notify('run_events', json_build_object('runId', $1::text, 'kind', 'progress', 'percent', $2::float8)::text)`,
+        [id, percent],
       );
+    };
     expect(first?.data.json).toMatchObject({ metrics: [] });
     for (const percent of [10, 20, 30, 40, 50]) {
       // Each event carries the metric summaries as they stand, so a watcher needs no training.get.
@@ -428,7 +430,7 @@ describe("live metric points over SSE", () => {
       }
     }
     await write(13, 13);
-    await pool.query(`UPDATE "Run" SET "status" = 'SUCCEEDED' WHERE "id" = $1`, [runId]);
+    await forceRunState(pool, runId, { status: "SUCCEEDED" });
     await pool.query(`SELECT pg_notify('run_events', json_build_object('runId', $1::text, 'kind', 'status')::text)`, [runId]);
     const last: number[] = [];
     for (let event = await next(); event; event = await next()) last.push(...(event.data.json[0]?.steps ?? []));

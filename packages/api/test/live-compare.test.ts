@@ -1,32 +1,22 @@
-import { cancelRun, NotificationHub, prepareDatabase, writeMetricPoints } from "@hindcast/db";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
+import { cancelRun, type NotificationHub, writeMetricPoints } from "@hindcast/db";
+import { forceRunState } from "@hindcast/db/runs/seed";
+import { dbTest, seattleSpec as spec } from "@hindcast/test-support";
+import type pg from "pg";
+import { describe, expect, it } from "vitest";
 import { createCaller } from "../src/index.js";
 
-let db: TestDatabase;
 let pool: pg.Pool;
 let hub: NotificationHub;
 const operator = { id: "", email: "op@example.com", role: "OPERATOR" as const };
-const spec = { data: { dataset: "seattle_weather", target: "temp_max" }, train: { epochs: 2 } };
 const caller = () => createCaller({ pool, hub, user: operator });
 
-beforeAll(async () => {
-  db = await createTestDatabase("api_live");
-  await prepareDatabase(db.url);
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  hub = new NotificationHub(db.url);
-  await hub.start();
+dbTest.beforeAll(async ({ pool: migrated, hub: started }) => {
+  pool = migrated;
+  hub = started;
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO "User" ("id", "email", "role") VALUES (gen_random_uuid(), 'op@example.com', 'OPERATOR') RETURNING "id"`,
   );
   operator.id = (rows[0] as { id: string }).id;
-});
-
-afterAll(async () => {
-  await hub?.close();
-  await pool?.end();
-  await db?.drop();
 });
 
 describe("training.events (live over SSE)", () => {
@@ -44,11 +34,11 @@ describe("training.events (live over SSE)", () => {
     })();
     await expect.poll(() => seen.length).toBe(1);
     expect(seen[0]?.status).toBe("QUEUED");
-    await pool.query(`UPDATE "Run" SET "status" = 'RUNNING', "percent" = 40, "updatedAt" = now() WHERE "id" = $1`, [id]);
+    await forceRunState(pool, id, { status: "RUNNING", percent: 40 });
     await pool.query(`SELECT pg_notify('run_events', json_build_object('runId', $1::text, 'kind', 'progress')::text)`, [id]);
     await expect.poll(() => seen.at(-1)?.percent).toBe(40);
     await cancelRun(pool, id);
-    await pool.query(`UPDATE "Run" SET "status" = 'CANCELLED', "updatedAt" = now() WHERE "id" = $1`, [id]);
+    await forceRunState(pool, id, { status: "CANCELLED" });
     await pool.query(
       `SELECT pg_notify('run_events', json_build_object('runId', $1::text, 'kind', 'status', 'status', 'CANCELLED')::text)`,
       [id],
@@ -71,7 +61,7 @@ describe("clone and compare", () => {
     expect(run).toMatchObject({ tags: ["orig"], name: "base (changed)", status: "QUEUED" });
     const retry = await caller().training.get({ id: (await caller().training.clone({ id })).id });
     expect(retry.name).toBe("base (retry)");
-    await expect(caller().training.clone({ id, set: { "train.epochs": -1 } })).rejects.toThrow(/set train\.epochs: /);
+    await expect(caller().training.clone({ id, set: { "train.epochs": -1 } })).rejects.toThrow(/^train\.epochs: /);
   });
 
   it("compares runs: differing and shared params, last/min/max of every metric", async () => {
@@ -118,7 +108,7 @@ describe("datasets: CSV upload into PostgreSQL", () => {
     const started = await caller().training.start({ spec: { data: { dataset: "prices", target: "price" } } });
     expect(started.status).toBe("QUEUED");
     await expect(caller().training.start({ spec: { data: { dataset: "prices", target: "close" } } })).rejects.toThrow(
-      /spec\.data\.target: "close" is not a column of prices; use one of price, volume/,
+      /"close" is not a column of prices\. Fix: use one of price, volume/,
     );
   });
 
@@ -132,18 +122,23 @@ describe("datasets: CSV upload into PostgreSQL", () => {
 
   it("refuses a clone whose dataset or target does not exist, as a start does", async () => {
     const { id } = await caller().training.start({ spec: { data: { dataset: "prices", target: "price" } } });
-    await expect(caller().training.clone({ id, set: { "data.target": "close" } })).rejects.toThrow(
-      /spec\.data\.target: "close" is not a column of prices; use one of price, volume/,
-    );
-    await expect(caller().training.clone({ id, set: { "data.dataset": "nope" } })).rejects.toThrow(
-      /spec\.data\.dataset: unknown dataset "nope"/,
-    );
+    await expect(caller().training.clone({ id, set: { "data.target": "close" } })).rejects.toMatchObject({
+      message: '"close" is not a column of prices. Fix: use one of price, volume',
+      cause: { path: "spec.data.target" },
+    });
+    await expect(caller().training.clone({ id, set: { "data.dataset": "nope" } })).rejects.toMatchObject({
+      message: expect.stringMatching(/^unknown dataset "nope"/i),
+      cause: { path: "spec.data.dataset" },
+    });
   });
 
   it("refuses a bad name, a built-in's name, and a CSV it cannot read, keeping what is stored", async () => {
     await expect(caller().datasets.upload({ name: "Bad Name", csv })).rejects.toThrow(/Dataset name "Bad Name" is not allowed/);
-    await expect(caller().datasets.upload({ name: "sp500", csv })).rejects.toThrow(/"sp500" is a built-in dataset/);
-    await expect(caller().datasets.upload({ name: "prices", csv: "just one line" })).rejects.toThrow(/^csv: /);
+    await expect(caller().datasets.upload({ name: "sp500", csv })).rejects.toMatchObject({
+      code: "CONFLICT",
+      message: '"sp500" is a built-in dataset. Fix: choose another name',
+    });
+    await expect(caller().datasets.upload({ name: "prices", csv: "just one line" })).rejects.toMatchObject({ cause: { path: "csv" } });
     expect((await caller().datasets.preview({ name: "prices" })).totalRows).toBe(3);
     await expect(caller().datasets.preview({ name: "nope" })).rejects.toThrow(/unknown dataset "nope"/);
   });
@@ -159,9 +154,12 @@ describe("datasets: CSV upload into PostgreSQL", () => {
     ]);
 
     const unsettled = "date,value\n01/02/2021,1\n02/02/2021,2\n";
-    await expect(caller().datasets.upload({ name: "eu_dates", csv: unsettled })).rejects.toThrow(
-      /^dateFormat: Column "date" of "eu_dates" has dates that read both as month\/day and as day\/month \(lines 2, 3, e\.g\. "01\/02\/2021"\).*--date-format/,
-    );
+    await expect(caller().datasets.upload({ name: "eu_dates", csv: unsettled })).rejects.toMatchObject({
+      message: expect.stringMatching(
+        /^Column "date" of "eu_dates" has dates that read both as month\/day and as day\/month \(lines 2, 3, e\.g\. "01\/02\/2021"\).*--date-format/,
+      ),
+      cause: { path: "dateFormat" },
+    });
     await caller().datasets.upload({ name: "eu_dates", csv: unsettled, dateFormat: "DD/MM/YYYY" });
     expect((await caller().datasets.preview({ name: "eu_dates" })).rows.map((row) => row.date)).toEqual(["2021-02-01", "2021-02-02"]);
   });

@@ -1,11 +1,10 @@
-import { prepareDatabase } from "@hindcast/db";
+import { seedRuns } from "@hindcast/db/runs/seed";
+import { dbTest } from "@hindcast/test-support";
 import { TRPCError } from "@trpc/server";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
+import type pg from "pg";
+import { describe, expect, it } from "vitest";
 import { createCaller } from "../src/index.js";
 
-let db: TestDatabase;
 let pool: pg.Pool;
 const viewer = { id: "00000000-0000-4000-8000-000000000001", email: "viewer@example.com", role: "VIEWER" as const };
 const ids = {
@@ -26,21 +25,12 @@ async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
   throw new Error("expected the call to be rejected");
 }
 
-beforeAll(async () => {
-  db = await createTestDatabase("resolve_ids");
-  await prepareDatabase(db.url);
-  pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  for (const [name, id] of Object.entries(ids)) {
-    await pool.query(`INSERT INTO "Run" ("id", "name", "pipeline", "spec", "updatedAt") VALUES ($1, $2, 'retrodiction', '{}', now())`, [
-      id,
-      name,
-    ]);
-  }
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
+dbTest.beforeAll(async ({ pool: migrated }) => {
+  pool = migrated;
+  await seedRuns(
+    pool,
+    Object.entries(ids).map(([name, id]) => ({ id, name, pipeline: "retrodiction" })),
+  );
 });
 
 describe("training.resolveIds", () => {

@@ -1,6 +1,7 @@
+import { UserFacingError } from "@hindcast/contracts";
 import { estimateSpecMemory, modelKinds, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApi, type TestApi } from "../../../test-support/api-server.js";
+import { apiTest, type TestApi } from "@hindcast/test-support";
+import { describe, expect, it } from "vitest";
 import { runMemoryLimitFrom } from "../src/run-memory.js";
 
 const data = { dataset: "seattle_weather", target: "temp_max" };
@@ -11,7 +12,15 @@ describe("the per-run memory budget", () => {
     expect(runMemoryLimitFrom({})).toBe(4 * gib);
     expect(runMemoryLimitFrom({ HINDCAST_MAX_RUN_MEMORY_MB: "16384" })).toBe(16 * gib);
     for (const bad of ["lots", "0", "-1", "1.5"]) {
-      expect(() => runMemoryLimitFrom({ HINDCAST_MAX_RUN_MEMORY_MB: bad })).toThrow(/^HINDCAST_MAX_RUN_MEMORY_MB: .*a number of MiB/);
+      const refusal = (() => {
+        try {
+          runMemoryLimitFrom({ HINDCAST_MAX_RUN_MEMORY_MB: bad });
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(refusal).toBeInstanceOf(UserFacingError);
+      expect((refusal as UserFacingError).toLine()).toMatch(/^HINDCAST_MAX_RUN_MEMORY_MB: .*\. Fix: set it to a number of MiB/);
     }
   });
 
@@ -35,11 +44,8 @@ describe("the per-run memory budget", () => {
 
 describe("training.start and training.clone over HTTP", () => {
   let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi("api_run_memory");
-  });
-  afterAll(async () => {
-    await api?.close();
+  apiTest.beforeAll(({ api: served }) => {
+    api = served;
   });
 
   const call = (procedure: string, input: unknown) =>
@@ -64,7 +70,7 @@ describe("training.start and training.clone over HTTP", () => {
     const response = await call("training.start", { spec, experiment: "too big" });
     expect(response.status).toBe(400);
     expect(await messageOf(response)).toMatch(
-      /^spec: this run needs about [\d.]+ GiB of memory \(parameters [\d.]+ GiB, training step [\d.]+ GiB, training windows [\d.]+ KiB\); the server allows 4 GiB per run \(HINDCAST_MAX_RUN_MEMORY_MB\)\. Reduce /,
+      /^This run needs about [\d.]+ GiB of memory \(parameters [\d.]+ GiB, training step [\d.]+ GiB, training windows [\d.]+ KiB\); the server allows 4 GiB per run \(HINDCAST_MAX_RUN_MEMORY_MB\)\. Fix: reduce /,
     );
     expect(await queued()).toEqual(before);
     expect((await api.pool.query(`SELECT 1 FROM "Experiment"`)).rowCount).toBe(0);
@@ -77,7 +83,7 @@ describe("training.start and training.clone over HTTP", () => {
     const before = await queued();
     const response = await call("training.clone", { id, set: { "train.batchSize": 65_536 } });
     expect(response.status).toBe(400);
-    expect(await messageOf(response)).toMatch(/^spec: this run needs about [\d.]+ GiB .* the server allows 4 GiB per run/);
+    expect(await messageOf(response)).toMatch(/^This run needs about [\d.]+ GiB .* the server allows 4 GiB per run/);
     expect(await queued()).toEqual(before);
   });
 });

@@ -2,28 +2,21 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { enqueueRun, prepareDatabase, writeMetricPoints } from "@hindcast/db";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
+import { enqueueRun, writeMetricPoints } from "@hindcast/db";
+import { forceRunState } from "@hindcast/db/runs/seed";
+import { dbTest, seattleData } from "@hindcast/test-support";
+import type pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
 import { createCaller } from "../src/index.js";
 
-let db: TestDatabase;
 let pool: pg.Pool;
 let viewer: ReturnType<typeof createCaller>;
 let runId: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase("run_page_api");
-  await prepareDatabase(db.url);
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
+dbTest.beforeAll(async ({ pool: migrated }) => {
+  pool = migrated;
   viewer = createCaller({ pool, user: { id: "00000000-0000-4000-8000-000000000001", email: "viewer@example.com", role: "VIEWER" } });
-  runId = await enqueueRun(pool, { spec: { data: { dataset: "seattle_weather", target: "temp_max" } }, pipeline: "retrodiction" });
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
+  runId = await enqueueRun(pool, { spec: { data: seattleData }, pipeline: "retrodiction" });
 });
 
 describe("runs.logs", () => {
@@ -125,7 +118,7 @@ describe("runs.results", () => {
       overall: legacyReport,
       children: [child],
     });
-    await pool.query(`UPDATE "Run" SET "parentId" = $1 WHERE "id" = $2`, [parent, child]);
+    await forceRunState(pool, child, { parentId: parent });
     const results = await viewer.runs.results({ id: parent });
     expect(results?.windows).toHaveLength(1);
     expect(results?.windows[0]?.predictions.baselines.naive).toMatchObject({ predicted: [0.5, 1] });

@@ -1,19 +1,15 @@
 import http from "node:http";
 import { enqueueRun } from "@hindcast/db";
 import { trainingSpecSchema } from "@hindcast/models";
+import { apiTest, seattleData, type TestApi, testPasswords } from "@hindcast/test-support";
 import superjson from "superjson";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApi, type TestApi, testPasswords } from "../../../test-support/api-server.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sessionCookieName, startApiServer } from "../src/index.js";
 
 let api: TestApi;
 
-beforeAll(async () => {
-  api = await startTestApi("api_security");
-});
-
-afterAll(async () => {
-  await api?.close();
+apiTest.beforeAll(({ api: served }) => {
+  api = served;
 });
 
 /** A tRPC call over HTTP: a JSON body as superjson sends plain values (built by hand: superjson refuses a "prototype" key). */
@@ -31,7 +27,7 @@ const errorOf = async (response: Response) =>
 describe("training.clone refuses paths outside the spec", () => {
   let runId: string;
   beforeAll(async () => {
-    const spec = trainingSpecSchema.parse({ data: { dataset: "seattle_weather", target: "temp_max" } });
+    const spec = trainingSpecSchema.parse({ data: seattleData });
     runId = await enqueueRun(api.pool, { spec, pipeline: "retrodiction", queue: "any", params: {}, tags: [], name: "source" });
   });
 
@@ -146,7 +142,7 @@ describe("sign-in throttling", () => {
       const refused = await login(server.url, "viewer@example.com", testPasswords.viewer);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-      expect((await errorOf(refused)).message).toMatch(/Too many failed sign-ins; try again in \d+ s/);
+      expect((await errorOf(refused)).message).toMatch(/^Too many failed sign-ins\. Fix: try again in \d+ s$/);
       await new Promise((r) => setTimeout(r, Number(refused.headers.get("retry-after")) * 1000));
       expect((await login(server.url, "viewer@example.com", testPasswords.viewer)).status).toBe(200);
       // A success starts the account over.

@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Dataset } from "@hindcast/models";
-import { BUILTIN_RECIPES, type BuiltinDatasetInfo, type BuiltinRecipe } from "./builtin-catalog.js";
-import { importCsv } from "./csv-import.js";
+import { BUILTIN_RECIPES, type BuiltinDatasetInfo, type BuiltinRecipe } from "./builtin-catalog";
+import { importCsv } from "./csv-import";
 
 export const builtinDatasets: readonly BuiltinDatasetInfo[] = BUILTIN_RECIPES.map((recipe) => recipe.info);
 

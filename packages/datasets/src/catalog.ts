@@ -1,7 +1,7 @@
 import { listDatasets, loadDataset } from "@hindcast/db";
 import { DataError, type Dataset } from "@hindcast/models";
 import type pg from "pg";
-import { builtinDatasets, loadBuiltinDataset } from "./builtin.js";
+import { builtinDatasets, loadBuiltinDataset } from "./builtin";
 
 export interface DatasetSummary {
   name: string;

@@ -1,6 +1,6 @@
-import { parseNumericCell } from "./cells.js";
-import type { ValueColumn } from "./csv-layout.js";
-import type { IgnoredColumn } from "./report.js";
+import { parseNumericCell } from "./cells";
+import type { ValueColumn } from "./csv-layout";
+import type { IgnoredColumn } from "./report";
 
 export interface ColumnTypes {
   numeric: ValueColumn[];

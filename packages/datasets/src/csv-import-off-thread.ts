@@ -1,8 +1,8 @@
 import { Worker } from "node:worker_threads";
-import type { CsvImportOptions, CsvImportResult } from "./csv-import.js";
-import { CsvImportError } from "./errors.js";
+import type { CsvImportOptions, CsvImportResult } from "./csv-import";
+import { CsvImportError } from "./errors";
 
-type Answer = { imported: CsvImportResult } | { refused: Pick<CsvImportError, "message" | "problems" | "field"> };
+type Answer = { imported: CsvImportResult } | { refused: Pick<CsvImportError, "message" | "fix" | "problems" | "path"> };
 
 /**
  * importCsv in a worker thread: parsing tens of millions of characters takes
@@ -14,7 +14,10 @@ export function importCsvOffThread(text: string, options: CsvImportOptions): Pro
     const worker = new Worker(new URL("./csv-import-thread.mjs", import.meta.url), { workerData: { text, options } });
     worker.once("message", (answer: Answer) => {
       if ("imported" in answer) resolve(answer.imported);
-      else reject(new CsvImportError(answer.refused.message, answer.refused.problems, answer.refused.field));
+      else {
+        const { message, fix, problems, path } = answer.refused;
+        reject(new CsvImportError(message, fix, { problems, path }));
+      }
     });
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`the CSV import thread exited with code ${code} before answering`)));

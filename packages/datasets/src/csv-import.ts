@@ -1,13 +1,13 @@
 import type { Dataset } from "@hindcast/models";
 import { controlCharacterIn, inferFrequency } from "@hindcast/models";
-import { parseNumericCell } from "./cells.js";
-import { classifyColumns } from "./column-types.js";
-import { type CsvLayout, type LayoutOptions, resolveLayout, type ValueColumn } from "./csv-layout.js";
-import { type CsvRecord, parseCsvRecords } from "./csv-records.js";
-import { chooseDateFormat, type DateCell } from "./date-order.js";
-import { type CsvDateFormat, parseCsvDate } from "./dates.js";
-import { CsvImportError } from "./errors.js";
-import { groupBy } from "./group-by.js";
+import { parseNumericCell } from "./cells";
+import { classifyColumns } from "./column-types";
+import { type CsvLayout, type LayoutOptions, resolveLayout, type ValueColumn } from "./csv-layout";
+import { type CsvRecord, parseCsvRecords } from "./csv-records";
+import { chooseDateFormat, type DateCell } from "./date-order";
+import { type CsvDateFormat, parseCsvDate } from "./dates";
+import { CsvImportError } from "./errors";
+import { groupBy } from "./group-by";
 import {
   type CsvImportReport,
   describeRejections,
@@ -15,8 +15,8 @@ import {
   type InvalidCell,
   MAX_LISTED_PROBLEMS,
   type RejectedRow,
-} from "./report.js";
-import { type DatedRow, orderByDate, type UnsortedPolicy } from "./row-order.js";
+} from "./report";
+import { type DatedRow, orderByDate, type UnsortedPolicy } from "./row-order";
 
 export interface CsvImportOptions extends LayoutOptions {
   name: string;
@@ -45,8 +45,8 @@ interface GroupedRow extends DatedRow {
  */
 export function importCsv(text: string, options: CsvImportOptions): CsvImportResult {
   const [headerRecord, ...records] = parseCsvRecords(text, options.name);
-  if (!headerRecord) throw new CsvImportError(`"${options.name}" is empty; a CSV needs a header line and at least one data row.`);
-  if (records.length === 0) throw new CsvImportError(`"${options.name}" has a header but no data rows; add rows below the header.`);
+  if (!headerRecord) throw new CsvImportError(`"${options.name}" is empty`, "give the CSV a header line and at least one data row");
+  if (records.length === 0) throw new CsvImportError(`"${options.name}" has a header but no data rows`, "add rows below the header");
   const layout = resolveLayout(headerRecord.cells, options);
 
   const dateFormat = chooseDateFormat(
@@ -176,21 +176,20 @@ function noRowsError(name: string, layout: CsvLayout, rejected: readonly Rejecte
   const [first] = rejected;
   if (first && rejected.every((row) => row.reason === "bad-date")) {
     return new CsvImportError(
-      `No dates found in column "${layout.dateColumn.name}" of "${name}" (line ${first.line}: ${first.detail}); ` +
-        "set dateColumn to the column that holds the dates, written as YYYY-MM-DD.",
-      problems,
+      `No dates found in column "${layout.dateColumn.name}" of "${name}" (line ${first.line}: ${first.detail})`,
+      "set dateColumn to the column that holds the dates, written as YYYY-MM-DD",
+      { problems, path: "dateColumn" },
     );
   }
-  return new CsvImportError(
-    `No rows of "${name}" could be imported: ${describeRejections(rejected)}; fix those rows and import again.`,
+  return new CsvImportError(`No rows of "${name}" could be imported: ${describeRejections(rejected)}`, "fix those rows and import again", {
     problems,
-  );
+  });
 }
 
 function noNumericColumnError(name: string, layout: CsvLayout, ignored: readonly IgnoredColumn[]): CsvImportError {
   const why = ignored.map(({ column, reason }) => `"${column}": ${reason}`);
   return new CsvImportError(
-    `No numeric column in "${name}"${why.length > 0 ? ` (${why.join("; ")})` : ""}; ` +
-      `add at least one column of numbers besides the date column "${layout.dateColumn.name}".`,
+    `No numeric column in "${name}"${why.length > 0 ? ` (${why.join("; ")})` : ""}`,
+    `add at least one column of numbers besides the date column "${layout.dateColumn.name}"`,
   );
 }

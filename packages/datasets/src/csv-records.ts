@@ -1,6 +1,6 @@
 import { CsvError } from "csv-parse";
 import { type Info, type Options, parse } from "csv-parse/sync";
-import { CsvImportError } from "./errors.js";
+import { CsvImportError } from "./errors";
 
 interface ParsedRecord {
   record: string[];
@@ -36,7 +36,8 @@ export function parseCsvRecords(text: string, fileName: string, maxCells = maxDa
         cells += entry.record.length;
         if (cells > maxCells) {
           throw new CsvImportError(
-            `"${fileName}" holds more than ${maxCells.toLocaleString("en-US")} cells (the limit for one dataset) by line ${entry.info.lines}; split it into smaller datasets or drop unused columns.`,
+            `"${fileName}" holds more than ${maxCells.toLocaleString("en-US")} cells (the limit for one dataset) by line ${entry.info.lines}`,
+            "split it into smaller datasets or drop unused columns",
           );
         }
         return entry;
@@ -46,7 +47,7 @@ export function parseCsvRecords(text: string, fileName: string, maxCells = maxDa
     return parsed.map(({ record, info }) => ({ line: info.lines - countNewlines(record), cells: record }));
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
-    throw new CsvImportError(`"${fileName}" is not valid CSV (${error.message}); check its quotes and commas.`);
+    throw new CsvImportError(`"${fileName}" is not valid CSV (${error.message})`, "check its quotes and commas");
   }
 }
 

@@ -1,6 +1,6 @@
-import { type CsvDateFormat, csvDateFormats, dayMonthYearReadings, isDayMonthYear } from "./dates.js";
-import { CsvImportError } from "./errors.js";
-import { MAX_LISTED_PROBLEMS, withMore } from "./report.js";
+import { type CsvDateFormat, csvDateFormats, dayMonthYearReadings, isDayMonthYear } from "./dates";
+import { CsvImportError } from "./errors";
+import { MAX_LISTED_PROBLEMS, withMore } from "./report";
 
 export interface DateCell {
   line: number;
@@ -47,9 +47,9 @@ function someDayMonthYear(cells: Iterable<DateCell>): boolean {
 function mixedOrdersError(column: string, ...settlers: [CsvDateFormat, DateCell][]): CsvImportError {
   const only = settlers.map(([format, cell]) => `line ${cell.line}: "${cell.text.trim()}" is a date only as ${format}`);
   return new CsvImportError(
-    `${column} mixes date orders (${only.join("; ")}); write every date in one order, or ${HOW_TO_NAME} to reject the rows in the other order.`,
-    only,
-    "dateFormat",
+    `${column} mixes date orders (${only.join("; ")})`,
+    `write every date in one order, or ${HOW_TO_NAME} to reject the rows in the other order`,
+    { problems: only, path: "dateFormat" },
   );
 }
 
@@ -58,10 +58,13 @@ function ambiguousError(column: string, ambiguous: readonly DateCell[]): CsvImpo
   const lines = withMore(ambiguous.map((cell) => String(cell.line)));
   return new CsvImportError(
     `${column} has dates that read both as month/day and as day/month (line${ambiguous.length > 1 ? "s" : ""} ${lines}, e.g. "${example?.text.trim()}") ` +
-      `and no row settles the order; ${HOW_TO_NAME}, or use ISO dates (YYYY-MM-DD).`,
-    ambiguous
-      .slice(0, MAX_LISTED_PROBLEMS)
-      .map((cell) => `line ${cell.line}: "${cell.text.trim()}" is a date both as ${csvDateFormats.join(" and as ")}`),
-    "dateFormat",
+      "and no row settles the order",
+    `${HOW_TO_NAME}, or use ISO dates (YYYY-MM-DD)`,
+    {
+      problems: ambiguous
+        .slice(0, MAX_LISTED_PROBLEMS)
+        .map((cell) => `line ${cell.line}: "${cell.text.trim()}" is a date both as ${csvDateFormats.join(" and as ")}`),
+      path: "dateFormat",
+    },
   );
 }

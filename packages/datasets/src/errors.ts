@@ -1,13 +1,17 @@
-/** A CSV that cannot be imported at all. The message is one self-contained line naming the problem and the fix. */
-export class CsvImportError extends Error {
-  override readonly name = "CsvImportError";
-  readonly problems: string[];
-  /** The upload input to change: the file, or the named date format when the file does not settle the order of its dates. */
-  readonly field: "csv" | "dateFormat";
+import { UserFacingError } from "@hindcast/contracts";
 
-  constructor(message: string, problems: string[] = [message], field: "csv" | "dateFormat" = "csv") {
-    super(message);
-    this.problems = problems;
-    this.field = field;
+/** The import input a CSV problem belongs to: the file itself, or the option that picked part of it. */
+export type CsvImportField = "csv" | "dateFormat" | "dateColumn" | "pivotBy" | "columns";
+
+/** A CSV that cannot be imported at all: one line naming the problem and the fix; `path` is the input to change. */
+export class CsvImportError extends UserFacingError {
+  override readonly name = "CsvImportError";
+  /** Every offending line or cell, capped, for a report; one problem is the message itself. */
+  readonly problems: string[];
+  declare readonly path: CsvImportField;
+
+  constructor(message: string, fix: string, options: { problems?: string[]; path?: CsvImportField } = {}) {
+    super(message, fix, { path: options.path ?? "csv" });
+    this.problems = options.problems ?? [message];
   }
 }

@@ -1,12 +1,12 @@
-export { builtinDatasets, loadBuiltinDataset } from "./builtin.js";
-export type { BuiltinColumn, BuiltinDatasetInfo } from "./builtin-catalog.js";
-export { type DatasetSummary, listAllDatasets, loadAnyDataset } from "./catalog.js";
-export { type CsvImportOptions, type CsvImportResult, importCsv } from "./csv-import.js";
-export { importCsvOffThread } from "./csv-import-off-thread.js";
-export { maxDatasetCells } from "./csv-records.js";
-export type { DateFormatChoice } from "./date-order.js";
-export { type CsvDateFormat, csvDateFormats } from "./dates.js";
-export { CsvImportError } from "./errors.js";
+export { builtinDatasets, loadBuiltinDataset } from "./builtin";
+export type { BuiltinColumn, BuiltinDatasetInfo } from "./builtin-catalog";
+export { type DatasetSummary, listAllDatasets, loadAnyDataset } from "./catalog";
+export { type CsvImportOptions, type CsvImportResult, importCsv } from "./csv-import";
+export { importCsvOffThread } from "./csv-import-off-thread";
+export { maxDatasetCells } from "./csv-records";
+export type { DateFormatChoice } from "./date-order";
+export { type CsvDateFormat, csvDateFormats } from "./dates";
+export { CsvImportError } from "./errors";
 export {
   type CsvImportReport,
   type IgnoredColumn,
@@ -16,5 +16,5 @@ export {
   type RejectedRow,
   type RejectionReason,
   summarizeReport,
-} from "./report.js";
-export type { UnsortedPolicy } from "./row-order.js";
+} from "./report";
+export type { UnsortedPolicy } from "./row-order";

@@ -1,6 +1,6 @@
 import type { Frequency } from "@hindcast/models";
-import type { DateFormatChoice } from "./date-order.js";
-import { groupBy } from "./group-by.js";
+import type { DateFormatChoice } from "./date-order";
+import { groupBy } from "./group-by";
 
 export type RejectionReason = "bad-date" | "duplicate-date" | "unsorted" | "wrong-field-count" | "missing-pivot-value" | "bad-pivot-value";
 

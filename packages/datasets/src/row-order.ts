@@ -1,4 +1,4 @@
-import type { RejectedRow } from "./report.js";
+import type { RejectedRow } from "./report";
 
 export interface DatedRow {
   line: number;

@@ -82,27 +82,27 @@ describe("day-month-year dates", () => {
 
   it("refuses rows that settle both orders, naming both rows", () => {
     const error = importError(csv("date,v", "13/01/2021,1", "01/02/2021,2", "01/14/2021,3", "14/01/2021,4"));
-    expect(error.message).toBe(
+    expect(error.toLine()).toBe(
       'Column "date" of "test.csv" mixes date orders (line 2: "13/01/2021" is a date only as DD/MM/YYYY; ' +
-        `line 4: "01/14/2021" is a date only as MM/DD/YYYY); write every date in one order, or ${howToName} to reject the rows in the other order.`,
+        `line 4: "01/14/2021" is a date only as MM/DD/YYYY). Fix: write every date in one order, or ${howToName} to reject the rows in the other order`,
     );
     expect(error.problems).toEqual([
       'line 2: "13/01/2021" is a date only as DD/MM/YYYY',
       'line 4: "01/14/2021" is a date only as MM/DD/YYYY',
     ]);
-    expect(error.field).toBe("dateFormat");
+    expect(error.path).toBe("dateFormat");
   });
 
   it("refuses dates no row settles, naming the ambiguous rows and how to name the format", () => {
     const months = ["01", "02", "03", "04", "05", "06", "07", "08"].map((month, i) => `${month}/02/2021,${i}`);
     const error = importError(csv("date,v", ...months));
-    expect(error.message).toBe(
+    expect(error.toLine()).toBe(
       'Column "date" of "test.csv" has dates that read both as month/day and as day/month (lines 2, 3, 4, 5, 6 and 3 more, e.g. "01/02/2021") ' +
-        `and no row settles the order; ${howToName}, or use ISO dates (YYYY-MM-DD).`,
+        `and no row settles the order. Fix: ${howToName}, or use ISO dates (YYYY-MM-DD)`,
     );
     expect(error.problems).toHaveLength(8);
     expect(error.problems[0]).toBe('line 2: "01/02/2021" is a date both as MM/DD/YYYY and as DD/MM/YYYY');
-    expect(error.field).toBe("dateFormat");
+    expect(error.path).toBe("dateFormat");
     const one = importError(csv("date,v", "2020-01-01,1", "1/3/2020,2"));
     expect(one.message).toMatch(
       /^Column "date" of "test.csv" has dates that read both as month\/day and as day\/month \(line 3, e.g. "1\/3\/2020"\)/,
@@ -121,13 +121,13 @@ describe("day-month-year dates", () => {
 
   it("does not let a row with the wrong field count settle the order", () => {
     const error = importError(csv("date,v", "01/02/2021,1", "01/13/2021,2,3"));
-    expect(error.field).toBe("dateFormat");
+    expect(error.path).toBe("dateFormat");
     expect(error.problems).toEqual(['line 2: "01/02/2021" is a date both as MM/DD/YYYY and as DD/MM/YYYY']);
   });
 
   it("takes a header line of day-month-year dates for data", () => {
-    expect(importError(csv("01/13/2021,1", "01/14/2021,2")).message).toBe(
-      'The first line looks like data, not a header ("01/13/2021,1"); add a header line naming the columns, e.g. "date,value".',
+    expect(importError(csv("01/13/2021,1", "01/14/2021,2")).toLine()).toBe(
+      'The first line looks like data, not a header ("01/13/2021,1"). Fix: add a header line naming the columns, e.g. "date,value"',
     );
   });
 });
@@ -271,71 +271,78 @@ describe("columns", () => {
 
 describe("fatal problems", () => {
   it.each([
-    ["an empty file", "", {}, '"test.csv" is empty; a CSV needs a header line and at least one data row.'],
-    ["only blank lines", "\n  \n,,\r\n", {}, '"test.csv" is empty; a CSV needs a header line and at least one data row.'],
-    ["a header without rows", csv("date,v"), {}, '"test.csv" has a header but no data rows; add rows below the header.'],
+    ["an empty file", "", {}, '"test.csv" is empty. Fix: give the CSV a header line and at least one data row'],
+    ["only blank lines", "\n  \n,,\r\n", {}, '"test.csv" is empty. Fix: give the CSV a header line and at least one data row'],
+    ["a header without rows", csv("date,v"), {}, '"test.csv" has a header but no data rows. Fix: add rows below the header'],
     [
       "no header line",
       csv("2020-01-01,1", "2020-01-02,2"),
       {},
-      'The first line looks like data, not a header ("2020-01-01,1"); add a header line naming the columns, e.g. "date,value".',
+      'The first line looks like data, not a header ("2020-01-01,1"). Fix: add a header line naming the columns, e.g. "date,value"',
     ],
     [
       "a single column",
       csv("date;v", "2020-01-01;1"),
       {},
-      'The header "date;v" has only one column; the file must be comma-separated with a date column and at least one numeric column.',
+      'The header "date;v" has only one column. Fix: separate the columns with commas: a date column and at least one numeric column',
     ],
     [
       "a repeated column name",
       csv("date,v,v", "2020-01-01,1,2"),
       {},
-      'Column "v" appears twice in the header; give every column a different name.',
+      'Column "v" appears twice in the header. Fix: give every column a different name',
     ],
-    ["an unnamed column", csv("date,,v", "2020-01-01,1,2"), {}, "Column 2 of the header has no name; give every column a name."],
+    ["an unnamed column", csv("date,,v", "2020-01-01,1,2"), {}, "Column 2 of the header has no name. Fix: give every column a name"],
     [
       "no dates in the date column",
       csv("name,v", "alpha,1", "beta,2"),
       {},
-      'No dates found in column "name" of "test.csv" (line 2: "alpha" is not a date; use ISO dates (YYYY-MM-DD)); ' +
-        "set dateColumn to the column that holds the dates, written as YYYY-MM-DD.",
+      'No dates found in column "name" of "test.csv" (line 2: "alpha" is not a date; use ISO dates (YYYY-MM-DD)). ' +
+        "Fix: set dateColumn to the column that holds the dates, written as YYYY-MM-DD",
     ],
     [
       "an unknown dateColumn",
       csv("date,v", "2020-01-01,1"),
       { dateColumn: "day" },
-      'Date column "day" is not in the header; the columns are: date, v.',
+      'Date column "day" is not in the header. Fix: use one of: date, v',
     ],
     [
       "an unknown column in columns",
       csv("date,v", "2020-01-01,1"),
       { columns: ["w"] },
-      'Column "w" is not in the header; the columns are: date, v.',
+      'Column "w" is not in the header. Fix: use one of: date, v',
     ],
     [
       "no numeric column",
       csv("date,weather", "2020-01-01,sun", "2020-01-02,rain"),
       {},
-      'No numeric column in "test.csv" ("weather": most of its cells are not numbers (categorical, e.g. "sun")); ' +
-        'add at least one column of numbers besides the date column "date".',
+      'No numeric column in "test.csv" ("weather": most of its cells are not numbers (categorical, e.g. "sun")). ' +
+        'Fix: add at least one column of numbers besides the date column "date"',
     ],
     [
       "no accepted rows",
       csv("date,v", "2020-01-01", "2020-01-02,1,2"),
       {},
-      'No rows of "test.csv" could be imported: 2 rows rejected: 2 wrong field counts (lines 2, 3); fix those rows and import again.',
+      'No rows of "test.csv" could be imported: 2 rows rejected: 2 wrong field counts (lines 2, 3). Fix: fix those rows and import again',
     ],
     [
       "an unclosed quote",
       csv("date,v", '2020-01-01,"1'),
       {},
-      '"test.csv" is not valid CSV (Quote Not Closed: the parsing is finished with an opening quote at line 2); check its quotes and commas.',
+      '"test.csv" is not valid CSV (Quote Not Closed: the parsing is finished with an opening quote at line 2). Fix: check its quotes and commas',
     ],
-  ])("throws a one-line CsvImportError for %s", (_case, text, options, message) => {
+  ])("throws a one-line CsvImportError for %s", (_case, text, options, line) => {
     const error = importError(text, options);
-    expect(error.message).toBe(message);
-    expect(error.message).not.toContain("\n");
+    expect(error.toLine()).toBe(line);
+    expect(line).not.toContain("\n");
     expect(error.problems.length).toBeGreaterThan(0);
+  });
+
+  it("names the import option to change, or the file itself", () => {
+    expect(importError(csv("date,v", "2020-01-01,1"), { dateColumn: "day" }).path).toBe("dateColumn");
+    expect(importError(csv("date,v", "2020-01-01,1"), { pivotBy: "date" }).path).toBe("pivotBy");
+    expect(importError(csv("date,v", "2020-01-01,1"), { columns: ["w"] }).path).toBe("columns");
+    expect(importError(csv("date,v")).path).toBe("csv");
   });
 
   it("lists each rejected row in problems when no row can be imported", () => {
@@ -353,7 +360,8 @@ describe("size", () => {
     );
     expect(() => parseCsvRecords(text, "big.csv", 50)).toThrow(
       new CsvImportError(
-        '"big.csv" holds more than 50 cells (the limit for one dataset) by line 26; split it into smaller datasets or drop unused columns.',
+        '"big.csv" holds more than 50 cells (the limit for one dataset) by line 26',
+        "split it into smaller datasets or drop unused columns",
       ),
     );
     expect(parseCsvRecords(text, "big.csv", 202)).toHaveLength(101);
@@ -367,7 +375,7 @@ describe("off the server's thread", () => {
     const options = { name: "prices", source: "upload:prices" };
     expect(await importCsvOffThread(text, options)).toEqual(importCsv(text, options));
     await expect(importCsvOffThread("date,price\n", options)).rejects.toThrow(
-      new CsvImportError('"prices" has a header but no data rows; add rows below the header.'),
+      new CsvImportError('"prices" has a header but no data rows', "add rows below the header"),
     );
   });
 
@@ -379,6 +387,6 @@ describe("off the server's thread", () => {
     expect(imported).toEqual(importCsv(text, options));
     const refused = await importCsvOffThread(text, { name: "prices", source: "upload:prices" }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(CsvImportError);
-    expect(refused).toMatchObject({ field: "dateFormat", problems: expect.arrayContaining([expect.stringMatching(/^line 2: /)]) });
+    expect(refused).toMatchObject({ path: "dateFormat", problems: expect.arrayContaining([expect.stringMatching(/^line 2: /)]) });
   });
 });

@@ -1,4 +1,4 @@
-import { UserFacingError } from "./errors.js";
+import { UserFacingError } from "@hindcast/contracts";
 
 const example = "postgresql://user:password@127.0.0.1:5432/hindcast";
 
@@ -28,7 +28,7 @@ export function parseDatabaseUrl(raw: string, variable = "DATABASE_URL"): URL {
   return url;
 }
 
-export function databaseName(url: URL): string {
+function databaseName(url: URL): string {
   return decodeURIComponent(url.pathname.replace(/^\//, ""));
 }
 

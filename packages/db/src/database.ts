@@ -1,11 +1,11 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
+import { UserFacingError } from "@hindcast/contracts";
 import pg from "pg";
 import { z } from "zod";
 import { describeConnectError, parseDatabaseUrl, redact, withDatabase } from "./connection-url.js";
 import { isAlive, isPortFree, runningServer, startEmbeddedPostgres } from "./embedded.js";
-import { UserFacingError } from "./errors.js";
 import { logger } from "./logger.js";
 import { hindcastHome } from "./paths.js";
 

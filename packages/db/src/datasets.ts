@@ -1,6 +1,8 @@
+import { UserFacingError } from "@hindcast/contracts";
 import type pg from "pg";
-import { UserFacingError } from "./errors.js";
-import { withTransaction } from "./runs.js";
+import { prismaOf } from "./client.js";
+import type { Dataset } from "./generated/prisma/client.js";
+import { withTransaction } from "./runs/transaction.js";
 
 /** Numeric columns on an ascending date index (the shape @hindcast/models trains on). */
 export interface StoredDataset {
@@ -45,14 +47,17 @@ export function saveDataset(pool: pg.Pool, dataset: StoredDataset): Promise<stri
   });
 }
 
+/** A Date column's value as the date it stores (YYYY-MM-DD); Prisma reads a date as midnight UTC. */
+const isoDate = (date: Date | null) => date?.toISOString().slice(0, 10) ?? null;
+
 /** A stored dataset by name; undefined when there is none. */
 export async function loadDataset(pool: pg.Pool, name: string): Promise<StoredDataset | undefined> {
-  const meta = await pool.query<{ id: string; description: string | null; source: string; frequency: string | null; columns: string[] }>(
-    `SELECT "id", "description", "source", "frequency", "columns" FROM "Dataset" WHERE "name" = $1`,
-    [name],
-  );
-  const dataset = meta.rows[0];
+  const dataset = await prismaOf(pool).dataset.findUnique({
+    where: { name },
+    select: { id: true, description: true, source: true, frequency: true, columns: true },
+  });
   if (!dataset) return undefined;
+  // Rows stay plain SQL: Prisma types Float[] as number[], where a stored row holds NULL for a missing value.
   const { rows } = await pool.query<{ date: string; values: (number | null)[] }>(
     `SELECT to_char("date", 'YYYY-MM-DD') AS date, "values" FROM "DatasetRow" WHERE "datasetId" = $1 ORDER BY "date"`,
     [dataset.id],
@@ -68,21 +73,19 @@ export async function loadDataset(pool: pg.Pool, name: string): Promise<StoredDa
   };
 }
 
-export async function listDatasets(pool: pg.Pool) {
-  const { rows } = await pool.query<{
-    name: string;
-    description: string | null;
-    source: string;
-    frequency: string | null;
-    columns: string[];
-    rowCount: number;
-    startDate: string | null;
-    endDate: string | null;
-  }>(
-    `SELECT "name", "description", "source", "frequency", "columns", "rowCount", to_char("startDate", 'YYYY-MM-DD') AS "startDate", to_char("endDate", 'YYYY-MM-DD') AS "endDate"
-       FROM "Dataset" ORDER BY "name"`,
-  );
-  return rows;
+export type DatasetListing = Pick<Dataset, "name" | "description" | "source" | "frequency" | "columns" | "rowCount"> & {
+  /** First and last date (YYYY-MM-DD); null for an empty dataset. */
+  startDate: string | null;
+  endDate: string | null;
+};
+
+/** Every stored dataset's metadata, by name. */
+export async function listDatasets(pool: pg.Pool): Promise<DatasetListing[]> {
+  const datasets = await prismaOf(pool).dataset.findMany({
+    select: { name: true, description: true, source: true, frequency: true, columns: true, rowCount: true, startDate: true, endDate: true },
+    orderBy: { name: "asc" },
+  });
+  return datasets.map((d) => ({ ...d, startDate: isoDate(d.startDate), endDate: isoDate(d.endDate) }));
 }
 
 export function assertDatasetName(name: string): void {
@@ -90,6 +93,7 @@ export function assertDatasetName(name: string): void {
     throw new UserFacingError(
       `Dataset name "${name}" is not allowed`,
       "use lower-case letters, digits and _ (starting with a letter), at most 63 characters",
+      { path: "name" },
     );
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { chmod, mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import { UserFacingError } from "./errors.js";
+import { UserFacingError } from "@hindcast/contracts";
 import { logger } from "./logger.js";
 import { describeExit, RestartBackoff, settlesWithin } from "./restarts.js";
 

@@ -33,7 +33,7 @@ export interface RollupBucket extends Aggregate {
   bucket: number;
 }
 
-export function aggregateOf(point: StepValue): Aggregate {
+function aggregateOf(point: StepValue): Aggregate {
   const finite = Number.isFinite(point.value);
   return {
     count: 1,
@@ -49,7 +49,7 @@ export function aggregateOf(point: StepValue): Aggregate {
 }
 
 /** Folds `b` into `a` (same rules as the SQL upserts). */
-export function mergeInto(a: Aggregate, b: Aggregate): void {
+function mergeInto(a: Aggregate, b: Aggregate): void {
   a.count += b.count;
   if (b.firstStep < a.firstStep) {
     a.firstStep = b.firstStep;

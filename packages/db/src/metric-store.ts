@@ -1,6 +1,6 @@
+import { UserFacingError } from "@hindcast/contracts";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { UserFacingError } from "./errors.js";
 import {
   type Aggregate,
   aggregateSeries,

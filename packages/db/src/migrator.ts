@@ -2,9 +2,9 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { UserFacingError } from "@hindcast/contracts";
 import pg from "pg";
 import { describeConnectError } from "./connection-url.js";
-import { UserFacingError } from "./errors.js";
 import { logger } from "./logger.js";
 import { migrationsDir as defaultMigrationsDir } from "./paths.js";
 

@@ -1,4 +1,38 @@
 import type pg from "pg";
+import { prismaOf } from "./client.js";
+import type { Worker } from "./generated/prisma/client.js";
+import type { WorkerCapabilities } from "./read/workers.js";
+import { unlockRunsOf } from "./runs/reap.js";
+
+export type NewWorker = Pick<Worker, "id" | "hostname" | "pid" | "backend" | "concurrency"> & { capabilities: WorkerCapabilities };
+
+/**
+ * Joins the fleet: the worker's row, ONLINE. Plain SQL like the heartbeats: its
+ * heartbeat is stamped by the database's clock (the one the reaper compares it
+ * with), and the worker retries it on pg's connection-loss errors, which Prisma would wrap.
+ */
+export async function registerWorker(pool: pg.Pool, worker: NewWorker): Promise<void> {
+  await pool.query(
+    `INSERT INTO "Worker" ("id", "hostname", "pid", "backend", "capabilities", "concurrency", "status") VALUES ($1, $2, $3, $4, $5, $6, 'ONLINE')`,
+    [worker.id, worker.hostname, worker.pid, worker.backend, JSON.stringify(worker.capabilities), worker.concurrency],
+  );
+}
+
+/** Stamps the worker's heartbeat; false when it was declared DEAD (it must then leave its runs alone). */
+export async function recordHeartbeat(pool: pg.Pool, workerId: string): Promise<boolean> {
+  const alive = await pool.query(`UPDATE "Worker" SET "heartbeatAt" = now() WHERE "id" = $1 AND "status" <> 'DEAD'`, [workerId]);
+  return Boolean(alive.rowCount);
+}
+
+/** A stopping worker takes no new jobs; a DEAD verdict stands. */
+export async function markWorkerDraining(pool: pg.Pool, workerId: string): Promise<void> {
+  await prismaOf(pool).worker.updateMany({ where: { id: workerId, status: { not: "DEAD" } }, data: { status: "DRAINING" } });
+}
+
+/** A worker that stopped cleanly; a DEAD verdict stands. */
+export async function markWorkerOffline(pool: pg.Pool, workerId: string): Promise<void> {
+  await pool.query(`UPDATE "Worker" SET "status" = 'OFFLINE', "heartbeatAt" = now() WHERE "id" = $1 AND "status" <> 'DEAD'`, [workerId]);
+}
 
 /** Which workers to declare dead: those silent for too long, or the one whose process was seen to exit. */
 export type DeadWorkers = { silentForMs: number } | { pid: number; hostname: string };
@@ -26,16 +60,6 @@ export async function reapWorkers(pool: pg.Pool, which: DeadWorkers, reason: str
     [reason, ...params],
   );
   if (!dead.rowCount) return { dead: [], unlockedJobs: 0 };
-  const jobs = await pool.query<{ locked_by: string }>(
-    `SELECT j.locked_by FROM graphile_worker.jobs j JOIN "Run" r ON j.key = r."id"::text
-      WHERE r."workerId" = ANY($1::uuid[]) AND r."status" IN ('RUNNING', 'CANCELLING') AND j.locked_by IS NOT NULL`,
-    [dead.rows.map((r) => r.id)],
-  );
-  if (jobs.rows.length) {
-    await pool.query(
-      `SELECT graphile_worker.force_unlock_workers($1::text[]), pg_notify('jobs:insert', json_build_object('count', $2::int)::text)`,
-      [[...new Set(jobs.rows.map((j) => j.locked_by))], jobs.rows.length],
-    );
-  }
-  return { dead: dead.rows.map((r) => r.id), unlockedJobs: jobs.rows.length };
+  const deadIds = dead.rows.map((r) => r.id);
+  return { dead: deadIds, unlockedJobs: await unlockRunsOf(pool, deadIds) };
 }

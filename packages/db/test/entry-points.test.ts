@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { longSpec, migrateBin, runEntryPoint as run, scratchDatabase, startStack, tempHome } from "@hindcast/test-support";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createTestDatabase } from "../../../test-support/database.js";
-import { migrateBin, runEntryPoint as run, startStack, tempHome } from "../../../test-support/entry-point.js";
 import { enqueueRun, startEmbeddedPostgres } from "../src/index.js";
 
 /** One line on stderr, naming the problem and the fix; no stack trace. */
@@ -72,7 +71,7 @@ describe("npm run db:migrate reports bad configuration in one line", () => {
   });
 
   it("a migration changed after it was applied", async () => {
-    const db = await createTestDatabase("tampered_cli");
+    const db = await scratchDatabase("tampered_cli");
     try {
       expect((await run(migrateBin, { DATABASE_URL: db.url })).code).toBe(0);
       const client = new pg.Client({ connectionString: db.url });
@@ -110,7 +109,7 @@ describe("embedded database", () => {
       try {
         runId = await enqueueRun(pool, {
           pipeline: "retrodiction",
-          spec: { data: { dataset: "sp500", target: "spx_close" }, train: { epochs: 500, patience: 0 } },
+          spec: longSpec(500),
         });
         await expect
           .poll(async () => (await pool.query(`SELECT "status" FROM "Run" WHERE "id" = $1`, [runId])).rows[0]?.status, { timeout: 60_000 })

@@ -1,28 +1,20 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
-import { type MetricPointInput, migrate, readSeries, UserFacingError, writeMetricPoints } from "../src/index.js";
+import { dbTest } from "@hindcast/test-support";
+import type pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type MetricPointInput, readSeries, UserFacingError, writeMetricPoints } from "../src/index.js";
 import { rollupWidths } from "../src/metric-rollup.js";
+import { seedRuns } from "../src/runs/seed.js";
 
-let db: TestDatabase;
 let pool: pg.Pool;
 
-beforeAll(async () => {
-  db = await createTestDatabase("metrics");
-  await migrate(db.url);
-  pool = new pg.Pool({ connectionString: db.url, max: 4 });
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
+dbTest.beforeAll(({ pool: migrated }) => {
+  pool = migrated;
 });
 
 async function createRun(): Promise<string> {
-  const id = randomUUID();
-  await pool.query(`INSERT INTO "Run" ("id", "pipeline", "spec", "updatedAt") VALUES ($1, 'test', '{}', now())`, [id]);
-  return id;
+  const [id] = await seedRuns(pool, [{ pipeline: "test" }]);
+  return id as string;
 }
 
 function random(seed: number): () => number {

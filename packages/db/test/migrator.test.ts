@@ -1,19 +1,19 @@
 import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { type ScratchDatabase, scratchDatabase } from "@hindcast/test-support";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
 import { checksum, migrate, readLocalMigrations, UserFacingError } from "../src/index.js";
 import { migrationsDir } from "../src/paths.js";
 
-const databases: TestDatabase[] = [];
+const databases: ScratchDatabase[] = [];
 afterEach(async () => {
   await Promise.all(databases.splice(0).map((db) => db.drop()));
 });
 
-async function freshDatabase(label: string): Promise<TestDatabase> {
-  const db = await createTestDatabase(label);
+async function freshDatabase(label: string): Promise<ScratchDatabase> {
+  const db = await scratchDatabase(label);
   databases.push(db);
   return db;
 }

@@ -1,26 +1,21 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { dbTest, type ScratchDatabase } from "@hindcast/test-support";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
 import { defineChannel, NotificationHub, notify, startEmbeddedPostgres, withDatabase } from "../src/index.js";
 
 const runEvents = defineChannel("run_events", z.object({ runId: z.string(), status: z.enum(["RUNNING", "SUCCEEDED"]) }));
 const otherChannel = defineChannel("other_events", z.object({ n: z.number() }));
 
-let db: TestDatabase;
+let db: ScratchDatabase;
 let pool: pg.Pool;
 
-beforeAll(async () => {
-  db = await createTestDatabase("notify");
-  pool = new pg.Pool({ connectionString: db.url });
-});
-
-afterAll(async () => {
-  await pool?.end();
-  await db?.drop();
+dbTest.beforeAll(({ db: scratch, pool: scratchPool }) => {
+  db = scratch;
+  pool = scratchPool;
 });
 
 function nextEvent<T>(subscribe: (fn: (payload: T) => void) => unknown, timeoutMs = 5_000): Promise<T> {

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { dbTest, type ScratchDatabase } from "@hindcast/test-support";
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, type TestDatabase } from "../../../test-support/database.js";
-import { createPrismaClient, migrate, projectRoot } from "../src/index.js";
+import type pg from "pg";
+import { describe, expect, it } from "vitest";
+import { createPrismaClient, projectRoot } from "../src/index.js";
 
 const snakeCase = (s: string) => s.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
 /** pg_get_*def quotes only identifiers that need it; quote the same way. */
@@ -90,24 +90,17 @@ const hasDatabaseDefault = (field: DmmfField) =>
     !dbDefaultFunctions.has((field.default as { name: string }).name)
   );
 
-let db: TestDatabase;
-let client: pg.Client;
+let db: ScratchDatabase;
+let pool: pg.Pool;
 
-beforeAll(async () => {
-  db = await createTestDatabase("schema");
-  await migrate(db.url);
-  client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-});
-
-afterAll(async () => {
-  await client?.end();
-  await db?.drop();
+dbTest.beforeAll(({ db: migrated, pool: migratedPool }) => {
+  db = migrated;
+  pool = migratedPool;
 });
 
 describe("migrated database matches schema.prisma", () => {
   it("has exactly the schema's tables", async () => {
-    const { rows } = await client.query<{ name: string }>(
+    const { rows } = await pool.query<{ name: string }>(
       `select table_name as name from information_schema.tables where table_schema = 'public' and table_name <> '_prisma_migrations'`,
     );
     expect(rows.map((r) => r.name).sort()).toEqual(models.map((m) => m.name).sort());
@@ -115,7 +108,7 @@ describe("migrated database matches schema.prisma", () => {
 
   it("has the schema's enums with their values in order", async () => {
     for (const e of enums) {
-      const { rows } = await client.query<{ label: string }>(
+      const { rows } = await pool.query<{ label: string }>(
         `select e.enumlabel as label from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = $1 order by e.enumsortorder`,
         [e.name],
       );
@@ -127,7 +120,7 @@ describe("migrated database matches schema.prisma", () => {
   });
 
   it.each(models.map((m) => [m.name, m] as const))("%s: columns, types, nullability and defaults", async (_name, model) => {
-    const { rows } = await client.query<{ name: string; type: string; notnull: boolean; hasdefault: boolean }>(
+    const { rows } = await pool.query<{ name: string; type: string; notnull: boolean; hasdefault: boolean }>(
       `select a.attname as name, format_type(a.atttypid, a.atttypmod) as type, a.attnotnull as notnull, a.atthasdef as hasdefault
          from pg_attribute a where a.attrelid = $1::regclass and a.attnum > 0 and not a.attisdropped`,
       [`"${model.name}"`],
@@ -148,7 +141,7 @@ describe("migrated database matches schema.prisma", () => {
   });
 
   it("has every index of the schema and no other", async () => {
-    const { rows } = await client.query<{ table: string; unique: boolean; primary: boolean; method: string; def: string }>(
+    const { rows } = await pool.query<{ table: string; unique: boolean; primary: boolean; method: string; def: string }>(
       `select t.relname as table, i.indisunique as unique, i.indisprimary as primary, am.amname as method,
               pg_get_indexdef(i.indexrelid) as def
          from pg_index i
@@ -172,7 +165,7 @@ describe("migrated database matches schema.prisma", () => {
   });
 
   it("has every foreign key of the schema with its delete rule", async () => {
-    const { rows } = await client.query<{ def: string; table: string }>(
+    const { rows } = await pool.query<{ def: string; table: string }>(
       `select c.conrelid::regclass::text as table, pg_get_constraintdef(c.oid) as def
          from pg_constraint c join pg_namespace n on n.oid = c.connamespace
         where c.contype = 'f' and n.nspname = 'public'`,

@@ -2,26 +2,24 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
-import { describe, expect, it, onTestFinished } from "vitest";
-import { createTestDatabase } from "../../../test-support/database.js";
 import {
   alive,
   killAll,
+  longSpec,
   migrateBin,
   processTree,
   runEntryPoint,
   type StackProcess,
+  scratchDatabase,
   startStack,
   stopStack,
   tempHome,
-} from "../../../test-support/entry-point.js";
+} from "@hindcast/test-support";
+import pg from "pg";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { enqueueRun, startEmbeddedPostgres } from "../src/index.js";
 
-const longRun = {
-  pipeline: "retrodiction",
-  spec: { data: { dataset: "sp500", target: "spx_close" }, train: { epochs: 500, patience: 0 } },
-};
+const longRun = { pipeline: "retrodiction", spec: longSpec(500) };
 const workerEnv = { HINDCAST_BACKEND: "wasm,cpu", WORKER_CONCURRENCY: "1", WORKER_CHECKPOINT_INTERVAL_MS: "0" };
 
 async function openPool(url: string): Promise<pg.Pool> {
@@ -53,7 +51,7 @@ async function expectCleanStop(stack: StackProcess, signal: NodeJS.Signals, targ
 
 describe("npm start under faults", () => {
   it("replaces a worker killed by SIGKILL, releases its run at once, says why, and still stops on Ctrl-C", async () => {
-    const db = await createTestDatabase("stack_worker_kill");
+    const db = await scratchDatabase("stack_worker_kill");
     onTestFinished(() => db.drop());
     // The default heartbeat timeout (10 s) stays: the run must come back because the supervisor saw the exit.
     const stack = await startStack({ DATABASE_URL: db.url, HINDCAST_HOME: await tempHome(), HINDCAST_WORKERS: "2", ...workerEnv });

@@ -82,25 +82,6 @@ export class CancellationSource {
 }
 
 /**
- * A source that also cancels when any parent token does, with that parent's reason.
- * `dispose()` detaches it from the parents (it detaches itself once cancelled).
- */
-export function linkedSource(...parents: readonly CancellationToken[]): CancellationSource & { dispose(): void } {
-  const source = new CancellationSource();
-  const cancelledParent = parents.find((parent) => parent.cancelled);
-  if (cancelledParent) {
-    source.cancel(cancelledParent.reason);
-    return Object.assign(source, { dispose: () => {} });
-  }
-  const unsubscribes = parents.map((parent) => parent.onCancel((reason) => source.cancel(reason)));
-  const dispose = () => {
-    for (const unsubscribe of unsubscribes) unsubscribe();
-  };
-  source.token.onCancel(dispose);
-  return Object.assign(source, { dispose });
-}
-
-/**
  * Waits for a timer that `start` sets up (it calls `wake` when due and returns a function that
  * stops it); rejects with CancelledError, stopping the timer, if the token trips first.
  */

@@ -1,3 +1,4 @@
+import { issueLine, issuePath, isUserFacingError, UserFacingError } from "@hindcast/contracts";
 import { z } from "zod";
 import { CancellationToken, CancelledError } from "./cancellation";
 import { type Clock, systemClock } from "./ports";
@@ -23,15 +24,9 @@ export class OutOfMemoryError extends Error {
   override readonly name: string = "OutOfMemoryError";
 }
 
-export class InvalidInputError extends Error {
+/** Data or a spec the user must change; `path` is the spec field ("data.target"). Never retried. */
+export class InvalidInputError extends UserFacingError {
   override readonly name: string = "InvalidInputError";
-
-  constructor(
-    message: string,
-    readonly issues?: { path: string; message: string }[],
-  ) {
-    super(message);
-  }
 }
 
 const byClass: [new (...args: never[]) => Error, ErrorClass][] = [
@@ -98,7 +93,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
+/** One line for a run's failure; a user error names its spec field, since a run page has no field to put it beside. */
 export function errorMessage(error: unknown): string {
+  if (isUserFacingError(error)) return issueLine({ path: error.path ?? "", message: error.toLine() });
   if (isObject(error) && typeof error.message === "string") return error.message;
   return String(error);
 }
@@ -242,7 +239,7 @@ function firstZodIssue(error: unknown): string | undefined {
   const [first] = issues;
   if (!first) return undefined;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : "";
-  return `${first.path.length > 0 ? `${first.path.join(".")}: ` : ""}${first.message}${more}`;
+  return `${issueLine({ path: issuePath(first.path), message: first.message })}${more}`;
 }
 
 function formatDelay(ms: number): string {

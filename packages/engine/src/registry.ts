@@ -1,3 +1,4 @@
+import { issueLine, issuePath, UserFacingError } from "@hindcast/contracts";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { Pipeline, type PipelineOptions, type Stage } from "./pipeline";
@@ -23,18 +24,21 @@ export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 export type PipelinesFile = z.infer<typeof pipelinesFileSchema>;
 
 export interface ConfigIssue {
-  /** Where: "pipelines.default.stages[2].options.epochs", or "line:column" for a YAML syntax error. */
+  /** Where: "pipelines.default.stages.2.options.epochs", or "line:column" for a YAML syntax error. */
   path: string;
   message: string;
 }
 
-export class PipelineConfigError extends Error {
+export class PipelineConfigError extends UserFacingError {
   override readonly name = "PipelineConfigError";
 
   constructor(readonly issues: ConfigIssue[]) {
-    const shown = issues.slice(0, 3).map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+    const shown = issues.slice(0, 3).map(issueLine);
     const more = issues.length > shown.length ? `; and ${issues.length - shown.length} more` : "";
-    super(`${issues.length} problem${issues.length === 1 ? "" : "s"} in the pipeline config: ${shown.join("; ")}${more}`);
+    super(
+      `${issues.length} problem${issues.length === 1 ? "" : "s"} in the pipeline config: ${shown.join("; ")}${more}`,
+      "correct the pipeline config where each problem says",
+    );
   }
 }
 
@@ -87,9 +91,7 @@ export class PipelineRegistry<C> {
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     throw new PipelineConfigError(
-      result.error.issues
-        .flatMap(explainUnion)
-        .map((issue) => ({ path: formatPath([...basePath, ...issue.path]), message: issue.message })),
+      result.error.issues.flatMap(explainUnion).map((issue) => ({ path: issuePath([...basePath, ...issue.path]), message: issue.message })),
     );
   }
 
@@ -119,7 +121,7 @@ export class PipelineRegistry<C> {
             const { stage } = normalize(value);
             const earlier = firstIndex.get(stage);
             if (earlier === undefined) firstIndex.set(stage, index);
-            else ctx.addIssue({ code: "custom", message: `stage "${stage}" appears again (first at stages[${earlier}])`, path: [index] });
+            else ctx.addIssue({ code: "custom", message: `stage "${stage}" appears again (first at stages.${earlier})`, path: [index] });
           });
         }),
     });
@@ -132,23 +134,10 @@ function normalize(entry: StageEntry): { stage: string; options: Record<string, 
 
 /**
  * When a value has the type of one union branch (its issues are all inside the value), that branch's
- * issues say more than the union's: "stages[2].stage: expected string" rather than "stages[2]: expected ...".
+ * issues say more than the union's: "stages.2.stage: expected string" rather than "stages.2: expected ...".
  */
 function explainUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== "invalid_union") return [issue];
   const typeMatched = issue.errors.find((branch) => branch.every((inner) => inner.path.length > 0 || inner.code !== "invalid_type"));
   return typeMatched ? typeMatched.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] })) : [issue];
-}
-
-/** ["pipelines", "default", "stages", 2, "options"] -> "pipelines.default.stages[2].options" */
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, index) => {
-      if (typeof key === "number") return `[${key}]`;
-      const text = String(key);
-      const plain = /^[A-Za-z_$][\w$]*$/.test(text);
-      if (!plain) return `[${JSON.stringify(text)}]`;
-      return index === 0 ? text : `.${text}`;
-    })
-    .join("");
 }

@@ -91,7 +91,7 @@ const statisticalBackend: BackendChoice = {
  * loadData: picking probes the spec's model, which takes seconds for a long lookback, so a spec
  * the dataset cannot hold fails there first.
  */
-export const prepareStage: TrainingStage = {
+const prepareStage: TrainingStage = {
   name: "prepare",
   execute: async (ctx) => {
     if (isStatistical(ctx.spec.model)) {
@@ -104,7 +104,7 @@ export const prepareStage: TrainingStage = {
 };
 
 /** Dataset -> gap handling + transform -> retrodiction plan -> scaler fitted before the first window. */
-export const loadDataStage: TrainingStage = {
+const loadDataStage: TrainingStage = {
   name: "loadData",
   execute: async (ctx) => {
     progressOf(ctx).phase("loadData", `Loading ${ctx.spec.data.dataset}`);
@@ -117,9 +117,7 @@ export const loadDataStage: TrainingStage = {
         ctx.state.scaler = scaler;
       } catch (error) {
         if (error instanceof DataError) {
-          throw new InvalidInputError(`${error.path ?? "spec"}: ${error.message}. Fix: ${error.fix}`, [
-            { path: error.path ?? "", message: error.message },
-          ]);
+          throw new InvalidInputError(error.message, error.fix, { path: error.path, cause: error });
         }
         throw error;
       }
@@ -209,7 +207,7 @@ async function trainWithRecovery(
 }
 
 /** Fits the model on everything before the first retrodiction window. */
-export const trainStage: TrainingStage = {
+const trainStage: TrainingStage = {
   name: "train",
   execute: async (ctx, run) => {
     const { spec } = ctx;
@@ -333,7 +331,7 @@ async function persistCheckpoint(ctx: TrainingContext, checkpoint: Checkpoint): 
  * Walk-forward retrodiction: predicts each window with a model fitted only on
  * rows before it (warm-started refits of `refitEpochs` on the grown history).
  */
-export const retrodictStage: TrainingStage = {
+const retrodictStage: TrainingStage = {
   name: retrodictStageName,
   execute: async (ctx, run) => {
     const { series, windows, scaler, session, tracker } = ctx.state;
@@ -413,8 +411,9 @@ function statisticalWindow(ctx: TrainingContext, model: StatisticalModelSpec, wi
   } catch (error) {
     if (!(error instanceof BaselineUnavailable)) throw error;
     throw new InvalidInputError(
-      `model: ${error.message} (window ${window.index + 1}, ${window.startDate}). Fix: start the retrodiction later or pick another model.kind`,
-      [{ path: "model.kind", message: error.message }],
+      `${error.message} (window ${window.index + 1}, ${window.startDate})`,
+      "start the retrodiction later or pick another model.kind",
+      { path: "model.kind", cause: error },
     );
   }
 }
@@ -479,7 +478,7 @@ export const persistStage: TrainingStage = {
 };
 
 /** Flushes metrics and reports 100 %. */
-export const finalizeStage: TrainingStage = {
+const finalizeStage: TrainingStage = {
   name: "finalize",
   execute: async (ctx) => {
     ctx.state.tracker?.handOver();

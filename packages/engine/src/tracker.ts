@@ -1,13 +1,8 @@
+import { trackedMetricKeys } from "@hindcast/contracts";
 import type { Clock, MetricPointRecord, MetricSink } from "./ports";
 
-/** Metric keys every training reports. */
-export const MetricKey = {
-  trainLoss: "train_loss",
-  epochTrainLoss: "epoch_train_loss",
-  valLoss: "val_loss",
-  learningRate: "lr",
-  samplesPerSecond: "samples_per_second",
-} as const;
+/** Metric keys every training reports (the metric catalog's). */
+export const MetricKey = trackedMetricKeys;
 
 /**
  * Collects a training's metrics (seed: the experiment manager's tracker).

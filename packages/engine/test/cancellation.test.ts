@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CancellationSource, CancellationToken, CancelledError, linkedSource } from "../src/cancellation.js";
+import { CancellationSource, CancellationToken, CancelledError } from "../src/cancellation.js";
 import { ManualClock } from "../src/memory-ports.js";
 import { systemClock } from "../src/ports.js";
 
@@ -58,38 +58,6 @@ describe("CancellationSource", () => {
   it("CancellationToken.none never trips", () => {
     expect(CancellationToken.none.cancelled).toBe(false);
     expect(() => CancellationToken.none.throwIfCancelled()).not.toThrow();
-  });
-});
-
-describe("linkedSource", () => {
-  it("cancels when any parent does, with that parent's reason, and never cancels the parents", () => {
-    const first = new CancellationSource();
-    const second = new CancellationSource();
-    const linked = linkedSource(first.token, second.token);
-    second.cancel("timeout");
-    expect(linked.token.cancelled).toBe(true);
-    expect(linked.token.reason).toBe("timeout");
-    expect(first.token.cancelled).toBe(false);
-
-    const child = linkedSource(first.token);
-    child.cancel("child only");
-    expect(first.token.cancelled).toBe(false);
-  });
-
-  it("starts cancelled when a parent already is", () => {
-    const parent = new CancellationSource();
-    parent.cancel("early");
-    const linked = linkedSource(CancellationToken.none, parent.token);
-    expect(linked.token.cancelled).toBe(true);
-    expect(linked.token.reason).toBe("early");
-  });
-
-  it("stops following the parents once disposed", () => {
-    const parent = new CancellationSource();
-    const linked = linkedSource(parent.token);
-    linked.dispose();
-    parent.cancel();
-    expect(linked.token.cancelled).toBe(false);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Callback, classifyError, InvalidInputError, MetricKey, type TrainingContext } from "../src/index.js";
+import { type Callback, classifyError, errorMessage, InvalidInputError, MetricKey, type TrainingContext } from "../src/index.js";
 import { prepareTraining, runTraining, stepsOf } from "./helpers.js";
 
 const quickSeattle = {
@@ -155,7 +155,7 @@ describe("bad input is refused before a backend is picked or a model built", () 
     if (outcome.status !== "failed") return;
     expect(outcome.stage).toBe("loadData");
     expect(outcome.error).toBeInstanceOf(InvalidInputError);
-    expect((outcome.error as Error).message).toMatch(message);
+    expect(errorMessage(outcome.error)).toMatch(message);
     expect(picks).toBe(0);
     expect(store.events.map((e) => `${e.stage} ${e.kind}`)).toEqual(["loadData STARTED", "loadData FAILED", "loadData ROLLED_BACK"]);
   });

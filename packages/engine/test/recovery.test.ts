@@ -30,7 +30,9 @@ describe("classifyError", () => {
     expect(classifyError(new TransientError("flaky"))).toBe("transient");
     expect(classifyError(new DivergenceError("loss exploded", { epoch: 3 }))).toBe("divergence");
     expect(classifyError(new OutOfMemoryError("too big"))).toBe("out_of_memory");
-    expect(classifyError(new InvalidInputError("bad column", [{ path: "columns.x", message: "not numeric" }]))).toBe("invalid_input");
+    expect(classifyError(new InvalidInputError("column x is not numeric", "pick a numeric column", { path: "data.target" }))).toBe(
+      "invalid_input",
+    );
     expect(classifyError(new TypeError("x is undefined"))).toBe("bug");
   });
 
@@ -157,7 +159,12 @@ describe("RecoveryController", () => {
 
   it("never retries the classes whose policy is fail", () => {
     const controller = new RecoveryController(recoveryPolicySchema.parse({}));
-    for (const error of [new OutOfMemoryError("OOM"), new InvalidInputError("bad"), new CancelledError("user"), new TypeError("oops")]) {
+    for (const error of [
+      new OutOfMemoryError("OOM"),
+      new InvalidInputError("bad", "fix it"),
+      new CancelledError("user"),
+      new TypeError("oops"),
+    ]) {
       expect(controller.decide(error)).toMatchObject({ action: "fail", delayMs: 0, lrScale: 1 });
     }
     expect(controller.decisions.at(-1)?.reason).toBe("bug (oops): not retried");

@@ -97,13 +97,13 @@ pipelines:
 `;
     const issues = issuesOf(() => registry().loadYaml(text));
     const byPath = Object.fromEntries(issues.map((issue) => [issue.path, issue.message]));
-    expect(byPath["pipelines.default.stages[2]"]).toBe('unknown stage "trian" (known: prepare, loadData, train)');
+    expect(byPath["pipelines.default.stages.2"]).toBe('unknown stage "trian" (known: prepare, loadData, train)');
     expect(Object.keys(byPath)).toEqual(
       expect.arrayContaining([
-        "pipelines.default.stages[1].options.dataset",
-        "pipelines.default.stages[1].options.window",
-        "pipelines.default.stages[3].options.epochs",
-        "pipelines.default.stages[3].options.optimizer.lr",
+        "pipelines.default.stages.1.options.dataset",
+        "pipelines.default.stages.1.options.window",
+        "pipelines.default.stages.3.options.epochs",
+        "pipelines.default.stages.3.options.optimizer.lr",
         "pipelines.other",
       ]),
     );
@@ -113,8 +113,8 @@ pipelines:
   it("reports a stage that appears twice, alongside the other problems", () => {
     const issues = issuesOf(() => registry().loadYaml("pipelines:\n  p:\n    stages: [prepare, train2, prepare]\n"));
     expect(issues).toEqual([
-      { path: "pipelines.p.stages[1]", message: 'unknown stage "train2" (known: prepare, loadData, train)' },
-      { path: "pipelines.p.stages[2]", message: 'stage "prepare" appears again (first at stages[0])' },
+      { path: "pipelines.p.stages.1", message: 'unknown stage "train2" (known: prepare, loadData, train)' },
+      { path: "pipelines.p.stages.2", message: 'stage "prepare" appears again (first at stages.0)' },
     ]);
   });
 
@@ -123,9 +123,9 @@ pipelines:
       registry().loadYaml("pipelines:\n  p:\n    stages: [5, { options: {} }, { stage: prepare, options: 3 }]\n"),
     );
     expect(issues).toEqual([
-      { path: "pipelines.p.stages[0]", message: "expected a stage name or { stage, options }" },
-      { path: "pipelines.p.stages[1].stage", message: expect.stringMatching(/expected string/) },
-      { path: "pipelines.p.stages[2].options", message: expect.stringMatching(/expected record/) },
+      { path: "pipelines.p.stages.0", message: "expected a stage name or { stage, options }" },
+      { path: "pipelines.p.stages.1.stage", message: expect.stringMatching(/expected string/) },
+      { path: "pipelines.p.stages.2.options", message: expect.stringMatching(/expected record/) },
     ]);
   });
 
@@ -146,9 +146,9 @@ pipelines:
       }
     })();
     expect(error?.message).toBe(
-      '4 problems in the pipeline config: pipelines.p.stages[0]: unknown stage "a" (known: prepare, loadData, train); ' +
-        'pipelines.p.stages[1]: unknown stage "b" (known: prepare, loadData, train); ' +
-        'pipelines.p.stages[2]: unknown stage "c" (known: prepare, loadData, train); and 1 more',
+      '4 problems in the pipeline config: pipelines.p.stages.0: unknown stage "a" (known: prepare, loadData, train); ' +
+        'pipelines.p.stages.1: unknown stage "b" (known: prepare, loadData, train); ' +
+        'pipelines.p.stages.2: unknown stage "c" (known: prepare, loadData, train); and 1 more',
     );
     expect(error?.message).not.toContain("\n");
   });
@@ -157,7 +157,7 @@ pipelines:
     const issues = issuesOf(() =>
       registry().build("adhoc", { stages: [{ stage: "train", options: { epochs: 2 } }] }, { store: new MemoryRunStore() }),
     );
-    expect(issues).toEqual([{ path: "pipelines.adhoc.stages[0].options.optimizer", message: expect.any(String) }]);
+    expect(issues).toEqual([{ path: "pipelines.adhoc.stages.0.options.optimizer", message: expect.any(String) }]);
   });
 
   it("rejects a file without pipelines, or an empty stage list", () => {

@@ -1,13 +1,9 @@
-/** A problem with the spec or the data that the user must fix; raised before training starts. */
-export class DataError extends Error {
-  constructor(
-    message: string,
-    /** What to change, for the one-line error shown to the user. */
-    readonly fix: string,
-    /** Spec path the problem belongs to ("data.target"). */
-    readonly path?: string,
-  ) {
-    super(message);
+import { UserFacingError } from "@hindcast/contracts";
+
+/** A problem with the spec or the data that the user must fix; raised before training starts. `path` is the spec field ("data.target"). */
+export class DataError extends UserFacingError {
+  constructor(message: string, fix: string, path?: string) {
+    super(message, fix, { path });
     this.name = "DataError";
   }
 }

@@ -3,13 +3,13 @@ export { type BackendCandidate, type BackendChoice, type BackendProbe, pickBacke
 export { probeForSpec, trainingStepProbe } from "./backends/probe";
 export { buildModel, type ModelShape, movingAverageMatrix } from "./build";
 export { fitAr } from "./classical/ar";
-export { differencesNeeded, fitArima, kpssStatistic } from "./classical/arima";
+export { fitArima } from "./classical/arima";
 export { type BaselineName, baselineNames, baselineTitles, fitBaseline } from "./classical/baselines";
 export { fitEts } from "./classical/ets";
 export { BaselineUnavailable, type FittedForecaster } from "./classical/forecaster";
 export { fitStatistical } from "./classical/statistical";
 export { fitTheta } from "./classical/theta";
-export { type BaselineForecast, forecastBaselines, forecastWindow, maxBaselineFitRows } from "./classical/window";
+export { type BaselineForecast, forecastBaselines, forecastWindow } from "./classical/window";
 export type { Dataset, Frequency } from "./dataset";
 export { addDays, dayNumber, isWeekday } from "./dates";
 export { DataError } from "./errors";
@@ -17,7 +17,7 @@ export { alignToWindow, type ForecastPlan, forecastPlan, windowSteps } from "./f
 export { inferFrequency } from "./frequency";
 export { type Bands, conformalWidths, type IntervalMetrics, intervalMetrics } from "./intervals";
 export { AddLastValue, CausalShift1D, SubtractLastValue } from "./layers";
-export { fitLinearMap, type LinearFit, maxClosedFormInputs } from "./linear-fit";
+export { fitLinearMap, type LinearFit } from "./linear-fit";
 export { countParameters, estimateSpecMemory, formatBytes, type MemoryEstimate, type ParameterCount } from "./memory";
 export {
   type BaselineReport,
@@ -55,7 +55,6 @@ export {
   fitScaler,
   makeWindows,
   type Scaler,
-  scaleTarget,
   splitByTime,
   unscaleTarget,
   validationCount,

@@ -1,3 +1,5 @@
+import type { IntervalMetrics } from "@hindcast/contracts";
+
 /** Prediction intervals at 80% and 95%, per prediction. */
 export interface Bands {
   lower80: number[];
@@ -6,16 +8,7 @@ export interface Bands {
   upper95: number[];
 }
 
-export interface IntervalMetrics {
-  /** Share of actual values inside the interval, 0..1 (nominal 0.8 and 0.95). */
-  coverage80: number;
-  coverage95: number;
-  /** Winkler (interval) score: width plus 2/alpha times the miss; lower is better. */
-  winkler80: number;
-  winkler95: number;
-  /** Mean pinball loss over the quantiles 2.5, 10, 50, 90 and 97.5%. */
-  pinball: number;
-}
+export type { IntervalMetrics };
 
 /** Half-widths of the intervals per horizon step. */
 export interface ConformalWidths {

@@ -7,7 +7,7 @@ import type { WindowSet } from "./windows";
 const ridgeGrid = [0, 1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 3, 10];
 
 /** Past this many inputs (lookback x features) the closed form costs more than SGD: the model trains by SGD alone. */
-export const maxClosedFormInputs = 512;
+const maxClosedFormInputs = 512;
 
 export interface LinearFit {
   /** Most recent time steps the map uses (older ones get zero weights): AIC's choice within the lookback. */

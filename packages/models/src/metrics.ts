@@ -1,62 +1,9 @@
-import type { BaselineName } from "./classical/baselines";
+import type { BaselineName, BaselineReport, ErrorMetrics, ForecastReport, RunHeadline, StepMetrics, Verdict } from "@hindcast/contracts";
 import { baselineNames } from "./classical/baselines";
 import type { BaselineForecast } from "./classical/window";
-import { type Bands, type IntervalMetrics, intervalMetrics } from "./intervals";
+import { type Bands, intervalMetrics } from "./intervals";
 
-/** Point-forecast accuracy of one set of predictions. */
-export interface ErrorMetrics {
-  mae: number;
-  rmse: number;
-  /** Mean absolute percentage error over actual values that are not zero; null when all are zero. */
-  mape: number | null;
-  smape: number;
-  /** MAE scaled by the in-sample one-step naive MAE of the training data. */
-  mase: number;
-  /** Share of predictions that move in the actual direction, 0..1. */
-  directionalAccuracy: number;
-}
-
-/** A baseline's accuracy on the rows where it was available, and the model's skill against it there. */
-export interface BaselineReport extends ErrorMetrics {
-  label: string;
-  /** Predictions compared (fewer than the model's when it was unavailable in some windows). */
-  count: number;
-  intervals: IntervalMetrics | null;
-  /** 1 - model RMSE / baseline RMSE on the same rows: above 0 means the model beats it. */
-  skillRmse: number;
-  skillMae: number;
-}
-
-/** How the model fares against the best classical baseline (the lowest skill). */
-export interface Verdict {
-  best: BaselineName;
-  bestLabel: string;
-  bestRmse: number;
-  skillVsBest: number;
-  beatsAll: boolean;
-  /** Baselines with a lower RMSE than the model, best first. */
-  beatenBy: BaselineName[];
-}
-
-export interface StepMetrics {
-  step: number;
-  count: number;
-  mae: number;
-  rmse: number;
-}
-
-export interface ForecastReport extends ErrorMetrics {
-  count: number;
-  intervals: IntervalMetrics | null;
-  /** Errors per horizon step (one entry when the horizon is 1). */
-  byStep: StepMetrics[];
-  baselines: Partial<Record<BaselineName, BaselineReport>>;
-  /** Why a baseline has no numbers (it could not be fitted in any window). */
-  unavailable: Partial<Record<BaselineName, string>>;
-  /** 1 - model/baseline: above 0 means the model beats the baseline. */
-  skill: { rmseVsNaive: number; rmseVsSeasonalNaive: number; maeVsNaive: number; maeVsSeasonalNaive: number; rmseVsBest: number };
-  verdict: Verdict | null;
-}
+export type { BaselineReport, ErrorMetrics, ForecastReport, StepMetrics, Verdict };
 
 /** Predictions with what the baselines said for the same rows. */
 export interface Predictions {
@@ -222,7 +169,7 @@ export function naiveScale(values: ArrayLike<number>): number {
 }
 
 /** The headline of a report, as runs store it for tables and comparisons. */
-export function reportHeadline(report: ForecastReport) {
+export function reportHeadline(report: ForecastReport): RunHeadline {
   const { mae, rmse, mape, smape, mase, directionalAccuracy, skill, count } = report;
   const rmseOf = (name: BaselineName) => report.baselines[name]?.rmse ?? null;
   return {

@@ -55,7 +55,7 @@ export function prepareSeries(dataset: Dataset, spec: DataSpec): PreparedSeries 
       throw new DataError(
         `${i === 0 ? "target" : "feature"} "${name}" is not a column of dataset ${dataset.name}`,
         `use one of: ${Object.keys(dataset.columns).join(", ")}`,
-        i === 0 ? "data.target" : `data.features[${i - 1}]`,
+        i === 0 ? "data.target" : `data.features.${i - 1}`,
       );
     }
   }

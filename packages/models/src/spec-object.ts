@@ -15,7 +15,7 @@ export function didYouMean(key: string, known: readonly string[]): string | unde
 }
 
 /** One message for the keys an object of the spec does not have, each with its likely meaning. */
-export function unknownFieldsMessage(keys: readonly string[], known: readonly string[], where: string): string {
+function unknownFieldsMessage(keys: readonly string[], known: readonly string[], where: string): string {
   const each = keys.map((key) => {
     const guess = didYouMean(key, known);
     return guess ? `"${key}" (did you mean ${guess}?)` : `"${key}"`;

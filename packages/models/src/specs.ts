@@ -45,7 +45,7 @@ const name = plainText().min(1).max(specBounds.nameLength, atMost(specBounds.nam
 const normalizeSchema = z.enum(["lastValue", "none"]);
 const normalize = { normalize: normalizeSchema.default("lastValue") };
 
-export const linearSpecSchema = specObject("model (kind linear)", {
+const linearSpecSchema = specObject("model (kind linear)", {
   kind: z.literal("linear"),
   /** Moving-average window of the trend/remainder decomposition (DLinear). */
   movingAverage: positiveInt(specBounds.lookback).default(25),
@@ -74,7 +74,7 @@ export const mlpSpecSchema = specObject("model (kind mlp)", {
   ...normalize,
 });
 
-export const nbeatsSpecSchema = specObject("model (kind nbeats)", {
+const nbeatsSpecSchema = specObject("model (kind nbeats)", {
   kind: z.literal("nbeats"),
   blocks: positiveInt(specBounds.nbeatsBlocks).default(3),
   layersPerBlock: positiveInt(specBounds.layersPerBlock).default(2),
@@ -82,7 +82,7 @@ export const nbeatsSpecSchema = specObject("model (kind nbeats)", {
   ...normalize,
 });
 
-export const tcnSpecSchema = specObject("model (kind tcn)", {
+const tcnSpecSchema = specObject("model (kind tcn)", {
   kind: z.literal("tcn"),
   filters: positiveInt(specBounds.tcnFilters).default(16),
   kernelSize: z.number().int().min(2).max(specBounds.kernelSize, atMost(specBounds.kernelSize)).default(3),
@@ -99,18 +99,18 @@ const recurrent = {
   layers: positiveInt(specBounds.recurrentLayers).default(1),
   ...normalize,
 };
-export const lstmSpecSchema = specObject("model (kind lstm)", { kind: z.literal("lstm"), ...recurrent });
-export const gruSpecSchema = specObject("model (kind gru)", { kind: z.literal("gru"), ...recurrent });
+const lstmSpecSchema = specObject("model (kind lstm)", { kind: z.literal("lstm"), ...recurrent });
+const gruSpecSchema = specObject("model (kind gru)", { kind: z.literal("gru"), ...recurrent });
 
 /** Classical families: fitted on the rows before each window, no network (packages/models/src/classical). */
-export const arSpecSchema = specObject("model (kind ar)", {
+const arSpecSchema = specObject("model (kind ar)", {
   kind: z.literal("ar"),
   /** Fixed order; by default the order with the lowest AIC up to maxLag. */
   order: positiveInt(specBounds.arLags).optional(),
   maxLag: positiveInt(specBounds.arLags).default(24),
 });
 
-export const arimaSpecSchema = specObject("model (kind arima)", {
+const arimaSpecSchema = specObject("model (kind arima)", {
   kind: z.literal("arima"),
   /** Fixed (p, d, q); by default d by the KPSS test and (p, q) by AIC. */
   order: specObject("model.order", { p: countInt(specBounds.armaOrder), d: countInt(2), q: countInt(specBounds.armaOrder) }).optional(),
@@ -118,14 +118,14 @@ export const arimaSpecSchema = specObject("model (kind arima)", {
   maxQ: countInt(specBounds.armaOrder).default(2),
 });
 
-export const etsSpecSchema = specObject("model (kind ets)", {
+const etsSpecSchema = specObject("model (kind ets)", {
   kind: z.literal("ets"),
   /** Additive seasonality of the data's season: when a test finds it (auto), always, or never. */
   seasonal: z.enum(["auto", "additive", "none"]).default("auto"),
   damped: z.boolean().default(true),
 });
 
-export const thetaSpecSchema = specObject("model (kind theta)", {
+const thetaSpecSchema = specObject("model (kind theta)", {
   kind: z.literal("theta"),
   theta: z.number().min(1).max(100, atMost(100)).default(2),
   deseasonalize: z.enum(["auto", "none"]).default("auto"),
@@ -147,7 +147,7 @@ export type ModelSpec = z.infer<typeof modelSpecSchema>;
 export type ModelKind = ModelSpec["kind"];
 export type StatisticalModelSpec = Extract<ModelSpec, { kind: "ar" | "arima" | "ets" | "theta" }>;
 export type NeuralModelSpec = Exclude<ModelSpec, StatisticalModelSpec>;
-export const statisticalKinds = ["ar", "arima", "ets", "theta"] as const;
+const statisticalKinds = ["ar", "arima", "ets", "theta"] as const;
 
 /** Whether a model is one of the classical families (no network, no backend). */
 export function isStatistical(model: ModelSpec): model is StatisticalModelSpec {
@@ -238,16 +238,3 @@ export const trainingSpecSchema = specObject("the spec", {
 });
 export type TrainingSpec = z.infer<typeof trainingSpecSchema>;
 export type TrainingSpecInput = z.input<typeof trainingSpecSchema>;
-
-export interface SpecIssue {
-  path: string;
-  message: string;
-}
-
-/** Every problem of a spec, each with its path ("train.epochs"). */
-export function specIssues(error: z.ZodError): SpecIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") || "(spec)",
-    message: issue.message,
-  }));
-}

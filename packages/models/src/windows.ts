@@ -81,7 +81,7 @@ export function writeInputs(series: PreparedSeries, scaler: Scaler, lookback: nu
   }
 }
 
-export const scaleTarget = (scaler: Scaler, value: number) => (value - (scaler.mean[0] as number)) / (scaler.std[0] as number);
+const scaleTarget = (scaler: Scaler, value: number) => (value - (scaler.mean[0] as number)) / (scaler.std[0] as number);
 export const unscaleTarget = (scaler: Scaler, value: number) => value * (scaler.std[0] as number) + (scaler.mean[0] as number);
 
 /** Splits windows by time: the last `fraction` (by target date) become validation. */

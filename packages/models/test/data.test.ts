@@ -9,10 +9,10 @@ import {
   planRetrodiction,
   prepareSeries,
   retrodictionSpecSchema,
-  specIssues,
   splitByTime,
   trainingSpecSchema,
 } from "../src/index.js";
+import { specIssues } from "./spec-issues.js";
 
 function daily(n: number, start = "2020-01-01"): string[] {
   const t0 = Date.parse(`${start}T00:00:00Z`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { modelKinds, specBounds, specIssues, trainingSpecSchema } from "../src/index.js";
+import { modelKinds, specBounds, trainingSpecSchema } from "../src/index.js";
+import { specIssues } from "./spec-issues.js";
 
 const data = { dataset: "seattle_weather", target: "temp_max" };
 
@@ -12,8 +13,8 @@ describe("spec bounds", () => {
   it.each([
     ["train.epochs", { train: { epochs: 2 ** 31 - 1 } }, specBounds.epochs],
     ["window.lookback", { window: { lookback: 1e9 } }, specBounds.lookback],
-    ["model.hidden[0]", { model: { kind: "mlp", hidden: [1e5, 1e5] } }, specBounds.layerUnits],
-    ["model.hidden[1]", { model: { kind: "mlp", hidden: [1e5, 1e5] } }, specBounds.layerUnits],
+    ["model.hidden.0", { model: { kind: "mlp", hidden: [1e5, 1e5] } }, specBounds.layerUnits],
+    ["model.hidden.1", { model: { kind: "mlp", hidden: [1e5, 1e5] } }, specBounds.layerUnits],
     ["train.batchSize", { train: { batchSize: 1e9 } }, specBounds.batchSize],
   ])("refuses the issue's hostile %s, naming the limit", (path, overrides, limit) => {
     expect(issuesOf({ data, ...overrides })).toContainEqual({
@@ -33,7 +34,7 @@ describe("spec bounds", () => {
       ["model.units", { data, model: { kind: "nbeats", units: specBounds.layerUnits + 1 } }],
       ["model.filters", { data, model: { kind: "tcn", filters: specBounds.tcnFilters + 1 } }],
       ["model.kernelSize", { data, model: { kind: "tcn", kernelSize: specBounds.kernelSize + 1 } }],
-      ["model.dilations[0]", { data, model: { kind: "tcn", dilations: [specBounds.lookback + 1] } }],
+      ["model.dilations.0", { data, model: { kind: "tcn", dilations: [specBounds.lookback + 1] } }],
       ["model.dilations", { data, model: { kind: "tcn", dilations: Array(specBounds.tcnLayers + 1).fill(1) } }],
       ["model.units", { data, model: { kind: "lstm", units: specBounds.layerUnits + 1 } }],
       ["model.layers", { data, model: { kind: "gru", layers: specBounds.recurrentLayers + 1 } }],
@@ -48,7 +49,7 @@ describe("spec bounds", () => {
       ["data.features", { data: { ...data, features: tooMany(specBounds.features) } }],
       ["data.dataset", { data: { ...data, dataset: "d".repeat(specBounds.nameLength + 1) } }],
       ["data.target", { data: { ...data, target: "t".repeat(specBounds.nameLength + 1) } }],
-      ["data.features[0]", { data: { ...data, features: ["f".repeat(specBounds.nameLength + 1)] } }],
+      ["data.features.0", { data: { ...data, features: ["f".repeat(specBounds.nameLength + 1)] } }],
     ];
     for (const [path, input] of cases) {
       expect(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { didYouMean, modelKinds, specIssues, specPathProblem, trainingSpecSchema } from "../src/index.js";
+import { didYouMean, modelKinds, specPathProblem, trainingSpecSchema } from "../src/index.js";
+import { specIssues } from "./spec-issues.js";
 
 const data = { dataset: "seattle_weather", target: "temp_max" };
 const issuesOf = (spec: unknown) => {

@@ -1,8 +1,8 @@
+import { type RunStatus, runStatuses, runStatusSchema } from "@hindcast/contracts";
 import { CliError } from "../errors.mjs";
 import { listSorts } from "../list-sorts.mjs";
+import { runsListTable } from "../result-tables.js";
 import { print, withClient } from "../session.js";
-import { runResult, signedPercent } from "../summary.js";
-import { table } from "../table.js";
 
 /** The most runs one request may ask for (training.list's limit). */
 const pageLimit = 500;
@@ -17,6 +17,15 @@ export interface ListOptions {
   json: boolean;
 }
 
+/** --status values in any case, as run statuses. */
+function statusesOf(typed: string[] | undefined): RunStatus[] | undefined {
+  return typed?.map((status) => {
+    const parsed = runStatusSchema.safeParse(status.toUpperCase());
+    if (!parsed.success) throw new CliError(`--status ${status}: use one of ${runStatuses.map((s) => s.toLowerCase()).join(", ")}`);
+    return parsed.data;
+  });
+}
+
 /**
  * `train list`: one page of runs (--limit), or with --all every run, page by
  * page through the API's cursor. The text says when --limit cut the list.
@@ -25,8 +34,8 @@ export function listTrainings(serverOption: string | undefined, options: ListOpt
   const limit = options.all ? pageLimit : Number(options.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > pageLimit)
     throw new CliError(`--limit ${options.limit}: use a whole number from 1 to ${pageLimit}, or --all`);
+  const filters = { status: statusesOf(options.status), tags: options.tag };
   return withClient(serverOption, async (client) => {
-    const filters = { status: options.status?.map((s) => s.toUpperCase()) as never, tags: options.tag };
     const sort = listSorts[options.best ? "vs-naive" : (options.sort ?? "created")];
     const runs: Awaited<ReturnType<typeof client.training.list.query>>["runs"] = [];
     let cursor: string | undefined;
@@ -38,32 +47,11 @@ export function listTrainings(serverOption: string | undefined, options: ListOpt
     const total = cursor && !options.json ? (await client.training.summary.query(filters)).total : runs.length;
     print(runs, options.json, () => {
       if (!runs.length) return "No runs.";
-      const rows = runs.map((r) => {
-        const result = runResult(r.resultSummary);
-        return [
-          r.id,
-          String(r.status),
-          `${Number(r.percent).toFixed(0)}%`,
-          signedPercent(result?.skillVsNaive),
-          signedPercent(result?.skillVsBest),
-          r.pipeline,
-          r.name ?? "",
-        ];
-      });
-      const columns = [
-        { header: "id" },
-        { header: "status" },
-        { header: "done", align: "right" },
-        { header: "vs naive", align: "right" },
-        { header: "vs best", align: "right" },
-        { header: "pipeline" },
-        { header: "name" },
-      ] as const;
       const more =
         total > runs.length
           ? [`${runs.length} of ${total} runs; ${limit < pageLimit ? `--limit ${Math.min(total, pageLimit)} or ` : ""}--all for more`]
           : [];
-      return [table(columns, rows), ...more].join("\n");
+      return [runsListTable(runs), ...more].join("\n");
     });
   });
 }

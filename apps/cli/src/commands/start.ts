@@ -1,9 +1,11 @@
+import type { PipelineName } from "@hindcast/contracts";
 import { print, withClient } from "../session.js";
 import { readSpecFile } from "../spec-file.js";
 
 export interface StartOptions {
   set: string[];
-  pipeline: "retrodiction" | "train-only" | "parallel-retrodiction";
+  /** Absent: the server's default pipeline. */
+  pipeline?: PipelineName;
   name?: string;
   tag: string[];
   experiment?: string;

@@ -5,7 +5,7 @@ import type { XKind } from "./metric-chart";
 /** The x axes metrics.series can give. */
 export type SeriesX = Exclude<XKind, "date">;
 
-export const seriesXChoices: { value: SeriesX; label: string }[] = [
+const seriesXChoices: { value: SeriesX; label: string }[] = [
   { value: "step", label: "Step" },
   { value: "wall", label: "Wall time" },
   { value: "relative", label: "Relative time" },
@@ -21,7 +21,7 @@ export interface ChartSettings {
   smoothing: number;
 }
 
-export const defaultChartSettings: ChartSettings = { x: "step", logScale: false, smoothing: 0 };
+const defaultChartSettings: ChartSettings = { x: "step", logScale: false, smoothing: 0 };
 
 /** Settings from a page's query (`x`, `log=1`, `smooth`), so a shared link shows the same charts; bad values fall back to defaults. */
 export function chartSettingsFromSearch(search: URLSearchParams): ChartSettings {

@@ -1,6 +1,4 @@
-import type { RunSummaryRow } from "@hindcast/api";
-
-export type RunStatus = RunSummaryRow["status"];
+import type { RunStatus } from "@hindcast/contracts";
 
 export function StatusChip({ status }: { status: RunStatus }) {
   return (

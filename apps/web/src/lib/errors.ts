@@ -1,9 +1,13 @@
+import { issueLine, isUserFacingError } from "@hindcast/contracts";
 import { TRPCClientError } from "@trpc/client";
 
 interface ErrorData {
   code?: string;
   httpStatus?: number;
   issues?: { path: string; message: string }[] | null;
+  /** The input field a user error belongs to ("spec.data.target"), null when it belongs to none. */
+  path?: string | null;
+  fix?: string | null;
 }
 
 function data(error: unknown): ErrorData | undefined {
@@ -14,18 +18,17 @@ export function isAuthError(error: unknown): boolean {
   return data(error)?.code === "UNAUTHORIZED";
 }
 
-/** Field path -> message, from the API's zod issues or a "path: message" error line. */
+/** Field path -> message, from the API's zod issues or the field its user error names. */
 export function fieldErrors(error: unknown): Record<string, string> {
-  const issues = data(error)?.issues;
-  if (issues?.length) return Object.fromEntries(issues.map((i) => [i.path, i.message]));
-  const message = error instanceof Error ? error.message : "";
-  const match = message.match(/^([\w.]+): (.*)$/s);
-  return match ? { [match[1] as string]: match[2] as string } : {};
+  const answer = data(error);
+  if (answer?.issues?.length) return Object.fromEntries(answer.issues.map((i) => [i.path, i.message]));
+  return answer?.path && error instanceof Error ? { [answer.path]: error.message } : {};
 }
 
-/** One line for a banner: the API's message, never a stack. */
+/** One line for a banner: the API's message (a user error's with its fix), never a stack. */
 export function errorMessage(error: unknown): string {
   const issues = data(error)?.issues;
-  if (issues?.length) return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; ");
+  if (issues?.length) return issues.map(issueLine).join("; ");
+  if (isUserFacingError(error)) return error.toLine();
   return error instanceof Error ? error.message : String(error);
 }

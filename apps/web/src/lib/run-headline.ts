@@ -1,19 +1,17 @@
-import type { BaselineName, reportHeadline } from "@hindcast/models";
+import { type BaselineName, parseRunSummary, type RunSummary } from "@hindcast/contracts";
 
-type Headline = ReturnType<typeof reportHeadline>;
+const parsed = new WeakMap<object, RunSummary | null>();
 
 /**
- * A run's stored resultSummary as the dashboard reads it: empty before the run
- * has results, and runs from before the classical baselines lack
- * skill.rmseVsBest, coverage95, the AR to Theta RMSEs and the verdict.
+ * A run's stored resultSummary (see runSummarySchema), parsed once per answer:
+ * null before the run has results, and when it cannot be read as one.
  */
-export interface StoredHeadline {
-  overall?: Partial<Omit<Headline["overall"], "skill">> & { skill?: Partial<Headline["overall"]["skill"]> };
-  baselines?: Partial<Headline["baselines"]>;
-  verdict?: Headline["verdict"];
+export function runSummary(run: { resultSummary: unknown }): RunSummary | null {
+  const stored = run.resultSummary;
+  if (typeof stored !== "object" || stored === null) return null;
+  if (!parsed.has(stored)) parsed.set(stored, parseRunSummary(stored));
+  return parsed.get(stored) ?? null;
 }
 
-export const storedHeadline = (resultSummary: unknown): StoredHeadline => (resultSummary ?? {}) as StoredHeadline;
-
-/** The RMSE a headline stores for one baseline; null when it had none. */
-export const baselineRmse = (headline: StoredHeadline, name: BaselineName): number | null => headline.baselines?.[`${name}Rmse`] ?? null;
+/** The RMSE a summary stores for one baseline; null when it has none. */
+export const baselineRmse = (summary: RunSummary, name: BaselineName): number | null => summary.baselines?.[`${name}Rmse`] ?? null;

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { deleteArtifact, recordArtifact } from "@hindcast/db";
 import type { ArtifactStore } from "@hindcast/engine";
 import type pg from "pg";
 import { retryTransient } from "./transient.js";
@@ -36,14 +37,7 @@ export class FileArtifactStore implements ArtifactStore {
     const sizeBytes = bytes.byteLength;
     const sha256 = createHash("sha256").update(bytes).digest("hex");
     await retryTransient(() =>
-      this.#pool.query(
-        `INSERT INTO "Artifact" ("id", "runId", "name", "kind", "uri", "contentType", "sizeBytes", "sha256", "createdAt")
-         VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, now())
-         ON CONFLICT ("runId", "name") DO UPDATE SET
-           "uri" = excluded."uri", "kind" = excluded."kind", "contentType" = excluded."contentType",
-           "sizeBytes" = excluded."sizeBytes", "sha256" = excluded."sha256", "createdAt" = excluded."createdAt"`,
-        [this.#runId, name, meta.kind, uri, meta.contentType, sizeBytes, sha256],
-      ),
+      recordArtifact(this.#pool, { runId: this.#runId, name, kind: meta.kind, uri, contentType: meta.contentType, sizeBytes, sha256 }),
     );
     return { uri, sizeBytes };
   }
@@ -63,7 +57,7 @@ export class FileArtifactStore implements ArtifactStore {
   /** Deletes one of this run's artifacts: the row first, so no row ever names a missing file. */
   async remove(uri: string): Promise<void> {
     const file = this.#pathOf(uri, this.#runDir);
-    await retryTransient(() => this.#pool.query(`DELETE FROM "Artifact" WHERE "runId" = $1 AND "uri" = $2`, [this.#runId, uri]));
+    await retryTransient(() => deleteArtifact(this.#pool, this.#runId, uri));
     await rm(file, { force: true });
   }
 

@@ -1,17 +1,10 @@
+import { type LogLineInput, writeLogLines } from "@hindcast/db";
 import type pg from "pg";
 import type { Logger } from "pino";
 import { BatchBuffer } from "./batch-buffer.js";
 import { retryTransient } from "./transient.js";
 
 type Level = "info" | "warn" | "error";
-
-interface LogRow {
-  /** The "LogLevel" enum value. */
-  level: Uppercase<Level>;
-  message: string;
-  fields: Record<string, unknown> | undefined;
-  at: Date;
-}
 
 /**
  * A run's log: every line goes to pino (with the run id) and, in bulk, to
@@ -24,7 +17,7 @@ export class RunLogger {
   readonly #runId: string;
   readonly #attempt: number;
   readonly #log: Logger;
-  readonly #buffer = new BatchBuffer<LogRow>({ writeBatch: (rows) => this.#store(rows), flushIntervalMs: 500, maxBuffered: 200 });
+  readonly #buffer = new BatchBuffer<LogLineInput>({ writeBatch: (rows) => this.#store(rows), flushIntervalMs: 500, maxBuffered: 200 });
 
   constructor(pool: pg.Pool, runId: string, attempt: number, logger: Logger) {
     this.#pool = pool;
@@ -60,23 +53,9 @@ export class RunLogger {
     this.#buffer.add([{ level: level.toUpperCase() as Uppercase<Level>, message, fields, at: new Date() }]);
   }
 
-  async #store(rows: readonly LogRow[]): Promise<void> {
+  async #store(rows: readonly LogLineInput[]): Promise<void> {
     try {
-      await retryTransient(() =>
-        this.#pool.query(
-          `INSERT INTO "LogLine" ("runId", "attempt", "level", "message", "fields", "at")
-           SELECT $1::uuid, $2::int, l.level, l.message, l.fields, l.at
-             FROM unnest($3::"LogLevel"[], $4::text[], $5::jsonb[], $6::timestamptz[]) AS l(level, message, fields, at)`,
-          [
-            this.#runId,
-            this.#attempt,
-            rows.map((row) => row.level),
-            rows.map((row) => row.message),
-            rows.map((row) => (row.fields === undefined ? null : JSON.stringify(row.fields))),
-            rows.map((row) => row.at),
-          ],
-        ),
-      );
+      await retryTransient(() => writeLogLines(this.#pool, this.#runId, this.#attempt, rows));
     } catch (error) {
       this.#log.error({ err: error, lines: rows.length }, "could not store log lines; they are only in this log");
     }

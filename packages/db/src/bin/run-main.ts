@@ -1,4 +1,4 @@
-import { isUserFacingError } from "../errors.js";
+import { isUserFacingError } from "@hindcast/contracts";
 
 /**
  * Runs an entry point: a user-facing error prints one line and exits 1;

@@ -29,7 +29,7 @@ export function fitAr(y: Float64Array, options: ArOptions): FittedForecaster {
   return arForecaster(order, intercept, phi, { sigma2: fit.sse / target.length });
 }
 
-export function arForecaster(order: number, intercept: number, phi: number[], extra: Record<string, number> = {}): FittedForecaster {
+function arForecaster(order: number, intercept: number, phi: number[], extra: Record<string, number> = {}): FittedForecaster {
   return {
     label: `AR(${order})`,
     params: { order, intercept, phi, ...extra },

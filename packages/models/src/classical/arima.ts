@@ -93,7 +93,7 @@ function hannanRissanenOrder(w: Float64Array, maxP: number, maxQ: number): { p: 
   return best;
 }
 
-export function arimaForecaster(order: ArimaOrder, constant: number, phi: number[], theta: number[], sigma2: number): FittedForecaster {
+function arimaForecaster(order: ArimaOrder, constant: number, phi: number[], theta: number[], sigma2: number): FittedForecaster {
   const { p, d, q } = order;
   return {
     label: `ARIMA(${p},${d},${q})`,
@@ -253,7 +253,7 @@ export function difference(y: ArrayLike<number>, d: number): Float64Array {
 }
 
 /** Differences (0, 1 or 2) until the KPSS test no longer rejects level stationarity at 5%. */
-export function differencesNeeded(y: Float64Array): number {
+function differencesNeeded(y: Float64Array): number {
   let d = 0;
   let series = y;
   while (d < 2 && kpssStatistic(series) > kpssCritical) {
@@ -267,7 +267,7 @@ export function differencesNeeded(y: Float64Array): number {
  * KPSS statistic for level stationarity with the Newey-West long-run variance
  * and statsmodels' "legacy" lag count, int(12 (n/100)^(1/4)).
  */
-export function kpssStatistic(y: ArrayLike<number>): number {
+function kpssStatistic(y: ArrayLike<number>): number {
   const n = y.length;
   const m = mean(y);
   const e = new Float64Array(n);

@@ -1,12 +1,12 @@
 /**
- * The classical bar's names, titles and verdict line, with no imports: the
- * dashboard and the CLI read them without loading the fitters or TF.js
- * (`@hindcast/models/baseline-names`).
+ * The classical bar's names, titles and verdict line, importing only the
+ * contracts: the dashboard and the CLI read them without loading the fitters
+ * or TF.js (`@hindcast/models/baseline-names`).
  */
 
-/** The classical bar every run is judged against, in the order reports list it. */
-export const baselineNames = ["naive", "seasonalNaive", "ar", "arima", "ets", "theta"] as const;
-export type BaselineName = (typeof baselineNames)[number];
+import type { BaselineName } from "@hindcast/contracts";
+
+export { type BaselineName, baselineNames } from "@hindcast/contracts";
 
 export const baselineTitles: Record<BaselineName, string> = {
   naive: "Naive",

@@ -1,7 +1,7 @@
 import { mean } from "./forecaster";
 
 /** Autocorrelations at lags 0..maxLag. */
-export function autocorrelations(y: ArrayLike<number>, maxLag: number): number[] {
+function autocorrelations(y: ArrayLike<number>, maxLag: number): number[] {
   const n = y.length;
   const m = mean(y);
   let c0 = 0;

@@ -20,7 +20,7 @@ export type BaselineForecast =
  * window: enough for every order they search, and it keeps their cost bounded
  * on very long series (bench/baselines.ts measures it).
  */
-export const maxBaselineFitRows = 5000;
+const maxBaselineFitRows = 5000;
 
 /** Forecasts of a model fitted on the rows before a plan's window: at its origins and its calibration origins (origins x horizon each). */
 export interface WindowForecasts {

@@ -1,6 +1,4 @@
-import type { AppRouter } from "@hindcast/api";
-import type { inferRouterOutputs } from "@trpc/server";
+import type { RouterOutputs } from "@hindcast/api";
 
-type Outputs = inferRouterOutputs<AppRouter>;
-export type DatasetSummary = Outputs["datasets"]["list"][number];
-export type UploadResult = Outputs["datasets"]["upload"];
+export type DatasetSummary = RouterOutputs["datasets"]["list"][number];
+export type UploadResult = RouterOutputs["datasets"]["upload"];

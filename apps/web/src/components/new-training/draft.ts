@@ -1,3 +1,4 @@
+import { defaultPipeline } from "@hindcast/contracts";
 import { setPath } from "@hindcast/models/spec-paths";
 import {
   dataSpecSchema,
@@ -35,7 +36,7 @@ export function initialDraft(): Draft {
       train: trainSpecSchema.parse({}),
       retrodiction: retrodictionSpecSchema.parse({}),
     },
-    pipeline: "retrodiction",
+    pipeline: defaultPipeline,
     tags: [],
     requireGpu: false,
   };

@@ -1,15 +1,9 @@
 "use client";
-import { pipelineNames } from "@hindcast/api/schemas";
+import { pipelineDescriptions, pipelineNames } from "@hindcast/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { useTRPC } from "@/lib/trpc";
 import { CheckboxField, ListField, SelectField, TextField } from "./fields";
 import styles from "./new-training.module.css";
-
-const pipelineLabels: Record<(typeof pipelineNames)[number], string> = {
-  retrodiction: "retrodiction: train, then walk forward over the windows",
-  "train-only": "train-only: fit and save the model",
-  "parallel-retrodiction": "parallel-retrodiction: windows as child runs on any worker",
-};
 
 const experimentsListId = "experiment-names";
 
@@ -22,7 +16,11 @@ export function RunSection() {
       <h2 id="run-heading">Run</h2>
       <div className={styles.fields}>
         <div className={styles.wide}>
-          <SelectField path="pipeline" label="Pipeline" choices={pipelineNames.map((p) => ({ value: p, label: pipelineLabels[p] }))} />
+          <SelectField
+            path="pipeline"
+            label="Pipeline"
+            choices={pipelineNames.map((p) => ({ value: p, label: `${p}: ${pipelineDescriptions[p]}` }))}
+          />
         </div>
         <TextField path="name" label="Name" placeholder="optional" />
         <ListField path="tags" label="Tags" kind="text" placeholder="e.g. baseline, sp500" hint="comma-separated" />

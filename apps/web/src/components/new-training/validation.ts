@@ -1,4 +1,5 @@
 import { startTrainingInput } from "@hindcast/api/schemas";
+import { issuePath } from "@hindcast/contracts";
 import type { z } from "zod";
 import { valueAt } from "./draft";
 
@@ -35,7 +36,7 @@ export function validateDraft(draft: unknown): { errors: FieldErrors; input?: St
   if (result.success) return { errors: {}, input: result.data };
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
-    const path = issue.path.map(String).join(".");
+    const path = issuePath(issue.path);
     errors[path] ??= explain(issue, valueAt(draft, path));
   }
   return { errors };

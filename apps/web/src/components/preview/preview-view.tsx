@@ -1,5 +1,6 @@
 "use client";
 import type { RetrodictionResults } from "@hindcast/api";
+import { defaultChartKeys, issuePath } from "@hindcast/contracts";
 import { dataSpecSchema, modelKinds, retrodictionSpecSchema, trainingSpecSchema, trainSpecSchema } from "@hindcast/models/specs";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
@@ -84,7 +85,7 @@ export function PreviewView() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!spec.success) {
-      setIssues(Object.fromEntries(spec.error.issues.map((i) => [i.path.join("."), i.message])));
+      setIssues(Object.fromEntries(spec.error.issues.map((i) => [issuePath(i.path), i.message])));
       return;
     }
     setIssues({});
@@ -127,8 +128,11 @@ export function PreviewView() {
     </label>
   );
 
-  const loss = state.points.get("train_loss") ?? [];
-  const val = state.points.get("val_loss") ?? [];
+  // The default chart's metrics; the first (the training loss) drawn even before its first point.
+  const lossSeries = defaultChartKeys()
+    .map((key) => ({ label: key, points: state.points.get(key) ?? [] }))
+    .filter((series, index) => index === 0 || series.points.length > 0)
+    .map(({ label, points }) => ({ label, x: points.map((p) => p.step), y: points.map((p) => p.value) }));
   const running = state.status === "running";
   return (
     <>
@@ -232,14 +236,7 @@ export function PreviewView() {
           </p>
           {state.message && <p className={state.status === "failed" ? "banner-error" : "muted"}>{state.message}</p>}
           <TrainingThroughput state={state} />
-          <MetricChart
-            title="Loss"
-            testId="preview-loss-chart"
-            series={[
-              { label: "train_loss", x: loss.map((p) => p.step), y: loss.map((p) => p.value) },
-              ...(val.length ? [{ label: "val_loss", x: val.map((p) => p.step), y: val.map((p) => p.value) }] : []),
-            ]}
-          />
+          <MetricChart title="Loss" testId="preview-loss-chart" series={lossSeries} />
         </section>
       )}
       {state.mode === "train" && state.results ? <RetrodictionView results={state.results as RetrodictionResults} /> : null}

@@ -146,7 +146,7 @@ function ReplayComparison({
           })}
         </tbody>
       </table>
-      <RetrodictionView results={{ windows: replayed.windows, overall: replayed.overall, summary: null, backend: null }} />
+      <RetrodictionView results={{ windows: replayed.windows, overall: replayed.overall, summary: null }} />
     </>
   );
 }

@@ -15,7 +15,7 @@ export interface DatasetExtent {
 }
 
 /** Calendar days between consecutive rows, on average over the dataset (weekends and gaps included); null when unknown. */
-export function daysPerRow(dataset: DatasetExtent): number | null {
+function daysPerRow(dataset: DatasetExtent): number | null {
   if (!dataset.rows || dataset.rows < 2 || !dataset.start || !dataset.end) return null;
   const span = (Date.parse(`${dataset.end}T00:00:00Z`) - Date.parse(`${dataset.start}T00:00:00Z`)) / msPerDay;
   return span > 0 ? span / (dataset.rows - 1) : null;

@@ -7,7 +7,7 @@ export interface CloneChange {
 }
 
 /** A typed value from the editor: JSON where it parses (20, true, [32, 32]), the plain text otherwise. */
-export function parseValue(text: string): unknown {
+function parseValue(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -1,4 +1,5 @@
 "use client";
+import { defaultChartKeys, trackedMetricKeys } from "@hindcast/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { ChartControls, chartX } from "@/components/chart-controls";
@@ -9,7 +10,7 @@ import { useTRPC } from "@/lib/trpc";
 import styles from "./run.module.css";
 import { useLiveSeries } from "./use-live-series";
 
-const defaultKeys = ["train_loss", "val_loss"];
+const defaultKeys = defaultChartKeys();
 const lossChartTestId = "loss-chart";
 
 /** What a series' last value covers: window/ metrics are logged once per retrodiction window, the last one last. */
@@ -78,7 +79,11 @@ export function MetricPanel({ runId, active }: { runId: string; active: boolean 
                   key={s.label}
                   series={[s]}
                   title={s.label}
-                  testId={s.label === "train_loss" || (index === 0 && !selected.includes("train_loss")) ? lossChartTestId : undefined}
+                  testId={
+                    s.label === trackedMetricKeys.trainLoss || (index === 0 && !selected.includes(trackedMetricKeys.trainLoss))
+                      ? lossChartTestId
+                      : undefined
+                  }
                   {...chartProps}
                 />
               ))}

@@ -1,3 +1,4 @@
+import { retrodictionPipelines } from "@hindcast/contracts";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { StatusChip } from "@/components/run-status";
@@ -52,7 +53,7 @@ export function RunHeader({ run }: { run: RunDetail }) {
       </div>
       <p className={`muted ${styles.runId}`}>
         <code>{run.id}</code>
-        {run.status === "SUCCEEDED" && (run.pipeline === "retrodiction" || run.pipeline === "parallel-retrodiction") && (
+        {run.status === "SUCCEEDED" && (retrodictionPipelines as readonly string[]).includes(run.pipeline) && (
           <>
             {" · "}
             <Link href={`/preview?run=${run.id}`}>Predict again in this browser</Link>

@@ -111,7 +111,11 @@ function AttemptRows({ timeline, terminal }: { timeline: AttemptTimeline; termin
 
 /** Each attempt's stages as bars on one time axis, rollbacks and recoveries in the warning colour. */
 export function StageTimeline({ run }: { run: RunDetail }) {
-  const events: StageEventRow[] = run.stages;
+  // Details are any JSON; every one the engine writes is an object.
+  const events: StageEventRow[] = run.stages.map((event) => ({
+    ...event,
+    details: typeof event.details === "object" && event.details !== null && !Array.isArray(event.details) ? event.details : null,
+  }));
   const now = run.finishedAt?.getTime() ?? Date.now();
   const timelines = stageTimelines(events, now);
   const rollbacks = events.filter((e) => e.kind === "ROLLED_BACK" || e.kind === "ROLLBACK_FAILED").length;

@@ -1,11 +1,8 @@
-import type { AppRouter } from "@hindcast/api";
-import type { inferRouterOutputs } from "@trpc/server";
-
-type Outputs = inferRouterOutputs<AppRouter>;
+import type { RouterOutputs } from "@hindcast/api";
+import { isTerminalStatus, type RunStatus } from "@hindcast/contracts";
 
 /** A run as training.get returns it: the summary row, its spec, stage events and metric summaries. */
-export type RunDetail = Outputs["training"]["get"];
-export type RunStatus = RunDetail["status"];
+export type RunDetail = RouterOutputs["training"]["get"];
 
 export type StageEventKind = "STARTED" | "SUCCEEDED" | "FAILED" | "ROLLED_BACK" | "ROLLBACK_FAILED" | "CLEANED_UP" | "RECOVERY";
 
@@ -20,5 +17,5 @@ export interface StageEventRow {
   at: Date;
 }
 
-export const activeStatuses: readonly RunStatus[] = ["QUEUED", "RUNNING", "CANCELLING"];
-export const isActive = (status: RunStatus) => activeStatuses.includes(status);
+/** A run that may still change: queued, or held by a worker. */
+export const isActive = (status: RunStatus) => !isTerminalStatus(status);

@@ -1,4 +1,5 @@
 "use client";
+import { trackedMetricKeys } from "@hindcast/contracts";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useMemo, useState } from "react";
@@ -24,7 +25,7 @@ export function useLiveSeries(runId: string, keys: string[], x: SeriesX, active:
   const live = active && x === "step" && keys.length > 0;
   const base = useQuery(
     trpc.metrics.series.queryOptions(
-      { runIds: [runId], keys: keys.length ? keys : ["train_loss"], x, maxPoints },
+      { runIds: [runId], keys: keys.length ? keys : [trackedMetricKeys.trainLoss], x, maxPoints },
       { enabled: keys.length > 0, refetchInterval: active && !live ? 1_000 : false, placeholderData: keepPreviousData },
     ),
   );

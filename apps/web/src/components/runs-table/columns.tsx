@@ -1,18 +1,27 @@
-import type { AppRouter } from "@hindcast/api";
-import type { inferRouterOutputs } from "@trpc/server";
+import type { RouterOutputs } from "@hindcast/api";
+import {
+  bestStat,
+  type HeadlineMetric,
+  type MetricCatalog,
+  type MetricDirection,
+  metricCatalog,
+  metricDirection,
+  type RunSummary,
+  trackedMetricKeys,
+} from "@hindcast/contracts";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { isActive } from "@/components/run/types";
 import { ProgressBar, StatusChip } from "@/components/run-status";
-import { formatDate, formatDuration, formatNumber, formatParam, formatSkill } from "@/lib/format";
-import { bestStat } from "@/lib/metric-direction";
-import { baselineRmse, storedHeadline } from "@/lib/run-headline";
+import { formatDate, formatDuration, formatNumber, formatParam } from "@/lib/format";
+import { directionText, formatMetric } from "@/lib/metric-display";
+import { baselineRmse, runSummary } from "@/lib/run-headline";
 import styles from "./runs-table.module.css";
 import type { RunsSort } from "./runs-view";
 import { TrendCell } from "./trend-cell";
 
 /** A row of the runs table, as training.list (and compare.rows) return it. */
-export type RunRow = inferRouterOutputs<AppRouter>["training"]["list"]["runs"][number];
+export type RunRow = RouterOutputs["training"]["list"]["runs"][number];
 
 /** The columns a user added: flattened param keys, metric keys, and the metric drawn as a sparkline. */
 export interface ColumnChoice {
@@ -23,7 +32,7 @@ export interface ColumnChoice {
 
 /** training.list returns at most this many metric summaries per run. */
 export const maxMetricColumns = 20;
-export const defaultColumnChoice: ColumnChoice = { params: [], metrics: ["val_loss"] };
+export const defaultColumnChoice: ColumnChoice = { params: [], metrics: [trackedMetricKeys.valLoss] };
 
 export const sameColumnChoice = (a: ColumnChoice, b: ColumnChoice) =>
   a.trend === b.trend && a.params.join("\n") === b.params.join("\n") && a.metrics.join("\n") === b.metrics.join("\n");
@@ -36,35 +45,49 @@ export interface RunsColumn {
   numeric?: boolean;
   /** The sort a click on the header asks for (the direction is decided by the table). */
   sort?: Omit<RunsSort, "direction">;
+  /** Which way the column's values are better, said in the header's tooltip. */
+  better?: MetricDirection;
   cell: (run: RunRow, now: number) => ReactNode;
 }
 
 const text = (value: unknown) => formatParam(value);
 
-/** The retrodiction's RMSE skill against repeating the last value: above zero the model beats the naive forecast. */
-function NaiveSkill({ run }: { run: RunRow }) {
-  const { overall, baselines } = storedHeadline(run.resultSummary);
-  const skill = overall?.skill?.rmseVsNaive;
-  if (typeof skill !== "number") return null;
-  const title = `RMSE ${formatNumber(overall?.rmse)} vs naive ${formatNumber(baselines?.naiveRmse)}`;
+/** The numbers a skill compares, for its cell's tooltip; other headline metrics are named by their label. */
+const headlineDetails: Partial<Record<string, (summary: RunSummary) => string | undefined>> = {
+  skill_vs_naive: (s) => `RMSE ${formatNumber(s.overall?.rmse)} vs naive ${formatNumber(s.baselines?.naiveRmse)}`,
+  skill_vs_best: (s) =>
+    s.verdict
+      ? `best baseline: ${s.verdict.bestLabel} (RMSE ${formatNumber(s.overall?.rmse)} vs ${formatNumber(baselineRmse(s, s.verdict.best))})`
+      : undefined,
+};
+
+/** The runs the API can sort by a headline metric (training.list's sort.by), until it sorts by any of them. */
+const headlineSorts: Partial<Record<string, RunsSort["by"]>> = { skill_vs_naive: "skill", skill_vs_best: "skillVsBest" };
+
+/** A headline metric of the run's stored result; a skill above zero (the model beats that baseline) is marked as such. */
+function HeadlineCell({ run, metric }: { run: RunRow; metric: HeadlineMetric }) {
+  const summary = runSummary(run);
+  const value = summary && metric.pick(summary);
+  if (summary === null || value === null) return null;
+  const skillClass = value > 0 ? styles.skillBeats : styles.skillLoses;
   return (
-    <span className={skill > 0 ? styles.skillBeats : styles.skillLoses} title={title}>
-      {formatSkill(skill)}
+    <span className={metric.format === "skill" ? skillClass : undefined} title={headlineDetails[metric.key]?.(summary) ?? metric.label}>
+      {formatMetric(value, metric.format)}
     </span>
   );
 }
 
-/** The skill against the run's best classical baseline (its verdict), named in the tooltip; none for runs from before those baselines. */
-function BestSkill({ run }: { run: RunRow }) {
-  const headline = storedHeadline(run.resultSummary);
-  const verdict = headline.verdict;
-  if (!verdict) return null;
-  const title = `best baseline: ${verdict.bestLabel} (RMSE ${formatNumber(headline.overall?.rmse)} vs ${formatNumber(baselineRmse(headline, verdict.best))})`;
-  return (
-    <span className={verdict.beatsAll ? styles.skillBeats : styles.skillLoses} title={title} data-best={verdict.best}>
-      {formatSkill(verdict.skillVsBest)}
-    </span>
-  );
+function headlineColumn(metric: HeadlineMetric): RunsColumn {
+  const sortBy = headlineSorts[metric.key];
+  return {
+    id: `headline:${metric.key}`,
+    header: metric.short,
+    width: Math.max(110, 8 * metric.short.length + 30),
+    numeric: true,
+    sort: sortBy && { by: sortBy, stat: "last" },
+    better: metric.direction,
+    cell: (run) => <HeadlineCell run={run} metric={metric} />,
+  };
 }
 
 function duration(run: RunRow, now: number): string {
@@ -96,22 +119,6 @@ const fixedColumns: RunsColumn[] = [
           <span className={styles.percent}>{Math.round(run.percent)}%</span>
         </span>
       ) : null,
-  },
-  {
-    id: "skillVsBest",
-    header: "Skill vs best baseline",
-    width: 170,
-    numeric: true,
-    sort: { by: "skillVsBest", stat: "last" },
-    cell: (run) => <BestSkill run={run} />,
-  },
-  {
-    id: "skill",
-    header: "Skill vs naive",
-    width: 120,
-    numeric: true,
-    sort: { by: "skill", stat: "last" },
-    cell: (run) => <NaiveSkill run={run} />,
   },
   { id: "model", header: "Model", width: 90, cell: (run) => text(run.params["model.kind"]) },
   {
@@ -146,14 +153,16 @@ function paramColumn(key: string): RunsColumn {
 }
 
 /** A metric's last value, and its best (min or max by its direction) when it has a better direction. */
-function metricColumns(key: string): RunsColumn[] {
-  const best = bestStat(key);
+function metricColumns(key: string, catalog: MetricCatalog): RunsColumn[] {
+  const better = metricDirection(key, catalog);
+  const best = bestStat(better);
   const last: RunsColumn = {
     id: `metric:${key}:last`,
     header: `${key} (last)`,
     width: 130,
     numeric: true,
     sort: { by: "metric", key, stat: "last" },
+    better,
     cell: (run) => formatNumber(run.metrics[key]?.last),
   };
   if (!best) return [last];
@@ -165,6 +174,7 @@ function metricColumns(key: string): RunsColumn[] {
       width: 130,
       numeric: true,
       sort: { by: "metric", key, stat: best },
+      better,
       cell: (run) => formatNumber(run.metrics[key]?.[best]),
     },
   ];
@@ -174,18 +184,28 @@ function trendColumn(key: string): RunsColumn {
   return { id: `trend:${key}`, header: `${key} trend`, width: 140, cell: (run) => <TrendCell run={run} metric={key} /> };
 }
 
-/** The trend goes next to the progress bar, where it is seen without scrolling sideways. */
-export function runsColumns(choice: ColumnChoice): RunsColumn[] {
+/**
+ * The runs table's columns: the trend and the catalog's brief headline
+ * metrics next to the progress bar, where they are seen without scrolling
+ * sideways; then the fixed ones and the chosen params and metrics.
+ */
+export function runsColumns(choice: ColumnChoice, catalog: MetricCatalog = metricCatalog): RunsColumn[] {
   const at = fixedColumns.findIndex((column) => column.id === "progress") + 1;
   const trend = choice.trend ? [trendColumn(choice.trend)] : [];
+  const headline = catalog.headline.filter((metric) => metric.brief).map(headlineColumn);
   return [
     ...fixedColumns.slice(0, at),
     ...trend,
+    ...headline,
     ...fixedColumns.slice(at),
     ...choice.params.map(paramColumn),
-    ...choice.metrics.flatMap(metricColumns),
+    ...choice.metrics.flatMap((key) => metricColumns(key, catalog)),
   ];
 }
+
+/** The header's tooltip: the column's direction, when it has one. */
+export const columnTitle = (column: RunsColumn): string | undefined =>
+  column.better && column.better !== "none" ? `${column.header}: ${directionText[column.better].title}` : undefined;
 
 export const isSortedBy = (column: RunsColumn, sort: RunsSort) =>
   column.sort !== undefined &&

@@ -1,5 +1,5 @@
 "use client";
-import { runStatuses } from "@hindcast/api/schemas";
+import { runStatuses } from "@hindcast/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { Field } from "@/components/form-field";

@@ -1,15 +1,14 @@
 "use client";
-import type { AppRouter } from "@hindcast/api";
+import type { RouterOutputs } from "@hindcast/api";
 import { keepPreviousData, useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import type { inferRouterOutputs } from "@trpc/server";
 import { type KeyboardEvent, memo, type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { isActive } from "@/components/run/types";
 import { revealFocused } from "@/components/scroll-region";
 import { errorMessage } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
-import { isSortedBy, type RunRow, type RunsColumn } from "./columns";
+import { columnTitle, isSortedBy, type RunRow, type RunsColumn } from "./columns";
 import styles from "./runs-table.module.css";
 import { firstDirection, type ListRunsQuery, type RunsSort } from "./runs-view";
 import { SparklinesContext } from "./trend-cell";
@@ -37,7 +36,7 @@ export interface RunsTableProps {
 
 const count = (n: number) => formatCount(n);
 
-type RunsSummary = inferRouterOutputs<AppRouter>["training"]["summary"];
+type RunsSummary = RouterOutputs["training"]["summary"];
 
 /** How many of the listed runs beat their best classical baseline (the headline), and how many beat naive. */
 function RunsVerdict({ summary }: { summary: RunsSummary }) {
@@ -317,6 +316,7 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
                     key={column.id}
                     scope="col"
                     className={column.numeric ? "num" : undefined}
+                    title={columnTitle(column)}
                     aria-sort={sorted ? (sort.direction === "asc" ? "ascending" : "descending") : undefined}
                   >
                     {next ? (

@@ -1,6 +1,6 @@
 import { listRunsInput } from "@hindcast/api/schemas";
+import { metricDirection } from "@hindcast/contracts";
 import type { z } from "zod";
-import { metricDirection } from "@/lib/metric-direction";
 import { type ColumnChoice, defaultColumnChoice, maxMetricColumns, sameColumnChoice } from "./columns";
 
 export type ListRunsQuery = Omit<z.output<typeof listRunsInput>, "cursor">;
@@ -48,7 +48,7 @@ export function firstDirection(by: RunsSort["by"], key?: string): RunsSort["dire
   return by === "metric" ? "desc" : "asc";
 }
 
-export const defaultSort: RunsSort = { by: "createdAt", stat: "last", direction: "desc" };
+const defaultSort: RunsSort = { by: "createdAt", stat: "last", direction: "desc" };
 
 const commaList = (text: string | null) =>
   (text ?? "")
@@ -119,7 +119,7 @@ export function searchFromView(view: RunsView): string {
 }
 
 /** A param filter value as the API compares it: numbers and booleans typed, anything else text. */
-export function paramValue(text: string): string | number | boolean {
+function paramValue(text: string): string | number | boolean {
   if (/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return Number(text);
   if (text === "true" || text === "false") return text === "true";
   return text;

@@ -1,7 +1,5 @@
-import type { AppRouter } from "@hindcast/api";
-import type { inferRouterOutputs } from "@trpc/server";
+import type { RouterOutputs } from "@hindcast/api";
 
-type Outputs = inferRouterOutputs<AppRouter>;
-export type ApiToken = Outputs["users"]["tokens"][number];
-export type UserRow = Outputs["users"]["list"][number];
+export type ApiToken = RouterOutputs["users"]["tokens"][number];
+export type UserRow = RouterOutputs["users"]["list"][number];
 export const roles = ["VIEWER", "OPERATOR", "ADMIN"] as const satisfies readonly UserRow["role"][];

@@ -1,16 +1,15 @@
-import type { AppRouter } from "@hindcast/api";
-import type { inferRouterOutputs } from "@trpc/server";
+import type { RouterOutputs } from "@hindcast/api";
 import Link from "next/link";
 import { formatDate, formatDuration } from "@/lib/format";
 import styles from "./workers.module.css";
 
-export type Worker = inferRouterOutputs<AppRouter>["workers"]["list"][number];
+export type Worker = RouterOutputs["workers"]["list"][number];
 
 /**
  * Heartbeats come every 2 s by default and a worker silent for 10 s is
  * reaped as dead (apps/worker config): past this age a live one is worth a look.
  */
-export const staleAfterSeconds = 6;
+const staleAfterSeconds = 6;
 
 export const isStale = (w: Worker) => (w.status === "ONLINE" || w.status === "DRAINING") && w.heartbeatAgeSeconds > staleAfterSeconds;
 

@@ -2,6 +2,7 @@
 // The preview's training, off the main thread: the engine's own retrodiction
 // pipeline (the one queued runs execute in the worker process), with ports
 // that post to the page instead of writing to PostgreSQL.
+import { artifactNames } from "@hindcast/contracts";
 import {
   buildTrainingPipeline,
   CancellationSource,
@@ -86,7 +87,7 @@ async function start(request: Extract<PreviewRequest, { type: "start" }>): Promi
   const outcome = await pipeline.execute(ctx, { token: source.token });
   await metrics.flush();
   if (outcome.status === "succeeded") {
-    const results = artifacts.artifacts.get("memory://results.json");
+    const results = artifacts.artifacts.get(`memory://${artifactNames.results}`);
     post({
       type: "done",
       status: "succeeded",

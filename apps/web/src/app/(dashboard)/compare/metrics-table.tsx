@@ -1,50 +1,14 @@
 import Link from "next/link";
-import { formatNumber, formatSkill } from "@/lib/format";
-import { bestIndexes, bestStat, type MetricDirection, metricDirection } from "@/lib/metric-direction";
-import { storedHeadline } from "@/lib/run-headline";
+import { directionText, formatMetric } from "@/lib/metric-display";
+import { runSummary } from "@/lib/run-headline";
 import styles from "./compare.module.css";
-import { type Comparison, hasHeadline, headlineRows, headlineValue, isSkillKey, runLabel } from "./types";
+import { type Comparison, hasHeadline, headlineRows, type ResultRow, runLabel, trackedRows } from "./types";
 import type { WindowGroup } from "./window-check";
 import { WindowWarning } from "./window-warning";
 
-interface Row {
-  id: string;
-  label: string;
-  /** The key whose direction decides the best run. */
-  directionKey: string;
-  values: (number | null)[];
-  format?: (value: number | null) => string;
-}
-
-/** Each metric's last value, and its best when it has a better direction (the learning rate has none). */
-function metricRows(comparison: Comparison): Row[] {
-  return Object.entries(comparison.metrics).flatMap(([key, perRun]) => {
-    const best = bestStat(key);
-    const last = { id: `${key}:last`, label: `${key} · last`, directionKey: key, values: perRun.map((s) => s?.last ?? null) };
-    if (!best) return [last];
-    return [last, { id: `${key}:best`, label: `${key} · best (${best})`, directionKey: key, values: perRun.map((s) => s?.[best] ?? null) }];
-  });
-}
-
-const directionText: Record<MetricDirection, { text: string; title: string }> = {
-  lower: { text: "lower", title: "smaller values are better" },
-  higher: { text: "higher", title: "larger values are better" },
-  none: { text: "—", title: "no value is better than another: no run is starred" },
-};
-
-function headline(comparison: Comparison): Row[] {
-  return headlineRows.map((row) => ({
-    id: `headline:${row.key}`,
-    label: row.label,
-    directionKey: row.key,
-    values: comparison.runs.map((run) => headlineValue(run, row.key)),
-    format: isSkillKey(row.key) ? formatSkill : undefined,
-  }));
-}
-
 /** Which baseline each run's skill-vs-best is against: the best classical baseline of its own report. */
 function BestBaselineRow({ runs }: { runs: Comparison["runs"] }) {
-  const labels = runs.map((run) => storedHeadline(run.resultSummary).verdict?.bestLabel);
+  const labels = runs.map((run) => runSummary(run)?.verdict?.bestLabel);
   if (labels.every((label) => !label)) return null;
   return (
     <tr data-row="headline:best_baseline">
@@ -59,19 +23,19 @@ function BestBaselineRow({ runs }: { runs: Comparison["runs"] }) {
   );
 }
 
-function Rows({ rows }: { rows: Row[] }) {
+function Rows({ rows }: { rows: ResultRow[] }) {
   return rows.map((row) => {
-    const best = bestIndexes(row.directionKey, row.values);
+    const { best } = row;
     return (
       <tr key={row.id} data-row={row.id}>
         <th scope="row">{row.label}</th>
-        <td className="muted" title={directionText[metricDirection(row.directionKey)].title}>
-          {directionText[metricDirection(row.directionKey)].text}
+        <td className="muted" title={directionText[row.direction].title}>
+          {directionText[row.direction].text}
         </td>
         {row.values.map((value, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: one cell per compared run, in run order
           <td key={i} className={best.has(i) ? `num ${styles.best}` : "num"} data-best={best.has(i) || undefined}>
-            {(row.format ?? formatNumber)(value)}
+            {formatMetric(value, row.format)}
             {best.has(i) && (
               <span className={styles.bestMark} title="best of these runs">
                 {" "}
@@ -92,8 +56,8 @@ function Rows({ rows }: { rows: Row[] }) {
  */
 export function MetricsTable({ comparison, windowGroups }: { comparison: Comparison; windowGroups: WindowGroup[] }) {
   const { runs } = comparison;
-  const tracked = metricRows(comparison);
-  const retrodiction = hasHeadline(runs) ? headline(comparison) : [];
+  const tracked = trackedRows(comparison.metrics);
+  const retrodiction = hasHeadline(runs) ? headlineRows(runs) : [];
   return (
     <section className="card" aria-labelledby="metric-table-title">
       <h2 id="metric-table-title">Results</h2>

@@ -1,4 +1,5 @@
 "use client";
+import { defaultChartKeys, trackedMetricKeys } from "@hindcast/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import { ChartControls, chartX } from "@/components/chart-controls";
@@ -9,7 +10,7 @@ import { useTRPC } from "@/lib/trpc";
 import styles from "./compare.module.css";
 import { type ComparedRun, runLabel } from "./types";
 
-const preferredKeys = ["train_loss", "val_loss"];
+const preferredKeys = defaultChartKeys();
 /** Charts at once: each is runs × points of data. */
 const maxCharts = 8;
 
@@ -23,7 +24,7 @@ export function OverlayCharts({ runs, metricKeys, live }: { runs: ComparedRun[];
   }, [chosen, metricKeys]);
   const series = useQuery(
     trpc.metrics.series.queryOptions(
-      { runIds: runs.map((run) => run.id), keys: keys.length ? keys : ["train_loss"], x: settings.x, maxPoints: 2_000 },
+      { runIds: runs.map((run) => run.id), keys: keys.length ? keys : [trackedMetricKeys.trainLoss], x: settings.x, maxPoints: 2_000 },
       { enabled: keys.length > 0, refetchInterval: live ? 3_000 : false },
     ),
   );

@@ -1,8 +1,8 @@
 "use client";
+import { bestIndexes, metricDirection } from "@hindcast/contracts";
 import { useId, useRef, useState } from "react";
 import plot from "@/components/svg-plot.module.css";
 import { formatNumber, formatParam } from "@/lib/format";
-import { bestIndexes } from "@/lib/metric-direction";
 import { domain, niceTicks } from "@/lib/plot-scales";
 import { fitText, layAxisTitles, useTextWidth } from "./axis-titles";
 import styles from "./compare.module.css";
@@ -98,7 +98,7 @@ export function ParamParallel({ comparison }: { comparison: Comparison }) {
     axisFor("result", result.label, outcomes),
   ];
   const xOf = (index: number) => margin.left + (index / (axes.length - 1)) * (width - margin.left - margin.right);
-  const best = bestIndexes(result.choice.key, outcomes);
+  const best = bestIndexes(metricDirection(result.choice.key), outcomes);
   const resultAxis = axes[axes.length - 1] as Axis;
   const titles = layAxisTitles(
     axes.map((axis) => axis.label),

@@ -1,9 +1,9 @@
 "use client";
-import { bestStat } from "@/lib/metric-direction";
-import { type Comparison, type HeadlineKey, hasHeadline, headlineRows, headlineValue } from "./types";
+import { bestStat, metricCatalog, metricDirection } from "@hindcast/contracts";
+import { type Comparison, hasHeadline, headlineValue } from "./types";
 
 /** A result to plot: a tracked metric's last or best value, or a retrodiction headline value. */
-export type ResultChoice = { kind: "metric"; key: string; stat: "last" | "best" } | { kind: "headline"; key: HeadlineKey };
+export type ResultChoice = { kind: "metric"; key: string; stat: "last" | "best" } | { kind: "headline"; key: string };
 
 export const resultId = (result: ResultChoice) =>
   result.kind === "metric" ? `metric:${result.stat}:${result.key}` : `headline:${result.key}`;
@@ -11,10 +11,13 @@ export const resultId = (result: ResultChoice) =>
 /** Every result the compared runs have: retrodiction headlines first, then each metric's best (when it has a better direction) and last. */
 export function resultChoices(comparison: Comparison): { choice: ResultChoice; label: string }[] {
   const headline = hasHeadline(comparison.runs)
-    ? headlineRows.map((row) => ({ choice: { kind: "headline", key: row.key } as ResultChoice, label: `Retrodiction ${row.label}` }))
+    ? metricCatalog.headline.map((metric) => ({
+        choice: { kind: "headline", key: metric.key } as ResultChoice,
+        label: `Retrodiction ${metric.label}`,
+      }))
     : [];
   const metrics = Object.keys(comparison.metrics).flatMap((key) =>
-    (bestStat(key) ? (["best", "last"] as const) : (["last"] as const)).map((stat) => ({
+    (bestStat(metricDirection(key)) ? (["best", "last"] as const) : (["last"] as const)).map((stat) => ({
       choice: { kind: "metric", key, stat } as ResultChoice,
       label: `${key} (${stat})`,
     })),
@@ -26,9 +29,12 @@ export function resultChoices(comparison: Comparison): { choice: ResultChoice; l
 export function resultValue(comparison: Comparison, result: ResultChoice, index: number): number | null {
   const run = comparison.runs[index];
   if (!run) return null;
-  if (result.kind === "headline") return headlineValue(run, result.key);
+  if (result.kind === "headline") {
+    const metric = metricCatalog.headline.find((m) => m.key === result.key);
+    return metric ? headlineValue(run, metric) : null;
+  }
   const stats = comparison.metrics[result.key]?.[index];
-  const best = bestStat(result.key);
+  const best = bestStat(metricDirection(result.key));
   return (result.stat === "last" ? stats?.last : best && stats?.[best]) ?? null;
 }
 

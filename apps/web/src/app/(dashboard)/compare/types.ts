@@ -1,8 +1,17 @@
-import type { AppRouter } from "@hindcast/api";
-import type { inferRouterOutputs } from "@trpc/server";
-import { type StoredHeadline, storedHeadline } from "@/lib/run-headline";
+import type { RouterOutputs } from "@hindcast/api";
+import {
+  bestIndexes,
+  bestStat,
+  type HeadlineMetric,
+  type MetricCatalog,
+  type MetricDirection,
+  type MetricFormat,
+  metricCatalog,
+  metricEntry,
+} from "@hindcast/contracts";
+import { runSummary } from "@/lib/run-headline";
 
-export type Comparison = inferRouterOutputs<AppRouter>["compare"]["runs"];
+export type Comparison = RouterOutputs["compare"]["runs"];
 export type ComparedRun = Comparison["runs"][number];
 
 /** How a run is named in legends and table heads: its name with a short id (names repeat), or the short id. */
@@ -13,25 +22,50 @@ export const runLabel = (run: { id: string; name: string | null }) =>
 export const paramOf = (comparison: Comparison, key: string, index: number): unknown =>
   key in comparison.differing ? comparison.differing[key]?.[index] : comparison.shared[key];
 
-/** The retrodiction headline a finished run stores in its resultSummary; keys name the direction (see metric-direction). */
-export const headlineRows = [
-  { key: "rmse", label: "RMSE", pick: (h: StoredHeadline) => h.overall?.rmse },
-  { key: "mae", label: "MAE", pick: (h: StoredHeadline) => h.overall?.mae },
-  { key: "mase", label: "MASE", pick: (h: StoredHeadline) => h.overall?.mase },
-  { key: "skill_vs_best", label: "Skill vs best baseline (RMSE)", pick: (h: StoredHeadline) => h.verdict?.skillVsBest },
-  { key: "skill_vs_naive", label: "Skill vs naive (RMSE)", pick: (h: StoredHeadline) => h.overall?.skill?.rmseVsNaive },
-  { key: "directional_accuracy", label: "Directional accuracy", pick: (h: StoredHeadline) => h.overall?.directionalAccuracy },
-] as const;
-export type HeadlineKey = (typeof headlineRows)[number]["key"];
-
 /** A headline value of a run, or null before the run has results (or, for skill vs best, before the classical baselines). */
-export function headlineValue(run: ComparedRun, key: HeadlineKey): number | null {
-  const row = headlineRows.find((r) => r.key === key);
-  const value = row?.pick(storedHeadline(run.resultSummary));
-  return typeof value === "number" ? value : null;
+export function headlineValue(run: Pick<ComparedRun, "resultSummary">, metric: HeadlineMetric): number | null {
+  const summary = runSummary(run);
+  return summary && metric.pick(summary);
 }
 
-/** Skills read as signed percentages everywhere (runs table, run page). */
-export const isSkillKey = (key: string) => key.startsWith("skill_");
+export const hasHeadline = (runs: Pick<ComparedRun, "resultSummary">[], catalog: MetricCatalog = metricCatalog) =>
+  runs.some((run) => catalog.headline.some((metric) => headlineValue(run, metric) !== null));
 
-export const hasHeadline = (runs: ComparedRun[]) => runs.some((run) => headlineRows.some((row) => headlineValue(run, row.key) !== null));
+/** A row of Compare's results table: one value per compared run, the best of them marked by the row's direction. */
+export interface ResultRow {
+  id: string;
+  label: string;
+  direction: MetricDirection;
+  format: MetricFormat;
+  values: (number | null)[];
+  /** Indexes of the runs with the best value (none when the row has no direction, or every run ties). */
+  best: Set<number>;
+}
+
+const resultRow = (row: Omit<ResultRow, "best">): ResultRow => ({ ...row, best: bestIndexes(row.direction, row.values) });
+
+/** One row per headline metric of the catalog, over every window of each run. */
+export function headlineRows(runs: Pick<ComparedRun, "resultSummary">[], catalog: MetricCatalog = metricCatalog): ResultRow[] {
+  return catalog.headline.map((metric) =>
+    resultRow({
+      id: `headline:${metric.key}`,
+      label: metric.label,
+      direction: metric.direction,
+      format: metric.format,
+      values: runs.map((run) => headlineValue(run, metric)),
+    }),
+  );
+}
+
+/** Each tracked metric's last value, and its best when it has a better direction (the learning rate has none). */
+export function trackedRows(metrics: Comparison["metrics"], catalog: MetricCatalog = metricCatalog): ResultRow[] {
+  return Object.entries(metrics).flatMap(([key, perRun]) => {
+    const entry = metricEntry(key, catalog);
+    const direction = entry?.direction ?? "none";
+    const best = bestStat(direction);
+    const row = { direction, format: entry?.format ?? "number" };
+    const last = resultRow({ ...row, id: `${key}:last`, label: `${key} · last`, values: perRun.map((s) => s?.last ?? null) });
+    if (!best) return [last];
+    return [last, resultRow({ ...row, id: `${key}:best`, label: `${key} · best (${best})`, values: perRun.map((s) => s?.[best] ?? null) })];
+  });
+}

@@ -4,7 +4,7 @@ import type { ChartBand, ChartSeries } from "@/components/metric-chart";
 import type { RetrodictionWindowResult } from "./types";
 
 /** Theme colours (globals.css) and dashes that tell the forecasters apart in both themes. */
-export const baselineLines: Record<BaselineName, { color: string; dash: number[] }> = {
+const baselineLines: Record<BaselineName, { color: string; dash: number[] }> = {
   naive: { color: "var(--chart-naive)", dash: [6, 4] },
   seasonalNaive: { color: "var(--chart-seasonal-naive)", dash: [2, 3] },
   ar: { color: "var(--chart-ar)", dash: [8, 3, 2, 3] },

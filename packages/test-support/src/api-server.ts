@@ -1,16 +1,9 @@
-import { NotificationHub, prepareDatabase } from "@hindcast/db";
-import pg from "pg";
-import {
-  type ApiServer,
-  bootstrapAdmin,
-  createApiToken,
-  createCaller,
-  type SessionUser,
-  startApiServer,
-} from "../packages/api/src/index.js";
-import { createTestDatabase, type TestDatabase } from "./database.js";
+import { type ApiServer, bootstrapAdmin, createApiToken, createCaller, type SessionUser, startApiServer } from "@hindcast/api";
+import type { NotificationHub } from "@hindcast/db";
+import type pg from "pg";
+import type { ScratchDatabase } from "./database";
 
-export type Who = "viewer" | "operator" | "admin";
+type Who = "viewer" | "operator" | "admin";
 
 export const testPasswords: Record<Who, string> = {
   viewer: "viewer password 1",
@@ -19,7 +12,7 @@ export const testPasswords: Record<Who, string> = {
 };
 
 export interface TestApi {
-  db: TestDatabase;
+  db: ScratchDatabase;
   pool: pg.Pool;
   hub: NotificationHub;
   server: ApiServer;
@@ -29,16 +22,10 @@ export interface TestApi {
   users: Record<Who, SessionUser>;
   /** One API token per role. */
   tokens: Record<Who, string>;
-  close(): Promise<void>;
 }
 
-/** A migrated test database with a viewer, an operator and an admin, served by the real HTTP API. */
-export async function startTestApi(label: string, options: { poolSize?: number } = {}): Promise<TestApi> {
-  const db = await createTestDatabase(label);
-  await prepareDatabase(db.url);
-  const pool = new pg.Pool({ connectionString: db.url, max: options.poolSize ?? 6 });
-  const hub = new NotificationHub(db.url);
-  await hub.start();
+/** Adds a viewer, an operator and an admin to a migrated database and serves it with the real HTTP API; close the server after. */
+export async function serveTestApi(db: ScratchDatabase, pool: pg.Pool, hub: NotificationHub): Promise<TestApi> {
   await bootstrapAdmin(pool, "admin@example.com", testPasswords.admin);
   const admin = (await pool.query(`SELECT "id", "email", "role" FROM "User"`)).rows[0];
   const caller = createCaller({ pool, user: admin });
@@ -57,19 +44,5 @@ export async function startTestApi(label: string, options: { poolSize?: number }
     tokens[who] = (await createApiToken(pool, users[who].id, "test")).token;
   }
   const server = await startApiServer(pool, { hub });
-  return {
-    db,
-    pool,
-    hub,
-    server,
-    origin: server.url.replace(/\/api\/trpc$/, ""),
-    users,
-    tokens,
-    close: async () => {
-      await server.close();
-      await hub.close();
-      await pool.end();
-      await db.drop();
-    },
-  };
+  return { db, pool, hub, server, origin: server.url.replace(/\/api\/trpc$/, ""), users, tokens };
 }

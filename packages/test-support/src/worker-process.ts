@@ -5,6 +5,17 @@ import pg from "pg";
 
 const workerMain = path.join(projectRoot, "apps", "worker", "src", "main.ts");
 
+/**
+ * Heartbeats, death and polling in fractions of a second, so a test sees a
+ * killed worker's run handed back within seconds; a checkpoint every epoch.
+ */
+const quickTimeouts = {
+  WORKER_HEARTBEAT_MS: "200",
+  WORKER_DEAD_AFTER_MS: "1500",
+  WORKER_POLL_INTERVAL_MS: "250",
+  WORKER_CHECKPOINT_INTERVAL_MS: "0",
+};
+
 export interface WorkerProcess {
   process: ChildProcess;
   pid: number;
@@ -12,8 +23,15 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** A real worker process (tsx apps/worker/src/main.ts) with short heartbeat and dead timeouts. */
-export async function startWorkerProcess(url: string, artifactsDir: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+interface SpawnWorkerOptions {
+  /** Added to (and overriding) the worker's environment. */
+  env?: Record<string, string>;
+  /** The timings above (default), or the worker's own defaults, as a benchmark wants them. */
+  quickTimeouts?: boolean;
+}
+
+/** A real worker process (apps/worker/src/main.ts) on wasm or cpu, resolved once it is ONLINE in the database. */
+export async function spawnWorker(url: string, artifactsDir: string, options: SpawnWorkerOptions = {}): Promise<WorkerProcess> {
   // node --import tsx (not the tsx binary): one process, so its pid is the worker's and kill -9 hits it.
   const child = spawn(process.execPath, ["--import", "tsx", workerMain], {
     cwd: projectRoot,
@@ -23,12 +41,9 @@ export async function startWorkerProcess(url: string, artifactsDir: string, env:
       HINDCAST_ARTIFACTS_DIR: artifactsDir,
       HINDCAST_BACKEND: "wasm,cpu",
       WORKER_CONCURRENCY: "2",
-      WORKER_HEARTBEAT_MS: "200",
-      WORKER_DEAD_AFTER_MS: "1500",
-      WORKER_POLL_INTERVAL_MS: "250",
-      WORKER_CHECKPOINT_INTERVAL_MS: "0",
       LOG_LEVEL: "warn",
-      ...env,
+      ...(options.quickTimeouts === false ? {} : quickTimeouts),
+      ...options.env,
     },
   });
   let output = "";
@@ -39,7 +54,10 @@ export async function startWorkerProcess(url: string, artifactsDir: string, env:
   try {
     const deadline = Date.now() + 60_000;
     while ((await pool.query(`SELECT 1 FROM "Worker" WHERE "pid" = $1 AND "status" = 'ONLINE'`, [child.pid])).rowCount === 0) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`worker did not come up:\n${output}`);
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`worker did not come up:\n${output}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   } finally {

@@ -7,7 +7,7 @@ import { expect, onTestFinished } from "vitest";
 
 const tsx = path.join(projectRoot, "node_modules", ".bin", "tsx");
 export const migrateBin = path.join(projectRoot, "packages", "db", "src", "bin", "migrate.ts");
-export const startBin = path.join(projectRoot, "scripts", "start.ts");
+const startBin = path.join(projectRoot, "scripts", "start.ts");
 
 /** A fresh HINDCAST_HOME, removed when the current test ends. */
 export async function tempHome(): Promise<string> {
@@ -17,7 +17,7 @@ export async function tempHome(): Promise<string> {
 }
 
 /** The test's environment for an entry point: quiet logs, and no DATABASE_URL unless given. */
-export function entryPointEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+function entryPointEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn", ...extra };
   if (!("DATABASE_URL" in extra)) delete env.DATABASE_URL;
   return env;

@@ -6,7 +6,7 @@ import { createDatabaseIfMissing, parseDatabaseUrl, startEmbeddedPostgres, withD
 /**
  * One PostgreSQL server for the whole test run: the one DATABASE_URL names,
  * or a throwaway embedded one. Each test file then makes its own database on
- * it (test-support/database.ts), so files never see each other's rows.
+ * it (scratchDatabase), so files never see each other's rows.
  */
 export default async function setup(): Promise<() => Promise<void>> {
   if (process.env.DATABASE_URL) {

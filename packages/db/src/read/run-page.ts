@@ -1,0 +1,114 @@
+import { isTerminalStatus, NotFoundError } from "@hindcast/contracts";
+import type pg from "pg";
+import { prismaOf } from "../client.js";
+import type { Artifact, LogLine, MetricSummary, Run, StageEvent } from "../generated/prisma/client.js";
+import type { NotificationHub } from "../notify.js";
+import { watchRun } from "../watch-run.js";
+import { type RunRow, runRowOf, runRowSelect } from "./run-row.js";
+
+export type RunMetricSummary = Pick<MetricSummary, "key" | "last" | "lastStep" | "min" | "max" | "count">;
+
+/** A run as its live stream sends it: the row and the summary of each of its metrics. */
+export type RunState = RunRow & { metrics: RunMetricSummary[] };
+
+/** Everything the run page shows of a run but its logs, artifacts and results. */
+export type RunDetails = RunState & {
+  spec: unknown;
+  stages: Pick<StageEvent, "stage" | "kind" | "attempt" | "durationMs" | "message" | "details" | "at">[];
+};
+
+const metricSummarySelect = { key: true, last: true, lastStep: true, min: true, max: true, count: true } as const;
+
+/** No run has this id; `path` is the input that named it. */
+export const runNotFound = (id: string, path = "id") =>
+  new NotFoundError(`Run ${id} does not exist`, "check the run id (hindcast train list shows them)", { path });
+
+/** A run's state; 404 when there is no such run. */
+async function readRunState(pool: pg.Pool, id: string): Promise<RunState> {
+  const run = await prismaOf(pool).run.findUnique({
+    where: { id },
+    select: { ...runRowSelect, metricSummaries: { select: metricSummarySelect, orderBy: { key: "asc" } } },
+  });
+  if (!run) throw runNotFound(id);
+  const { metricSummaries, ...row } = run;
+  return { ...runRowOf(row), metrics: metricSummaries };
+}
+
+/** A run with its spec, stage events (oldest first) and metric summaries; 404 when there is no such run. */
+export async function readRunDetails(pool: pg.Pool, id: string): Promise<RunDetails> {
+  const run = await prismaOf(pool).run.findUnique({
+    where: { id },
+    select: {
+      ...runRowSelect,
+      spec: true,
+      stageEvents: {
+        select: { stage: true, kind: true, attempt: true, durationMs: true, message: true, details: true, at: true },
+        orderBy: { id: "asc" },
+      },
+      metricSummaries: { select: metricSummarySelect, orderBy: { key: "asc" } },
+    },
+  });
+  if (!run) throw runNotFound(id);
+  const { metricSummaries, stageEvents, spec, ...row } = run;
+  return { ...runRowOf(row), metrics: metricSummaries, spec, stages: stageEvents };
+}
+
+/**
+ * A run's state now and after every change of its status, progress or
+ * stage (coalesced), until it ends or `signal` aborts. Nothing is lost
+ * across a reconnect of the hub: each state is read whole.
+ */
+export async function* liveRunState(pool: pg.Pool, hub: NotificationHub, id: string, signal?: AbortSignal): AsyncGenerator<RunState> {
+  for await (const _ of watchRun(hub, id, ["status", "progress", "stage"], signal)) {
+    const run = await readRunState(pool, id);
+    yield run;
+    if (isTerminalStatus(run.status)) return;
+  }
+}
+
+export type RunLogLine = Pick<LogLine, "attempt" | "level" | "message" | "fields" | "at"> & {
+  /** The bigint id as text, so no precision is lost. */
+  id: string;
+};
+
+/** Log lines after `afterId` (oldest first), or the newest `limit` when no `afterId` is given. */
+export async function readRunLogs(pool: pg.Pool, runId: string, afterId: string | undefined, limit: number): Promise<RunLogLine[]> {
+  const lines = await prismaOf(pool).logLine.findMany({
+    where: { runId, ...(afterId === undefined ? {} : { id: { gt: BigInt(afterId) } }) },
+    select: { id: true, attempt: true, level: true, message: true, fields: true, at: true },
+    // Newest first for the tail, then turned around; sorted by the bigint id, never its text ("10" < "9").
+    orderBy: { id: afterId === undefined ? "desc" : "asc" },
+    take: limit,
+  });
+  if (afterId === undefined) lines.reverse();
+  return lines.map((line) => ({ ...line, id: line.id.toString() }));
+}
+
+/** What cloning a run takes from it; 404 when there is no such run. */
+export async function readRunSource(
+  pool: pg.Pool,
+  id: string,
+): Promise<Pick<Run, "spec" | "pipeline" | "queue" | "tags" | "name" | "status">> {
+  const run = await prismaOf(pool).run.findUnique({
+    where: { id },
+    select: { spec: true, pipeline: true, queue: true, tags: true, name: true, status: true },
+  });
+  if (!run) throw runNotFound(id);
+  return run;
+}
+
+export type RunArtifact = Pick<Artifact, "id" | "name" | "kind" | "contentType" | "createdAt"> & {
+  sizeBytes: number | null;
+  /** Where the API serves the file. */
+  url: string;
+};
+
+/** A run's artifacts by kind and name, with the URL the API downloads each from (never their store URIs). */
+export async function readRunArtifacts(pool: pg.Pool, runId: string): Promise<RunArtifact[]> {
+  const artifacts = await prismaOf(pool).artifact.findMany({
+    where: { runId },
+    select: { id: true, name: true, kind: true, contentType: true, sizeBytes: true, createdAt: true },
+    orderBy: [{ kind: "asc" }, { name: "asc" }],
+  });
+  return artifacts.map((a) => ({ ...a, sizeBytes: a.sizeBytes === null ? null : Number(a.sizeBytes), url: `/api/artifacts/${a.id}` }));
+}

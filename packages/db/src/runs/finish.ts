@@ -1,0 +1,67 @@
+import type pg from "pg";
+import { runEventsChannel } from "../channels.js";
+import { notify } from "../notify.js";
+import { changeStatus, type StatusChange } from "./change-status.js";
+import { countChildDone } from "./fan-in.js";
+import { notifiedMessage } from "./run-events.js";
+import type { RunOperation, TerminalStatus, Transition } from "./statuses.js";
+import { type Queryable, withTransaction } from "./transaction.js";
+
+export interface Ending {
+  message?: string;
+  resultSummary?: unknown;
+  error?: unknown;
+}
+
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+/**
+ * A run's last status change, whichever operation makes it: watchers are
+ * told, and a child run counts itself done on its parent (the last one
+ * queues the parent's aggregate step).
+ */
+export async function endRun(
+  db: Queryable,
+  end: { operation: RunOperation; runId: string; status: TerminalStatus; ending: Ending; fence?: StatusChange["fence"]; alsoSet?: string },
+): Promise<Transition> {
+  const { runId, status, ending } = end;
+  const ended = await changeStatus<{ parentId: string | null }>(db, {
+    operation: end.operation,
+    runId,
+    to: status,
+    fence: end.fence,
+    returning: `"parentId"`,
+    set: (value) =>
+      [
+        `"finishedAt" = now()`,
+        `"message" = coalesce(${value(ending.message ?? null)}, "message")`,
+        `"resultSummary" = coalesce(${value(json(ending.resultSummary))}::jsonb, "resultSummary")`,
+        `"error" = coalesce(${value(json(ending.error))}::jsonb, "error")`,
+        ...(status === "SUCCEEDED" ? [`"percent" = 100`, `"etaSeconds" = 0`] : []),
+        ...(end.alsoSet ? [end.alsoSet] : []),
+      ].join(", "),
+  });
+  if (!ended.ok) return ended;
+  await notify(db, runEventsChannel, {
+    runId,
+    kind: "status",
+    status,
+    ...(ending.message ? { message: notifiedMessage(ending.message) } : {}),
+  });
+  if (ended.row.parentId) await countChildDone(db, ended.row.parentId);
+  return ended;
+}
+
+/**
+ * finish: ends a run this worker holds. A run taken over by another worker is
+ * refused: the fence on "workerId" keeps out a worker declared dead.
+ */
+export function finishRun(pool: pg.Pool, runId: string, workerId: string, status: TerminalStatus, ending: Ending): Promise<Transition> {
+  return withTransaction(pool, (db) => endRun(db, { operation: "finish", runId, status, ending, fence: heldBy(workerId) }));
+}
+
+/** The fence of the operations only the worker that holds a run may do. */
+export const heldBy = (workerId: string): NonNullable<StatusChange["fence"]> => ({
+  where: (value) => `"workerId" = ${value(workerId)}`,
+  refusal: `worker ${workerId} does not hold the run (another worker took it over)`,
+});

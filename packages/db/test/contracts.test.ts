@@ -1,0 +1,9 @@
+import { runStatuses } from "@hindcast/contracts";
+import { describe, expect, it } from "vitest";
+import { RunStatus } from "../src/generated/prisma/enums.js";
+
+describe("the database's enums and the contracts", () => {
+  it("name the same run statuses", () => {
+    expect([...runStatuses].sort()).toEqual(Object.values(RunStatus).sort());
+  });
+});
