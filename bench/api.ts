@@ -9,8 +9,8 @@ import { NotificationHub, readSeries, writeMetricPoints, writeRunProgress } from
 import { forceRunState, seedRuns } from "@hindcast/db/runs/seed";
 import pg from "pg";
 import superjson from "superjson";
-import { openBenchDatabase } from "./bench-database.js";
-import { median, percentile } from "./stats.js";
+import { openBenchDatabase } from "./bench-database";
+import { median, percentile } from "./stats";
 
 const runCount = 10_000;
 const seriesPoints = 1_000_000;

@@ -24,7 +24,7 @@ import {
   trainingSpecSchema,
 } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
-import { median, percentile } from "./stats.js";
+import { median, percentile } from "./stats";
 
 const series: Record<string, TrainingSpecInput> = {
   seattle_weather: { data: { dataset: "seattle_weather", target: "temp_max" }, retrodiction: { batchSizeDays: 90, windows: 6 } },

@@ -6,8 +6,8 @@ import { type MetricPointInput, readSeries, redact, writeMetricPoints } from "@h
 import { copyInto, copyRows } from "@hindcast/db/metric-store";
 import { seedRuns } from "@hindcast/db/runs/seed";
 import pg from "pg";
-import { openBenchDatabase } from "./bench-database.js";
-import { formatRate, median, percentile } from "./stats.js";
+import { openBenchDatabase } from "./bench-database";
+import { formatRate, median, percentile } from "./stats";
 
 const writeRounds = Number(process.env.BENCH_WRITE_ROUNDS ?? 9);
 const readSamples = Number(process.env.BENCH_READ_SAMPLES ?? 200);

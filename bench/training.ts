@@ -34,7 +34,7 @@ import {
   type WindowSet,
 } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
-import { median, percentile } from "./stats.js";
+import { median, percentile } from "./stats";
 
 const pairs = Number(process.env.BENCH_PAIRS ?? 15);
 /** Windows per epoch, per family, so an epoch takes a fraction of a second: recurrent nets are ~50x slower per sample. */

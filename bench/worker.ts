@@ -22,8 +22,8 @@ import {
 import { spawnWorker, stopWorker } from "@hindcast/test-support/worker-process";
 import "@tensorflow/tfjs-backend-wasm";
 import pg from "pg";
-import { openBenchDatabase } from "./bench-database.js";
-import { median, percentile } from "./stats.js";
+import { openBenchDatabase } from "./bench-database";
+import { median, percentile } from "./stats";
 
 const latencySamples = Number(process.env.BENCH_LATENCY_SAMPLES ?? 30);
 const trainingRounds = Number(process.env.BENCH_TRAINING_ROUNDS ?? 5);

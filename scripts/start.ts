@@ -7,7 +7,7 @@ import { bootstrapAdmin } from "@hindcast/api";
 import { createPool, logger, NotificationHub, openDatabase, prepareDatabase, redact, settlesWithin } from "@hindcast/db";
 import { runMain } from "@hindcast/db/run-main";
 import { ensureWebBuild, startWebServer } from "@hindcast/web/server";
-import { describeFleetStop, superviseWorkers } from "./worker-supervisor.js";
+import { describeFleetStop, superviseWorkers } from "./worker-supervisor";
 
 /** The stack bounds every step of its shutdown; past this the whole of it is killed all the same. */
 const stackStopDeadlineMs = 15_000;

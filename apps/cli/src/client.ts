@@ -3,7 +3,7 @@ import { issueLine } from "@hindcast/contracts";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError } from "@trpc/client";
 import { EventSource } from "eventsource";
 import superjson from "superjson";
-import type { Credentials } from "./credentials.js";
+import type { Credentials } from "./credentials";
 import { CliError, ExitCode } from "./errors.mjs";
 
 /** Queries and mutations batched over HTTP; subscriptions over SSE (Node 20 has no EventSource: the `eventsource` package, which can send our token). */

@@ -2,8 +2,8 @@ import { againstRun, fetchReplayInputs, ReplayInputError, type ReplaySource } fr
 import { replayRetrodiction } from "@hindcast/engine";
 import { baselineNames, pickBackend, preferBackends, probeForSpec, verdictText } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
-import type { ApiClient } from "./client.js";
-import type { Credentials } from "./credentials.js";
+import type { ApiClient } from "./client";
+import type { Credentials } from "./credentials";
 import { CliError, ExitCode } from "./errors.mjs";
 
 export interface ReplayOptions {

@@ -1,8 +1,8 @@
 import type { RouterOutputs } from "@hindcast/api";
 import { type MetricCatalog, metricCatalog, metricDirection, type RunSummary } from "@hindcast/contracts";
 import { baselineNames, baselineTitles } from "@hindcast/models/baseline-names";
-import { betterText, formatMetric, precision, runSummary } from "./summary.js";
-import { type Column, table } from "./table.js";
+import { betterText, formatMetric, precision, runSummary } from "./summary";
+import { type Column, table } from "./table";
 
 type ListedRun = RouterOutputs["training"]["list"]["runs"][number];
 type Comparison = RouterOutputs["compare"]["runs"];

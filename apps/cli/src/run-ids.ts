@@ -1,5 +1,5 @@
 import { TRPCClientError } from "@trpc/client";
-import type { ApiClient } from "./client.js";
+import type { ApiClient } from "./client";
 import { CliError } from "./errors.mjs";
 
 const wholeId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,5 @@
-import { type ApiClient, apiClient, describeApiError } from "./client.js";
-import { type Credentials, loadCredentials } from "./credentials.js";
+import { type ApiClient, apiClient, describeApiError } from "./client";
+import { type Credentials, loadCredentials } from "./credentials";
 import { CliError, ExitCode } from "./errors.mjs";
 
 /** Runs a command body with a client for the chosen server, turning server errors into one line; answers the exit code. */

@@ -1,8 +1,8 @@
 import { createInterface } from "node:readline/promises";
 import { isTerminalStatus, type RunSummary, trackedMetricKeys } from "@hindcast/contracts";
-import type { ApiClient } from "./client.js";
+import type { ApiClient } from "./client";
 import { ExitCode } from "./errors.mjs";
-import { precision, runSummary, signedPercent, verdictLine } from "./summary.js";
+import { precision, runSummary, signedPercent, verdictLine } from "./summary";
 
 /** What watching needs of a run: training.get's answer, or an event of training.events. */
 type Run = Omit<Awaited<ReturnType<ApiClient["training"]["get"]["query"]>>, "stages" | "spec">;

@@ -2,7 +2,7 @@ import type { CancellationSource } from "@hindcast/engine";
 import type { BackendChoice } from "@hindcast/models";
 import type pg from "pg";
 import type { Logger } from "pino";
-import type { WorkerConfig } from "./config.js";
+import type { WorkerConfig } from "./config";
 
 export interface LocalRun {
   source: CancellationSource;

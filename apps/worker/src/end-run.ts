@@ -1,6 +1,6 @@
 import { type Ending, finishRun, type TerminalStatus } from "@hindcast/db";
-import type { WorkerContext } from "./context.js";
-import { retryTransient } from "./ports/transient.js";
+import type { WorkerContext } from "./context";
+import { retryTransient } from "./ports/transient";
 
 /**
  * Ends a run this worker holds, retried while the database is unreachable.

@@ -12,10 +12,10 @@ import {
   verdictText,
   type WindowResult,
 } from "@hindcast/models";
-import type { WorkerContext } from "./context.js";
-import { endHeldRun } from "./end-run.js";
-import { FileArtifactStore } from "./ports/artifact-store.js";
-import { retryTransient } from "./ports/transient.js";
+import type { WorkerContext } from "./context";
+import { endHeldRun } from "./end-run";
+import { FileArtifactStore } from "./ports/artifact-store";
+import { retryTransient } from "./ports/transient";
 
 /** The pipeline of each window's child run. */
 const windowPipeline: PipelineName = "retrodiction";

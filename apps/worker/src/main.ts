@@ -1,8 +1,8 @@
 import { logger, openDatabase, prepareDatabase } from "@hindcast/db";
 import { runMain } from "@hindcast/db/run-main";
-import { loadWorkerConfig } from "./config.js";
-import type { WorkerStoppedMessage } from "./messages.js";
-import { startWorker, type WorkerHandle } from "./worker.js";
+import { loadWorkerConfig } from "./config";
+import type { WorkerStoppedMessage } from "./messages";
+import { startWorker, type WorkerHandle } from "./worker";
 
 /** Past this, a stopping worker exits anyway (its runs are reaped by the others like a crashed worker's). */
 const stopDeadlineMs = 10_000;

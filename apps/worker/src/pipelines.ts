@@ -1,9 +1,9 @@
 import type { PipelineName } from "@hindcast/contracts";
 import type { ClaimedRun } from "@hindcast/db";
 import { type TrainingPipelineBuilder, trainingPipelines } from "@hindcast/engine";
-import type { WorkerContext } from "./context.js";
-import { fanOutWindows } from "./fan-out.js";
-import { trainInProcess } from "./run-job.js";
+import type { WorkerContext } from "./context";
+import { fanOutWindows } from "./fan-out";
+import { trainInProcess } from "./run-job";
 
 /** Takes a claimed run to its end, or (a fan-out) hands it on to other runs. */
 export type PipelineRunner = (worker: WorkerContext, claimed: ClaimedRun) => Promise<void>;

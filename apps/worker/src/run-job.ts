@@ -25,14 +25,14 @@ import {
 import { probeForSpec, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
 import type pg from "pg";
 import { z } from "zod";
-import type { WorkerContext } from "./context.js";
-import { endHeldRun } from "./end-run.js";
-import type { PipelineRunner } from "./pipelines.js";
-import { FileArtifactStore } from "./ports/artifact-store.js";
-import { DbMetricSink } from "./ports/metric-sink.js";
-import { RunLogger } from "./ports/run-logger.js";
-import { DbRunStore } from "./ports/run-store.js";
-import { retryTransient } from "./ports/transient.js";
+import type { WorkerContext } from "./context";
+import { endHeldRun } from "./end-run";
+import type { PipelineRunner } from "./pipelines";
+import { FileArtifactStore } from "./ports/artifact-store";
+import { DbMetricSink } from "./ports/metric-sink";
+import { RunLogger } from "./ports/run-logger";
+import { DbRunStore } from "./ports/run-store";
+import { retryTransient } from "./ports/transient";
 
 const jobPayloadSchema = z.object({ runId: z.string().uuid() });
 

@@ -18,12 +18,12 @@ import { nodeBackends } from "@hindcast/models/node";
 import { type Runner, run, type TaskList } from "graphile-worker";
 import type pg from "pg";
 import type { Logger } from "pino";
-import type { WorkerConfig } from "./config.js";
-import { declaredDeadReason, type LocalRun, shutdownReason, type WorkerContext } from "./context.js";
-import { aggregateTaskHandler } from "./fan-out.js";
-import { pipelineRunners } from "./pipelines.js";
-import { retryTransient } from "./ports/transient.js";
-import { trainTaskHandler } from "./run-job.js";
+import type { WorkerConfig } from "./config";
+import { declaredDeadReason, type LocalRun, shutdownReason, type WorkerContext } from "./context";
+import { aggregateTaskHandler } from "./fan-out";
+import { pipelineRunners } from "./pipelines";
+import { retryTransient } from "./ports/transient";
+import { trainTaskHandler } from "./run-job";
 
 export interface WorkerHandle {
   id: string;

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { projectRoot, UserFacingError } from "@hindcast/db";
 import { describe, expect, it } from "vitest";
-import { loadWorkerConfig } from "../src/config.js";
+import { loadWorkerConfig } from "../src/config";
 
 describe("worker configuration", () => {
   it("takes defaults, then the YAML file, then environment variables", async () => {

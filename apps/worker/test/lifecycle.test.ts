@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { cancelRun, saveDataset } from "@hindcast/db";
 import { longSpec, quickSpec, spawnWorker, stopWorker, type WorkerProcess } from "@hindcast/test-support";
 import { afterAll, describe, expect, it } from "vitest";
-import { enqueue, lossSteps, runRow, type WorkerTestDatabase, waitForStatus, workerTest } from "./harness.js";
+import { enqueue, lossSteps, runRow, type WorkerTestDatabase, waitForStatus, workerTest } from "./harness";
 
 let db: WorkerTestDatabase;
 let workers: WorkerProcess[] = [];

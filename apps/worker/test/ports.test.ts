@@ -11,11 +11,11 @@ import { dbTest, type ScratchDatabase } from "@hindcast/test-support";
 import pg from "pg";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { FileArtifactStore } from "../src/ports/artifact-store.js";
-import { DbMetricSink } from "../src/ports/metric-sink.js";
-import { RunLogger } from "../src/ports/run-logger.js";
-import { DbRunStore } from "../src/ports/run-store.js";
-import { isTransientDbError, retryTransient } from "../src/ports/transient.js";
+import { FileArtifactStore } from "../src/ports/artifact-store";
+import { DbMetricSink } from "../src/ports/metric-sink";
+import { RunLogger } from "../src/ports/run-logger";
+import { DbRunStore } from "../src/ports/run-store";
+import { isTransientDbError, retryTransient } from "../src/ports/transient";
 
 let db: ScratchDatabase;
 let pool: pg.Pool;

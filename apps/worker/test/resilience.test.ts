@@ -5,7 +5,7 @@ import { cancelRun, prepareDatabase, startEmbeddedPostgres } from "@hindcast/db"
 import { longSpec, quickSpec, spawnWorker, stopWorker, type WorkerProcess } from "@hindcast/test-support";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enqueue, lossSteps, runRow, type WorkerTestDatabase, waitForStatus, workerTest } from "./harness.js";
+import { enqueue, lossSteps, runRow, type WorkerTestDatabase, waitForStatus, workerTest } from "./harness";
 
 let db: WorkerTestDatabase;
 const workers: WorkerProcess[] = [];

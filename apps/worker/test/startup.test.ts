@@ -1,6 +1,6 @@
 import { spawnWorker, stopWorker, type WorkerProcess } from "@hindcast/test-support";
 import { afterAll, describe, expect, it } from "vitest";
-import { type WorkerTestDatabase, workerTest } from "./harness.js";
+import { type WorkerTestDatabase, workerTest } from "./harness";
 
 let db: WorkerTestDatabase;
 let worker: WorkerProcess | undefined;

@@ -1,9 +1,9 @@
 import type { NotificationHub } from "@hindcast/db";
 import { TRPCError } from "@trpc/server";
 import type pg from "pg";
-import { type SessionUser, userForToken } from "./auth.js";
-import type { LoginThrottle } from "./login-throttle.js";
-import { sessionCookieName } from "./session.js";
+import { type SessionUser, userForToken } from "./auth";
+import type { LoginThrottle } from "./login-throttle";
+import { sessionCookieName } from "./session";
 
 /** What an HTTP request adds to the context; absent for in-process callers. */
 export interface HttpRequestInfo {

@@ -1,31 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { isUserFacingError, type UserErrorStatus, type UserFacingError } from "@hindcast/contracts";
-import { logger } from "@hindcast/db";
+import { databaseErrorCode, isDatabaseUnavailable, logger } from "@hindcast/db";
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import pg from "pg";
 
 const unreachableMessage = "The database is not reachable right now; try again in a few seconds";
-const connectionErrorCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN"]);
-/** admin_shutdown, crash_shutdown, cannot_connect_now: the server is going down or not up yet. */
-const shutdownStates = new Set(["57P01", "57P02", "57P03"]);
-/** Prisma Client's (the reads in @hindcast/db): server unreachable, timed out, connection closed, no pooled connection in time. */
-const prismaConnectionCodes = new Set(["P1001", "P1002", "P1017", "P2024"]);
-
-function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (
-    typeof code === "string" &&
-    (connectionErrorCodes.has(code) || shutdownStates.has(code) || prismaConnectionCodes.has(code) || code.startsWith("08"))
-  )
-    return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(error.message);
-}
 
 /** A database error the caller caused, as the answer to give; undefined for the server's own faults. */
-function databaseAnswer(error: pg.DatabaseError): TRPCError | undefined {
-  const state = error.code ?? "";
+function databaseAnswer(error: unknown): TRPCError | undefined {
+  const state = databaseErrorCode(error) ?? "";
   if (state.startsWith("22")) return new TRPCError({ code: "BAD_REQUEST", message: "A value is out of range or malformed" });
   if (state === "23503") return new TRPCError({ code: "NOT_FOUND", message: "A record this refers to does not exist" });
   if (state === "23505") return new TRPCError({ code: "CONFLICT", message: "A record with this name or key already exists" });
@@ -55,11 +38,11 @@ export function userErrorAnswer(error: UserFacingError): TRPCError {
  */
 export function clientError(error: unknown): TRPCError {
   if (isUserFacingError(error)) return userErrorAnswer(error);
-  if (isConnectionError(error)) {
+  if (isDatabaseUnavailable(error)) {
     logger.warn({ err: error }, "database unreachable while answering a request");
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: unreachableMessage });
   }
-  const answer = error instanceof pg.DatabaseError ? databaseAnswer(error) : undefined;
+  const answer = databaseAnswer(error);
   if (answer) return answer;
   const requestId = randomUUID().slice(0, 8);
   logger.error({ err: error, requestId }, "unexpected error answering a request");

@@ -1,5 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "./root.js";
+import type { AppRouter } from "./root";
 
 export {
   bootstrapAdmin,
@@ -10,14 +10,14 @@ export {
   type SessionUser,
   userForToken,
   verifyPassword,
-} from "./auth.js";
-export { type ApiContext, createContext } from "./context.js";
-export { apiBasePath, createApiHandler } from "./http.js";
-export { type AppRouter, appRouter, createCaller } from "./root.js";
-export type { RetrodictionResults } from "./run-results.js";
-export * from "./schemas.js";
-export { type ApiServer, startApiServer } from "./server.js";
-export { sessionCookieName } from "./session.js";
+} from "./auth";
+export { type ApiContext, createContext } from "./context";
+export { apiBasePath, createApiHandler } from "./http";
+export { type AppRouter, appRouter, createCaller } from "./root";
+export type { RetrodictionResults } from "./run-results";
+export * from "./schemas";
+export { type ApiServer, startApiServer } from "./server";
+export { sessionCookieName } from "./session";
 
 /** Every procedure's input and answer, for the web app and the CLI: `RouterOutputs["training"]["list"]`. */
 export type RouterInputs = inferRouterInputs<AppRouter>;

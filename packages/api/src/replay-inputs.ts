@@ -1,6 +1,6 @@
 import { artifactNames, type PipelineName, retrodictionPipelines, UserFacingError } from "@hindcast/contracts";
 import { type Dataset, isStatistical, type SavedModel, type TrainingSpec } from "@hindcast/models";
-import type { RetrodictionResults } from "./run-results.js";
+import type { RetrodictionResults } from "./run-results";
 
 /** What fetching a replay needs of the API; the dashboard answers through its query cache, the CLI through its tRPC client. */
 export interface ReplaySource {

@@ -1,12 +1,12 @@
-import { compareRouter } from "./routers/compare.js";
-import { datasetsRouter } from "./routers/datasets.js";
-import { experimentsRouter } from "./routers/experiments.js";
-import { metricsRouter } from "./routers/metrics.js";
-import { runsRouter } from "./routers/runs.js";
-import { trainingRouter } from "./routers/training.js";
-import { usersRouter } from "./routers/users.js";
-import { workersRouter } from "./routers/workers.js";
-import { createCallerFactory, router } from "./trpc.js";
+import { compareRouter } from "./routers/compare";
+import { datasetsRouter } from "./routers/datasets";
+import { experimentsRouter } from "./routers/experiments";
+import { metricsRouter } from "./routers/metrics";
+import { runsRouter } from "./routers/runs";
+import { trainingRouter } from "./routers/training";
+import { usersRouter } from "./routers/users";
+import { workersRouter } from "./routers/workers";
+import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
   training: trainingRouter,

@@ -13,7 +13,7 @@ import {
 } from "@hindcast/models";
 import type pg from "pg";
 import { z } from "zod";
-import { readJsonArtifact } from "./artifacts.js";
+import { readJsonArtifact } from "./artifacts";
 
 /** results.json as the dashboard reads it: every window with its forecasts, in one (the current) shape; what the file lacks is left out. */
 export interface RetrodictionResults {

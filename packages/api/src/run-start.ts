@@ -3,7 +3,7 @@ import { type DatasetSummary, listAllDatasets } from "@hindcast/datasets";
 import { enqueueRun, ensureExperiment, readRunSource } from "@hindcast/db";
 import { flattenParams, setPath, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
 import type pg from "pg";
-import { assertRunFitsMemory } from "./run-memory.js";
+import { assertRunFitsMemory } from "./run-memory";
 
 /** The spec's dataset, after checking it exists and has the target and feature columns; a 400 naming the field otherwise. */
 async function assertSpecData(pool: pg.Pool, spec: TrainingSpec): Promise<DatasetSummary> {

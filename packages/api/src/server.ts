@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { NotificationHub } from "@hindcast/db";
 import type pg from "pg";
-import { apiBasePath, createApiHandler } from "./http.js";
+import { apiBasePath, createApiHandler } from "./http";
 
 export interface ApiServer {
   url: string;

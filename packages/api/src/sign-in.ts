@@ -2,11 +2,11 @@ import { randomBytes } from "node:crypto";
 import { UserFacingError } from "@hindcast/contracts";
 import { recordLogin, sessionTokenName, userForLogin } from "@hindcast/db";
 import { TRPCError } from "@trpc/server";
-import { createApiToken, hashPassword, verifyPassword } from "./auth.js";
-import type { ApiContext } from "./context.js";
-import { LoginThrottledError } from "./login-throttle.js";
-import { sessionMaxAgeSeconds } from "./session.js";
-import { crossSiteError } from "./trpc.js";
+import { createApiToken, hashPassword, verifyPassword } from "./auth";
+import type { ApiContext } from "./context";
+import { LoginThrottledError } from "./login-throttle";
+import { sessionMaxAgeSeconds } from "./session";
+import { crossSiteError } from "./trpc";
 
 let unknownUserHashPromise: Promise<string> | undefined;
 /** A hash no password matches by chance, made once, to check unknown emails against. */

@@ -4,10 +4,10 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import type { Role } from "./auth.js";
-import { bodyTooLargeMessage } from "./body-limits.js";
-import type { ApiContext } from "./context.js";
-import { clientError, userErrorAnswer } from "./errors.js";
+import type { Role } from "./auth";
+import { bodyTooLargeMessage } from "./body-limits";
+import type { ApiContext } from "./context";
+import { clientError, userErrorAnswer } from "./errors";
 
 /** Every problem of a bad input, each with its field path ("spec.train.epochs"). */
 function fieldIssues(error: ZodError): { path: string; message: string }[] {

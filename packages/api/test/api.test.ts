@@ -3,7 +3,7 @@ import { dbTest, seattleSpec as spec } from "@hindcast/test-support";
 import type { TRPCError } from "@trpc/server";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { bootstrapAdmin, createApiToken, createCaller, createContext, hashPassword, verifyPassword } from "../src/index.js";
+import { bootstrapAdmin, createApiToken, createCaller, createContext, hashPassword, verifyPassword } from "../src/index";
 
 let pool: pg.Pool;
 const users: Record<"admin" | "operator" | "viewer", { id: string; email: string; role: "ADMIN" | "OPERATOR" | "VIEWER" }> = {} as never;

@@ -3,8 +3,8 @@ import { forceRunState } from "@hindcast/db/runs/seed";
 import { apiTest, type TestApi } from "@hindcast/test-support";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createCaller, sessionCookieName, startApiServer } from "../src/index.js";
-import { callProcedure } from "./fuzz/http-cases.js";
+import { createCaller, sessionCookieName, startApiServer } from "../src/index";
+import { callProcedure } from "./fuzz/http-cases";
 
 /** Each input here once answered 500, some with the database's own message; now each is a 4xx that says what to fix. */
 let api: TestApi;

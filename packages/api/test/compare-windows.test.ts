@@ -5,7 +5,7 @@ import { enqueueRun } from "@hindcast/db";
 import { dbTest, seattleData } from "@hindcast/test-support";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createCaller } from "../src/index.js";
+import { createCaller } from "../src/index";
 
 let pool: pg.Pool;
 let dir: string;

@@ -3,9 +3,9 @@ import { apiTest, type TestApi } from "@hindcast/test-support";
 import fc from "fast-check";
 import { expect, it } from "vitest";
 import type { z } from "zod";
-import { appRouter, createApiToken, createCaller, sessionCookieName } from "../src/index.js";
-import { callProcedure, type Exchange, malformedRequests, noAnswer, problemOf } from "./fuzz/http-cases.js";
-import { arbitraryFor, type Vocabulary } from "./fuzz/zod-arbitrary.js";
+import { appRouter, createApiToken, createCaller, sessionCookieName } from "../src/index";
+import { callProcedure, type Exchange, malformedRequests, noAnswer, problemOf } from "./fuzz/http-cases";
+import { arbitraryFor, type Vocabulary } from "./fuzz/zod-arbitrary";
 
 /**
  * Every procedure over real HTTP with seeded random input: shaped like its

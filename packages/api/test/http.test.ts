@@ -7,7 +7,7 @@ import { apiTest, type TestApi, testPasswords } from "@hindcast/test-support";
 import type pg from "pg";
 import superjson from "superjson";
 import { describe, expect, it } from "vitest";
-import { type ApiServer, appRouter, createCaller, sessionCookieName } from "../src/index.js";
+import { type ApiServer, appRouter, createCaller, sessionCookieName } from "../src/index";
 
 type Who = "anonymous" | "viewer" | "operator" | "admin";
 

@@ -3,7 +3,7 @@ import { forceRunState } from "@hindcast/db/runs/seed";
 import { dbTest, seattleSpec as spec } from "@hindcast/test-support";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createCaller } from "../src/index.js";
+import { createCaller } from "../src/index";
 
 let pool: pg.Pool;
 let hub: NotificationHub;

@@ -3,7 +3,7 @@ import { dbTest } from "@hindcast/test-support";
 import { TRPCError } from "@trpc/server";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createCaller } from "../src/index.js";
+import { createCaller } from "../src/index";
 
 let pool: pg.Pool;
 const viewer = { id: "00000000-0000-4000-8000-000000000001", email: "viewer@example.com", role: "VIEWER" as const };

@@ -2,7 +2,7 @@ import { UserFacingError } from "@hindcast/contracts";
 import { estimateSpecMemory, modelKinds, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
 import { apiTest, type TestApi } from "@hindcast/test-support";
 import { describe, expect, it } from "vitest";
-import { runMemoryLimitFrom } from "../src/run-memory.js";
+import { runMemoryLimitFrom } from "../src/run-memory";
 
 const data = { dataset: "seattle_weather", target: "temp_max" };
 const gib = 1024 ** 3;

@@ -7,7 +7,7 @@ import { forceRunState } from "@hindcast/db/runs/seed";
 import { dbTest, seattleData } from "@hindcast/test-support";
 import type pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createCaller } from "../src/index.js";
+import { createCaller } from "../src/index";
 
 let pool: pg.Pool;
 let viewer: ReturnType<typeof createCaller>;

@@ -4,7 +4,7 @@ import { trainingSpecSchema } from "@hindcast/models";
 import { apiTest, seattleData, type TestApi, testPasswords } from "@hindcast/test-support";
 import superjson from "superjson";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sessionCookieName, startApiServer } from "../src/index.js";
+import { sessionCookieName, startApiServer } from "../src/index";
 
 let api: TestApi;
 

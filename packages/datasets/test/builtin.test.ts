@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { inferFrequency } from "@hindcast/models";
 import { describe, expect, it } from "vitest";
-import { builtinDatasets, importCsv, loadBuiltinDataset } from "../src/index.js";
+import { builtinDatasets, importCsv, loadBuiltinDataset } from "../src/index";
 
 const dataFolder = path.join(path.dirname(createRequire(import.meta.url).resolve("vega-datasets")), "..", "data");
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseCsvRecords } from "../src/csv-records.js";
-import { CsvImportError, type CsvImportOptions, importCsv, importCsvOffThread, maxDatasetCells, summarizeReport } from "../src/index.js";
+import { parseCsvRecords } from "../src/csv-records";
+import { CsvImportError, type CsvImportOptions, importCsv, importCsvOffThread, maxDatasetCells, summarizeReport } from "../src/index";
 
 const csv = (...lines: string[]) => `${lines.join("\n")}\n`;
 const importText = (text: string, options: Partial<CsvImportOptions> = {}) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type CsvImportReport, importCsv, summarizeReport } from "../src/index.js";
+import { type CsvImportReport, importCsv, summarizeReport } from "../src/index";
 
 const cleanReport: CsvImportReport = {
   dateColumn: "date",

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { prismaOf } from "./client.js";
-import type { Artifact } from "./generated/prisma/client.js";
+import { prismaOf } from "./client";
+import type { Artifact } from "./generated/prisma/client";
 
 export type ArtifactRecord = Pick<Artifact, "runId" | "name" | "kind" | "uri" | "contentType" | "sha256"> & { sizeBytes: number };
 

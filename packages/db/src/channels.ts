@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineChannel } from "./notify.js";
+import { defineChannel } from "./notify";
 
 /** Every change to a run (status, progress, stage): watchers re-read or apply it. */
 export const runEventsChannel = defineChannel(

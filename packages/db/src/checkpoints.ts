@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Checkpoint } from "./generated/prisma/client.js";
+import type { Checkpoint } from "./generated/prisma/client";
 
 export type CheckpointRecord = Pick<Checkpoint, "runId" | "attempt" | "step" | "epoch" | "uri"> & {
   /** "best" checkpoints are kept apart from the rest (pruneCheckpoints). */

@@ -4,10 +4,10 @@ import path from "node:path";
 import { UserFacingError } from "@hindcast/contracts";
 import pg from "pg";
 import { z } from "zod";
-import { describeConnectError, parseDatabaseUrl, redact, withDatabase } from "./connection-url.js";
-import { isAlive, isPortFree, runningServer, startEmbeddedPostgres } from "./embedded.js";
-import { logger } from "./logger.js";
-import { hindcastHome } from "./paths.js";
+import { describeConnectError, parseDatabaseUrl, redact, withDatabase } from "./connection-url";
+import { isAlive, isPortFree, runningServer, startEmbeddedPostgres } from "./embedded";
+import { logger } from "./logger";
+import { hindcastHome } from "./paths";
 
 export interface DatabaseHandle {
   url: string;

@@ -1,8 +1,8 @@
 import { UserFacingError } from "@hindcast/contracts";
 import type pg from "pg";
-import { prismaOf } from "./client.js";
-import type { Dataset } from "./generated/prisma/client.js";
-import { withTransaction } from "./runs/transaction.js";
+import { prismaOf } from "./client";
+import type { Dataset } from "./generated/prisma/client";
+import { withTransaction } from "./runs/transaction";
 
 /** Numeric columns on an ascending date index (the shape @hindcast/models trains on). */
 export interface StoredDataset {

@@ -4,8 +4,8 @@ import { chmod, mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { UserFacingError } from "@hindcast/contracts";
-import { logger } from "./logger.js";
-import { describeExit, RestartBackoff, settlesWithin } from "./restarts.js";
+import { logger } from "./logger";
+import { describeExit, RestartBackoff, settlesWithin } from "./restarts";
 
 export interface EmbeddedServer {
   /** URL of the server's `postgres` database; pick another with withDatabase(). */

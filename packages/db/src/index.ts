@@ -1,10 +1,10 @@
 export { isUserFacingError, UserFacingError } from "@hindcast/contracts";
-export { type ArtifactRecord, deleteArtifact, findArtifact, recordArtifact } from "./artifacts.js";
-export { type RunEvent, runCancelChannel, runEventsChannel } from "./channels.js";
-export { type CheckpointRecord, latestCheckpointUri, pruneCheckpoints, recordCheckpoint } from "./checkpoints.js";
-export { createPrismaClient, type PrismaClient } from "./client.js";
-export { parseDatabaseUrl, redact, withDatabase } from "./connection-url.js";
-export { assertConnectable, createDatabaseIfMissing, type DatabaseHandle, openDatabase } from "./database.js";
+export { type ArtifactRecord, deleteArtifact, findArtifact, recordArtifact } from "./artifacts";
+export { type RunEvent, runCancelChannel, runEventsChannel } from "./channels";
+export { type CheckpointRecord, latestCheckpointUri, pruneCheckpoints, recordCheckpoint } from "./checkpoints";
+export { createPrismaClient, type PrismaClient } from "./client";
+export { parseDatabaseUrl, redact, withDatabase } from "./connection-url";
+export { assertConnectable, createDatabaseIfMissing, type DatabaseHandle, openDatabase } from "./database";
 export {
   assertDatasetName,
   type DatasetListing,
@@ -12,19 +12,19 @@ export {
   loadDataset,
   type StoredDataset,
   saveDataset,
-} from "./datasets.js";
-export { type EmbeddedServer, startEmbeddedPostgres } from "./embedded.js";
-export * from "./generated/prisma/enums.js";
-export { logger } from "./logger.js";
-export { type LogLineInput, writeLogLines } from "./logs.js";
-export { type MetricPointInput, readSeries, type SeriesQuery, type SeriesResult, writeMetricPoints } from "./metric-store.js";
-export { checksum, type MigrateResult, migrate, readLocalMigrations } from "./migrator.js";
-export { type Channel, defineChannel, NotificationHub, notify } from "./notify.js";
-export { hindcastHome, projectRoot } from "./paths.js";
-export { createPool } from "./pool.js";
-export { installQueue, maxJobAttempts, prepareDatabase, QueueTask, queueLogger } from "./queue.js";
-export { type ComparedMetric, compareRuns, type RunComparison } from "./read/compare.js";
-export { type ExperimentRow, ensureExperiment, listExperiments } from "./read/experiments.js";
+} from "./datasets";
+export { type EmbeddedServer, startEmbeddedPostgres } from "./embedded";
+export * from "./generated/prisma/enums";
+export { logger } from "./logger";
+export { type LogLineInput, writeLogLines } from "./logs";
+export { type MetricPointInput, readSeries, type SeriesQuery, type SeriesResult, writeMetricPoints } from "./metric-store";
+export { checksum, type MigrateResult, migrate, readLocalMigrations } from "./migrator";
+export { type Channel, defineChannel, NotificationHub, notify } from "./notify";
+export { hindcastHome, projectRoot } from "./paths";
+export { createPool } from "./pool";
+export { installQueue, maxJobAttempts, prepareDatabase, QueueTask, queueLogger } from "./queue";
+export { type ComparedMetric, compareRuns, type RunComparison } from "./read/compare";
+export { type ExperimentRow, ensureExperiment, listExperiments } from "./read/experiments";
 export {
   type LivePoints,
   type LivePosition,
@@ -36,9 +36,9 @@ export {
   type Series,
   type SeriesRequest,
   type Sparkline,
-} from "./read/metrics.js";
-export { childResultsFiles, resultsFiles, type StoredFile } from "./read/results-files.js";
-export { resolveRunIds } from "./read/run-ids.js";
+} from "./read/metrics";
+export { childResultsFiles, resultsFiles, type StoredFile } from "./read/results-files";
+export { resolveRunIds } from "./read/run-ids";
 export {
   countRuns,
   listRuns,
@@ -51,7 +51,7 @@ export {
   type RunSort,
   runColumnKeys,
   runRowsByIds,
-} from "./read/run-list.js";
+} from "./read/run-list";
 export {
   liveRunState,
   type RunArtifact,
@@ -63,8 +63,8 @@ export {
   readRunDetails,
   readRunLogs,
   readRunSource,
-} from "./read/run-page.js";
-export type { RunError, RunRow } from "./read/run-row.js";
+} from "./read/run-page";
+export type { RunError, RunRow } from "./read/run-row";
 export {
   listTokens,
   type NewToken,
@@ -74,12 +74,13 @@ export {
   storeToken,
   type TokenRow,
   userForTokenHash,
-} from "./read/tokens.js";
-export { createFirstAdmin, createUser, listUsers, recordLogin, setUserRole, type UserRow, userForLogin } from "./read/users.js";
-export { listWorkers, type WorkerCapabilities, type WorkerRow } from "./read/workers.js";
-export { type BackoffOptions, describeExit, RestartBackoff, settlesWithin } from "./restarts.js";
-export * from "./runs/index.js";
-export { watchRun } from "./watch-run.js";
+} from "./read/tokens";
+export { createFirstAdmin, createUser, listUsers, recordLogin, setUserRole, type UserRow, userForLogin } from "./read/users";
+export { listWorkers, type WorkerCapabilities, type WorkerRow } from "./read/workers";
+export { type BackoffOptions, describeExit, RestartBackoff, settlesWithin } from "./restarts";
+export * from "./runs/index";
+export { databaseErrorCode, isDatabaseUnavailable } from "./unavailable";
+export { watchRun } from "./watch-run";
 export {
   type DeadWorkers,
   markWorkerDraining,
@@ -89,4 +90,4 @@ export {
   reapWorkers,
   recordHeartbeat,
   registerWorker,
-} from "./workers.js";
+} from "./workers";

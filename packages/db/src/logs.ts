@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { LogLine } from "./generated/prisma/client.js";
+import type { LogLine } from "./generated/prisma/client";
 
 export type LogLineInput = Pick<LogLine, "level" | "message" | "at"> & { fields: Record<string, unknown> | undefined };
 

@@ -11,7 +11,7 @@ import {
   representatives,
   type StepValue,
   sortUnique,
-} from "./metric-rollup.js";
+} from "./metric-rollup";
 
 export interface MetricPointInput {
   runId: string;

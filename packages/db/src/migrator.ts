@@ -4,9 +4,9 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { UserFacingError } from "@hindcast/contracts";
 import pg from "pg";
-import { describeConnectError } from "./connection-url.js";
-import { logger } from "./logger.js";
-import { migrationsDir as defaultMigrationsDir } from "./paths.js";
+import { describeConnectError } from "./connection-url";
+import { logger } from "./logger";
+import { migrationsDir as defaultMigrationsDir } from "./paths";
 
 /**
  * Applies Prisma-format migrations (prisma/migrations/<name>/migration.sql)

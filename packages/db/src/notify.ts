@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import type { z } from "zod";
-import { logger } from "./logger.js";
+import { logger } from "./logger";
 
 /**
  * Typed LISTEN/NOTIFY. A channel pairs a name with the zod schema of its

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { logger } from "./logger.js";
+import { logger } from "./logger";
 
 /**
  * A pg.Pool that outlives its server. pg emits "error" on a client whose

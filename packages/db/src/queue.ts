@@ -1,6 +1,7 @@
 import { Logger as GraphileLogger, type Logger, runMigrations } from "graphile-worker";
-import { logger } from "./logger.js";
-import { type MigrateResult, migrate } from "./migrator.js";
+import { logger } from "./logger";
+import { type MigrateResult, migrate } from "./migrator";
+import { createPool } from "./pool";
 
 /** Task identifiers: a worker takes only the tasks its capabilities allow. */
 export const QueueTask = {
@@ -18,9 +19,20 @@ export const queueLogger: Logger = new GraphileLogger((scope) => (level, message
   logger[method]({ queue: scope, ...meta }, message);
 });
 
-/** Installs or upgrades graphile-worker's schema (its own migrations, in its own schema). */
+/**
+ * Installs or upgrades graphile-worker's schema (its own migrations, in its own schema).
+ * On our own pool, ended before this returns: a pool graphile-worker makes is
+ * ended without waiting and loses its error listener first, so a server that
+ * stops just after (an embedded one at exit) would kill the process through
+ * its idle connection.
+ */
 export async function installQueue(url: string): Promise<void> {
-  await runMigrations({ connectionString: url, logger: queueLogger });
+  const pool = createPool({ connectionString: url, max: 1 });
+  try {
+    await runMigrations({ pgPool: pool, logger: queueLogger });
+  } finally {
+    await pool.end();
+  }
 }
 
 /** Our migrations, then the queue's: what every process runs before using the database. */

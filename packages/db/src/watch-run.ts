@@ -1,5 +1,5 @@
-import { type RunEvent, runEventsChannel } from "./channels.js";
-import type { NotificationHub } from "./notify.js";
+import { type RunEvent, runEventsChannel } from "./channels";
+import type { NotificationHub } from "./notify";
 
 /**
  * Wakes a watcher of one run: once at the start, then after the changes of

@@ -1,8 +1,8 @@
 import type pg from "pg";
-import { prismaOf } from "./client.js";
-import type { Worker } from "./generated/prisma/client.js";
-import type { WorkerCapabilities } from "./read/workers.js";
-import { unlockRunsOf } from "./runs/reap.js";
+import { prismaOf } from "./client";
+import type { Worker } from "./generated/prisma/client";
+import type { WorkerCapabilities } from "./read/workers";
+import { unlockRunsOf } from "./runs/reap";
 
 export type NewWorker = Pick<Worker, "id" | "hostname" | "pid" | "backend" | "concurrency"> & { capabilities: WorkerCapabilities };
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { longSpec, migrateBin, runEntryPoint as run, scratchDatabase, startStack, tempHome } from "@hindcast/test-support";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { enqueueRun, startEmbeddedPostgres } from "../src/index.js";
+import { enqueueRun, startEmbeddedPostgres } from "../src/index";
 
 /** One line on stderr, naming the problem and the fix; no stack trace. */
 function expectOneClearLine(result: { code: number | null; stderr: string }, pattern: RegExp): void {

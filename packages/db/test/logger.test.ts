@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../src/index.js";
+import { projectRoot } from "../src/index";
 
 let dir: string;
 let program: string;

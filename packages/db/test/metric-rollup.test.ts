@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aggregateSeries, chooseCover, coverRange, fitBudget, maxLevel, rollupWidths, type StepValue } from "../src/metric-rollup.js";
+import { aggregateSeries, chooseCover, coverRange, fitBudget, maxLevel, rollupWidths, type StepValue } from "../src/metric-rollup";
 
 function random(seed: number): () => number {
   let state = seed >>> 0;

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { dbTest } from "@hindcast/test-support";
 import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type MetricPointInput, readSeries, UserFacingError, writeMetricPoints } from "../src/index.js";
-import { rollupWidths } from "../src/metric-rollup.js";
-import { seedRuns } from "../src/runs/seed.js";
+import { type MetricPointInput, readSeries, UserFacingError, writeMetricPoints } from "../src/index";
+import { rollupWidths } from "../src/metric-rollup";
+import { seedRuns } from "../src/runs/seed";
 
 let pool: pg.Pool;
 

@@ -4,8 +4,8 @@ import path from "node:path";
 import { type ScratchDatabase, scratchDatabase } from "@hindcast/test-support";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { checksum, migrate, readLocalMigrations, UserFacingError } from "../src/index.js";
-import { migrationsDir } from "../src/paths.js";
+import { checksum, migrate, readLocalMigrations, UserFacingError } from "../src/index";
+import { migrationsDir } from "../src/paths";
 
 const databases: ScratchDatabase[] = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@ import { dbTest, type ScratchDatabase } from "@hindcast/test-support";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineChannel, NotificationHub, notify, startEmbeddedPostgres, withDatabase } from "../src/index.js";
+import { defineChannel, NotificationHub, notify, startEmbeddedPostgres, withDatabase } from "../src/index";
 
 const runEvents = defineChannel("run_events", z.object({ runId: z.string(), status: z.enum(["RUNNING", "SUCCEEDED"]) }));
 const otherChannel = defineChannel("other_events", z.object({ n: z.number() }));

@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import { dbTest } from "@hindcast/test-support";
 import type pg from "pg";
 import { describe, expect } from "vitest";
-import { cancelQueued, requestCancel } from "../src/runs/cancel.js";
-import { cancelUnclaimed, claim } from "../src/runs/claim.js";
-import { endParentRun } from "../src/runs/fan-out.js";
-import { finishRun } from "../src/runs/finish.js";
-import { releaseRun } from "../src/runs/release.js";
-import { seedRuns } from "../src/runs/seed.js";
+import { cancelQueued, requestCancel } from "../src/runs/cancel";
+import { cancelUnclaimed, claim } from "../src/runs/claim";
+import { endParentRun } from "../src/runs/fan-out";
+import { finishRun } from "../src/runs/finish";
+import { releaseRun } from "../src/runs/release";
+import { seedRuns } from "../src/runs/seed";
 import {
   type RunOperation,
   type RunStatus,
@@ -16,7 +16,7 @@ import {
   type TerminalStatus,
   type Transition,
   terminalStatuses,
-} from "../src/runs/statuses.js";
+} from "../src/runs/statuses";
 
 let pool: pg.Pool;
 /** The worker that holds every run here; finish and release only act for it. */

@@ -4,7 +4,7 @@ import { dbTest, type ScratchDatabase } from "@hindcast/test-support";
 import { get_dmmf } from "@prisma/prisma-schema-wasm";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createPrismaClient, projectRoot } from "../src/index.js";
+import { createPrismaClient, projectRoot } from "../src/index";
 
 const snakeCase = (s: string) => s.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
 /** pg_get_*def quotes only identifiers that need it; quote the same way. */

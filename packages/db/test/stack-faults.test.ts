@@ -17,7 +17,7 @@ import {
 } from "@hindcast/test-support";
 import pg from "pg";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { enqueueRun, startEmbeddedPostgres } from "../src/index.js";
+import { enqueueRun, startEmbeddedPostgres } from "../src/index";
 
 const longRun = { pipeline: "retrodiction", spec: longSpec(500) };
 const workerEnv = { HINDCAST_BACKEND: "wasm,cpu", WORKER_CONCURRENCY: "1", WORKER_CHECKPOINT_INTERVAL_MS: "0" };

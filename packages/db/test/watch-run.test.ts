@@ -11,8 +11,8 @@ import {
   runEventsChannel,
   watchRun,
   writeMetricPoints,
-} from "../src/index.js";
-import { forceRunState } from "../src/runs/seed.js";
+} from "../src/index";
+import { forceRunState } from "../src/runs/seed";
 
 let db: ScratchDatabase;
 let pool: pg.Pool;

@@ -25,7 +25,7 @@ import {
   ReduceLROnPlateau,
   Tracker,
   TrainingLoop,
-} from "../src/index.js";
+} from "../src/index";
 
 let session: TrainingSession;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CancellationSource, CancellationToken, CancelledError } from "../src/cancellation.js";
-import { ManualClock } from "../src/memory-ports.js";
-import { systemClock } from "../src/ports.js";
+import { CancellationSource, CancellationToken, CancelledError } from "../src/cancellation";
+import { ManualClock } from "../src/memory-ports";
+import { systemClock } from "../src/ports";
 
 describe("CancellationSource", () => {
   it("trips its token once, keeping the first reason, and tells each listener once", () => {

@@ -10,7 +10,7 @@ import {
   MemoryRunStore,
   type TrainingContext,
   type TrainingPorts,
-} from "../src/index.js";
+} from "../src/index";
 
 /** Real ports for a run in memory: built-in datasets, wasm/cpu backend. */
 export function memoryPorts(extra: Partial<TrainingPorts> = {}) {

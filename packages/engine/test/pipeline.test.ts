@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { CancellationSource, CancelledError } from "../src/cancellation.js";
-import { MemoryRunStore } from "../src/memory-ports.js";
-import { Pipeline, type Stage } from "../src/pipeline.js";
-import type { StageEventKind, StageEventRecord } from "../src/ports.js";
+import { CancellationSource, CancelledError } from "../src/cancellation";
+import { MemoryRunStore } from "../src/memory-ports";
+import { Pipeline, type Stage } from "../src/pipeline";
+import type { StageEventKind, StageEventRecord } from "../src/ports";
 
 type Log = string[];
 

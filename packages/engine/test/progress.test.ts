@@ -1,10 +1,10 @@
 import type { TrainingSpecInput } from "@hindcast/models";
 import { describe, expect, it } from "vitest";
-import { ManualClock } from "../src/memory-ports.js";
-import type { ProgressSnapshot } from "../src/ports.js";
-import { ProgressBridge, type RunPlan, savePercent, setupPercent, type TrainingPart } from "../src/progress.js";
-import { MetricKey } from "../src/tracker.js";
-import { runTraining, stepsOf } from "./helpers.js";
+import { ManualClock } from "../src/memory-ports";
+import type { ProgressSnapshot } from "../src/ports";
+import { ProgressBridge, type RunPlan, savePercent, setupPercent, type TrainingPart } from "../src/progress";
+import { MetricKey } from "../src/tracker";
+import { runTraining, stepsOf } from "./helpers";
 
 function bridge(minIntervalMs?: number) {
   const clock = new ManualClock();

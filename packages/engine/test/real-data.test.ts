@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MetricKey } from "../src/index.js";
-import { runTraining, stepsOf } from "./helpers.js";
+import { MetricKey } from "../src/index";
+import { runTraining, stepsOf } from "./helpers";
 
 const metricNames = ["mae", "rmse", "mape", "smape", "mase", "directionalAccuracy"] as const;
 

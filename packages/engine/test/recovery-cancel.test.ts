@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type Callback, classifyError, errorMessage, InvalidInputError, MetricKey, type TrainingContext } from "../src/index.js";
-import { prepareTraining, runTraining, stepsOf } from "./helpers.js";
+import { type Callback, classifyError, errorMessage, InvalidInputError, MetricKey, type TrainingContext } from "../src/index";
+import { prepareTraining, runTraining, stepsOf } from "./helpers";
 
 const quickSeattle = {
   data: { dataset: "seattle_weather", target: "temp_max" },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { CancellationSource, CancelledError } from "../src/cancellation.js";
-import { ManualClock } from "../src/memory-ports.js";
+import { CancellationSource, CancelledError } from "../src/cancellation";
+import { ManualClock } from "../src/memory-ports";
 import {
   type AttemptInfo,
   classifyError,
@@ -13,7 +13,7 @@ import {
   recoveryPolicySchema,
   runWithRecovery,
   TransientError,
-} from "../src/recovery.js";
+} from "../src/recovery";
 
 function coded(code: string): Error {
   return Object.assign(new Error(`failed with ${code}`), { code });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { MemoryRunStore } from "../src/memory-ports.js";
-import type { Stage } from "../src/pipeline.js";
-import { PipelineConfigError, PipelineRegistry } from "../src/registry.js";
+import { MemoryRunStore } from "../src/memory-ports";
+import type { Stage } from "../src/pipeline";
+import { PipelineConfigError, PipelineRegistry } from "../src/registry";
 
 type Log = string[];
 

@@ -1,8 +1,8 @@
 import { loadBuiltinDataset } from "@hindcast/datasets";
 import { prepareSeries, type TrainingSpecInput, trainingSpecSchema } from "@hindcast/models";
 import { describe, expect, it } from "vitest";
-import { planSpecWindows, replayRetrodiction } from "../src/index.js";
-import { runTraining } from "./helpers.js";
+import { planSpecWindows, replayRetrodiction } from "../src/index";
+import { runTraining } from "./helpers";
 
 const spec = (refitEpochs: number, retrodiction: TrainingSpecInput["retrodiction"] = { windows: 3, batchSizeDays: 30 }) => ({
   data: { dataset: "seattle_weather", target: "temp_max", from: "2014-01-01" },

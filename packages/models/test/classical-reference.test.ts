@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ExportOptions, exportCase, writeCase } from "../../../bench/export-series.js";
+import { type ExportOptions, exportCase, writeCase } from "../../../bench/export-series";
 
 /**
  * Our AR, ARIMA, ETS and Theta baselines against statsmodels (issue 12): the

@@ -12,7 +12,7 @@ import {
   seededRandom,
   targetColumn,
   windowSteps,
-} from "../src/index.js";
+} from "../src/index";
 
 /** The classical baselines on real built-in data, and the guarantees every run's report rests on. */
 

@@ -11,8 +11,8 @@ import {
   retrodictionSpecSchema,
   splitByTime,
   trainingSpecSchema,
-} from "../src/index.js";
-import { specIssues } from "./spec-issues.js";
+} from "../src/index";
+import { specIssues } from "./spec-issues";
 
 function daily(n: number, start = "2020-01-01"): string[] {
   const t0 = Date.parse(`${start}T00:00:00Z`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inferFrequency } from "../src/index.js";
+import { inferFrequency } from "../src/index";
 
 /** ISO dates from a start date, stepping by each gap in days. */
 function datesWithGaps(start: string, gaps: number[]): string[] {

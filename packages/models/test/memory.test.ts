@@ -9,7 +9,7 @@ import {
   type TrainingSpecInput,
   tf,
   trainingSpecSchema,
-} from "../src/index.js";
+} from "../src/index";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { nodeBackends } from "../src/backends/node.js";
+import { nodeBackends } from "../src/backends/node";
 import {
   baselineNames,
   buildModel,
@@ -24,7 +24,7 @@ import {
   saveModel,
   tf,
   trainingStepProbe,
-} from "../src/index.js";
+} from "../src/index";
 
 const shape = { lookback: 16, features: 2, horizon: 3 };
 

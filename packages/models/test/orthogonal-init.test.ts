@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { nodeBackends } from "../src/backends/node.js";
-import { buildModel, modelSpecSchema, pickBackend, preferBackends, tf } from "../src/index.js";
+import { nodeBackends } from "../src/backends/node";
+import { buildModel, modelSpecSchema, pickBackend, preferBackends, tf } from "../src/index";
 
 const shape = { lookback: 16, features: 1, horizon: 1 };
 

@@ -1,6 +1,6 @@
 import { forecastReportSchema, metricCatalog, parseRunSummary, runSummarySchema } from "@hindcast/contracts";
 import { describe, expect, it } from "vitest";
-import { forecastReport, reportHeadline } from "../src/metrics.js";
+import { forecastReport, reportHeadline } from "../src/metrics";
 
 const forecast = (label: string, predicted: number[]) => ({ label, params: {}, predicted, bands: null, fitMs: 0 });
 const unavailable = { label: "AR", unavailable: "too few rows" };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { modelKinds, specBounds, trainingSpecSchema } from "../src/index.js";
-import { specIssues } from "./spec-issues.js";
+import { modelKinds, specBounds, trainingSpecSchema } from "../src/index";
+import { specIssues } from "./spec-issues";
 
 const data = { dataset: "seattle_weather", target: "temp_max" };
 

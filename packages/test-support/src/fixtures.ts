@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { NotificationHub, prepareDatabase } from "@hindcast/db";
-import pg from "pg";
+import { createPool, NotificationHub, prepareDatabase } from "@hindcast/db";
 import { expect, test } from "vitest";
 import { serveTestApi } from "./api-server";
 import { scratchDatabase } from "./database";
@@ -17,7 +16,7 @@ function fileLabel(): string {
  * file when a test or a `dbTest.beforeAll` first asks for it, and removed after
  * the file's last test and `afterAll`:
  * - `db`: a new database, migrated and with the job queue installed (prepareDatabase);
- * - `pool`: a pg.Pool on it (pg's default 10 connections);
+ * - `pool`: a pg.Pool on it (createPool: a dropped connection never kills the test; pg's default 10 connections);
  * - `hub`: a started NotificationHub on it;
  * - `tempDir`: an empty temporary directory.
  */
@@ -30,7 +29,7 @@ export const dbTest = test
     return db;
   })
   .extend("pool", { scope: "file" }, ({ db }, { onCleanup }) => {
-    const pool = new pg.Pool({ connectionString: db.url });
+    const pool = createPool({ connectionString: db.url });
     onCleanup(() => pool.end());
     return pool;
   })

@@ -1,5 +1,5 @@
-import { resolveRunIds } from "../run-ids.js";
-import { print, withClient } from "../session.js";
+import { resolveRunIds } from "../run-ids";
+import { print, withClient } from "../session";
 
 /** `train cancel`: cancels a queued or running run (a whole id or a unique prefix) and its child runs. */
 export function cancelTraining(serverOption: string | undefined, typed: string, options: { json: boolean }): Promise<number> {

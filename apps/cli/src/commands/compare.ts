@@ -1,8 +1,8 @@
 import { CliError } from "../errors.mjs";
-import { compareTable } from "../result-tables.js";
-import { resolveRunIds } from "../run-ids.js";
-import { print, withClient } from "../session.js";
-import { runSummary, verdictLine } from "../summary.js";
+import { compareTable } from "../result-tables";
+import { resolveRunIds } from "../run-ids";
+import { print, withClient } from "../session";
+import { runSummary, verdictLine } from "../summary";
 
 /**
  * `train compare`: a table of the runs side by side (see compareTable), then

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { ApiClient } from "../client.js";
+import type { ApiClient } from "../client";
 import { CliError } from "../errors.mjs";
-import { print, withClient } from "../session.js";
+import { print, withClient } from "../session";
 
 /** `datasets list`: name, frequency, date range, origin and columns of each dataset. */
 export function listDatasets(serverOption: string | undefined, options: { json: boolean }): Promise<number> {

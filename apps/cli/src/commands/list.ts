@@ -1,8 +1,8 @@
 import { type RunStatus, runStatuses, runStatusSchema } from "@hindcast/contracts";
 import { CliError } from "../errors.mjs";
 import { listSorts } from "../list-sorts.mjs";
-import { runsListTable } from "../result-tables.js";
-import { print, withClient } from "../session.js";
+import { runsListTable } from "../result-tables";
+import { print, withClient } from "../session";
 
 /** The most runs one request may ask for (training.list's limit). */
 const pageLimit = 500;

@@ -1,8 +1,8 @@
 import os from "node:os";
 import { createInterface } from "node:readline/promises";
 import { TRPCClientError } from "@trpc/client";
-import { apiClient, describeApiError } from "../client.js";
-import { chosenServer, saveCredentials } from "../credentials.js";
+import { apiClient, describeApiError } from "../client";
+import { chosenServer, saveCredentials } from "../credentials";
 import { CliError } from "../errors.mjs";
 
 /** `hindcast login`: stores a token passed in, or one the server gives for email and password. */

@@ -1,7 +1,7 @@
 import { CliError } from "../errors.mjs";
-import { replayRun } from "../replay.js";
-import { resolveRunIds } from "../run-ids.js";
-import { withClient } from "../session.js";
+import { replayRun } from "../replay";
+import { resolveRunIds } from "../run-ids";
+import { withClient } from "../session";
 
 /** `train replay`: a finished run's saved models predict its retrodiction again here; exit 1 when a window differs. */
 export function replayTraining(

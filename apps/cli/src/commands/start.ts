@@ -1,6 +1,6 @@
 import type { PipelineName } from "@hindcast/contracts";
-import { print, withClient } from "../session.js";
-import { readSpecFile } from "../spec-file.js";
+import { print, withClient } from "../session";
+import { readSpecFile } from "../spec-file";
 
 export interface StartOptions {
   set: string[];
@@ -27,6 +27,6 @@ export function startTraining(serverOption: string | undefined, file: string, op
       requireGpu: options.gpu,
     });
     print(run, options.json, () => `Queued run ${run.id}`);
-    if (options.watch) return (await import("../watch.js")).watchRun(client, run.id);
+    if (options.watch) return (await import("../watch")).watchRun(client, run.id);
   });
 }

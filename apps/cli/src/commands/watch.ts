@@ -1,6 +1,6 @@
-import { resolveRunIds } from "../run-ids.js";
-import { withClient } from "../session.js";
-import { watchRun } from "../watch.js";
+import { resolveRunIds } from "../run-ids";
+import { withClient } from "../session";
+import { watchRun } from "../watch";
 
 /** `train watch`: follows a run (a whole id or a unique prefix) until it ends. */
 export function watchTraining(serverOption: string | undefined, typed: string): Promise<number> {

@@ -1,4 +1,4 @@
-import { print, withClient } from "../session.js";
+import { print, withClient } from "../session";
 
 /** `workers`: each worker's host, status, backend, heartbeat age and runs. */
 export function listWorkers(serverOption: string | undefined, options: { json: boolean }): Promise<number> {

@@ -5,7 +5,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { deleteArtifact, recordArtifact } from "@hindcast/db";
 import type { ArtifactStore } from "@hindcast/engine";
 import type pg from "pg";
-import { retryTransient } from "./transient.js";
+import { retryTransient } from "./transient";
 
 /**
  * The engine's ArtifactStore on the local file system: `<root>/<runId>/<name>`,

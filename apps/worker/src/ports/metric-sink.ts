@@ -1,8 +1,8 @@
 import { notify, runEventsChannel, writeMetricPoints } from "@hindcast/db";
 import type { MetricPointRecord, MetricSink } from "@hindcast/engine";
 import type pg from "pg";
-import { BatchBuffer } from "./batch-buffer.js";
-import { isTransientDbError, retryTransient } from "./transient.js";
+import { BatchBuffer } from "./batch-buffer";
+import { isTransientDbError, retryTransient } from "./transient";
 
 export interface MetricSinkOptions {
   /** Longest time a point waits in memory (default 250 ms). */

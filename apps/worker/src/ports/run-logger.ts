@@ -1,8 +1,8 @@
 import { type LogLineInput, writeLogLines } from "@hindcast/db";
 import type pg from "pg";
 import type { Logger } from "pino";
-import { BatchBuffer } from "./batch-buffer.js";
-import { retryTransient } from "./transient.js";
+import { BatchBuffer } from "./batch-buffer";
+import { retryTransient } from "./transient";
 
 type Level = "info" | "warn" | "error";
 

@@ -1,7 +1,7 @@
 import { recordStageEvent, writeRunProgress } from "@hindcast/db";
 import type { ProgressSnapshot, RunStore, StageEventRecord } from "@hindcast/engine";
 import type pg from "pg";
-import { retryTransient } from "./transient.js";
+import { retryTransient } from "./transient";
 
 export interface RunStoreStats {
   stageEvents: number;

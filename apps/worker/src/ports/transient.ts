@@ -1,16 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { classifyError, errorMessage } from "@hindcast/engine";
+import { isDatabaseUnavailable } from "@hindcast/db";
+import { classifyError } from "@hindcast/engine";
 
-/** Lost-connection SQLSTATEs that the engine's classifyError does not count as transient: it covers the rest. */
-const connectionLostCodes = new Set(["57P02", "08000", "08003"]);
-/** What pg throws, without a code, when the server closes the socket under a query. */
-const connectionLostMessage = /Connection terminated|Client has encountered a connection error/;
-
-/** True for errors worth retrying the same statement over: the server is restarting, unreachable or full. */
+/** True for errors worth retrying the same statement over: the server is restarting, unreachable or full, or the transaction lost a race. */
 export function isTransientDbError(error: unknown): boolean {
-  if (classifyError(error) === "transient") return true;
-  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-  return (typeof code === "string" && connectionLostCodes.has(code)) || connectionLostMessage.test(errorMessage(error));
+  return isDatabaseUnavailable(error) || classifyError(error) === "transient";
 }
 
 export interface RetryOptions {

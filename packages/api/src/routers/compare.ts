@@ -1,8 +1,8 @@
 import { compareRuns, runColumnKeys, runRowsByIds } from "@hindcast/db";
 import { z } from "zod";
-import { readScoredWindows } from "../run-results.js";
-import { compareRunsInput, metricKey } from "../schemas.js";
-import { router, viewerProcedure } from "../trpc.js";
+import { readScoredWindows } from "../run-results";
+import { compareRunsInput, metricKey } from "../schemas";
+import { router, viewerProcedure } from "../trpc";
 
 const runRowsInput = z.object({
   ids: z.array(z.string().uuid()).max(500),

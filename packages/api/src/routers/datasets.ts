@@ -1,10 +1,10 @@
 import { maxDatasetCells } from "@hindcast/datasets";
 import { plainText } from "@hindcast/models/text";
 import { z } from "zod";
-import { maxUploadCsvChars } from "../body-limits.js";
-import { listDatasetsWithRows, previewDataset, readDataset, uploadDataset } from "../datasets.js";
-import { csvDateFormat } from "../schemas.js";
-import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
+import { maxUploadCsvChars } from "../body-limits";
+import { listDatasetsWithRows, previewDataset, readDataset, uploadDataset } from "../datasets";
+import { csvDateFormat } from "../schemas";
+import { operatorProcedure, router, viewerProcedure } from "../trpc";
 
 const datasetName = plainText().min(1).max(200);
 

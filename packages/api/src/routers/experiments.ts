@@ -1,8 +1,8 @@
 import { ensureExperiment, listExperiments } from "@hindcast/db";
 import { plainText } from "@hindcast/models/text";
 import { z } from "zod";
-import { displayName } from "../schemas.js";
-import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
+import { displayName } from "../schemas";
+import { operatorProcedure, router, viewerProcedure } from "../trpc";
 
 export const experimentsRouter = router({
   /** Experiments with their run counts by status, most recently active first. */

@@ -2,9 +2,9 @@ import { UserFacingError } from "@hindcast/contracts";
 import { liveMetricPoints, readMetricKeys, readSeriesSet, readSparklines } from "@hindcast/db";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { liveHub } from "../context.js";
-import { liveMetricsInput, liveMetricsPosition, seriesInput, sparklinesInput } from "../schemas.js";
-import { router, viewerProcedure } from "../trpc.js";
+import { liveHub } from "../context";
+import { liveMetricsInput, liveMetricsPosition, seriesInput, sparklinesInput } from "../schemas";
+import { router, viewerProcedure } from "../trpc";
 
 /** Where a live stream starts: after the event the client last had (its id is the position), or after `after`. */
 function livePosition({ after, lastEventId }: z.output<typeof liveMetricsInput>): Record<string, number> {

@@ -1,8 +1,8 @@
 import { readRunArtifacts, readRunLogs } from "@hindcast/db";
 import { z } from "zod";
-import { readRunResults } from "../run-results.js";
-import { bigintId, runIdInput } from "../schemas.js";
-import { router, viewerProcedure } from "../trpc.js";
+import { readRunResults } from "../run-results";
+import { bigintId, runIdInput } from "../schemas";
+import { router, viewerProcedure } from "../trpc";
 
 /** What a run left behind: logs, artifacts and its retrodiction results. */
 export const runsRouter = router({

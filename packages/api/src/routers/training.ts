@@ -1,10 +1,10 @@
 import { cancelRun, countRuns, listRuns, liveRunState, readRunDetails, resolveRunIds } from "@hindcast/db";
 import { plainText } from "@hindcast/models";
 import { tracked } from "@trpc/server";
-import { liveHub } from "../context.js";
-import { cloneRun, startRun } from "../run-start.js";
-import { cloneRunInput, listRunsInput, resolveRunIdsInput, runFiltersInput, runIdInput, startTrainingInput } from "../schemas.js";
-import { operatorProcedure, router, viewerProcedure } from "../trpc.js";
+import { liveHub } from "../context";
+import { cloneRun, startRun } from "../run-start";
+import { cloneRunInput, listRunsInput, resolveRunIdsInput, runFiltersInput, runIdInput, startTrainingInput } from "../schemas";
+import { operatorProcedure, router, viewerProcedure } from "../trpc";
 
 export const trainingRouter = router({
   start: operatorProcedure.input(startTrainingInput).mutation(({ ctx, input }) => startRun(ctx.pool, ctx.user.id, input)),

@@ -2,9 +2,9 @@ import { ForbiddenError, UserFacingError } from "@hindcast/contracts";
 import { createUser, listTokens, listUsers, revokeToken, revokeTokenByHash, setUserRole } from "@hindcast/db";
 import { plainText } from "@hindcast/models/text";
 import { z } from "zod";
-import { createApiToken, hashPassword, hashToken } from "../auth.js";
-import { signIn } from "../sign-in.js";
-import { adminProcedure, publicProcedure, router, viewerProcedure } from "../trpc.js";
+import { createApiToken, hashPassword, hashToken } from "../auth";
+import { signIn } from "../sign-in";
+import { adminProcedure, publicProcedure, router, viewerProcedure } from "../trpc";
 
 const roleInput = z.enum(["VIEWER", "OPERATOR", "ADMIN"]);
 

@@ -1,5 +1,5 @@
 import { listWorkers } from "@hindcast/db";
-import { router, viewerProcedure } from "../trpc.js";
+import { router, viewerProcedure } from "../trpc";
 
 export const workersRouter = router({
   /** The fleet: backend, capabilities, heartbeat age and the runs each worker holds now. */

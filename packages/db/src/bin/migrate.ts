@@ -1,7 +1,7 @@
-import { redact } from "../connection-url.js";
-import { openDatabase } from "../database.js";
-import { prepareDatabase } from "../queue.js";
-import { runMain } from "./run-main.js";
+import { redact } from "../connection-url";
+import { openDatabase } from "../database";
+import { prepareDatabase } from "../queue";
+import { runMain } from "./run-main";
 
 runMain(async () => {
   const db = await openDatabase();

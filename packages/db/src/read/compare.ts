@@ -1,8 +1,8 @@
 import { NotFoundError, parseRunSummary } from "@hindcast/contracts";
 import type pg from "pg";
-import { prismaOf } from "../client.js";
-import type { MetricSummary } from "../generated/prisma/client.js";
-import { type RunRow, runParams } from "./run-row.js";
+import { prismaOf } from "../client";
+import type { MetricSummary } from "../generated/prisma/client";
+import { type RunRow, runParams } from "./run-row";
 
 export type ComparedMetric = Pick<MetricSummary, "last" | "min" | "max" | "lastStep">;
 

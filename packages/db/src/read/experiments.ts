@@ -1,6 +1,6 @@
 import type pg from "pg";
-import { prismaOf } from "../client.js";
-import type { Experiment, Run } from "../generated/prisma/client.js";
+import { prismaOf } from "../client";
+import type { Experiment, Run } from "../generated/prisma/client";
 
 export type ExperimentRow = Pick<Experiment, "id" | "name" | "description" | "createdAt"> & {
   runs: number;

@@ -1,12 +1,12 @@
 import { isTerminalStatus } from "@hindcast/contracts";
 import type pg from "pg";
-import { prismaOf } from "../client.js";
-import type { MetricPoint, MetricSummary } from "../generated/prisma/client.js";
-import { readSeries } from "../metric-store.js";
-import type { NotificationHub } from "../notify.js";
-import { runStatus } from "../runs/index.js";
-import { watchRun } from "../watch-run.js";
-import { runNotFound } from "./run-page.js";
+import { prismaOf } from "../client";
+import type { MetricPoint, MetricSummary } from "../generated/prisma/client";
+import { readSeries } from "../metric-store";
+import type { NotificationHub } from "../notify";
+import { runStatus } from "../runs/index";
+import { watchRun } from "../watch-run";
+import { runNotFound } from "./run-page";
 
 export type MetricKeySummary = Pick<MetricSummary, "key" | "count" | "last" | "lastStep" | "min" | "max">;
 

@@ -1,7 +1,7 @@
 import { artifactNames } from "@hindcast/contracts";
 import type pg from "pg";
-import { prismaOf } from "../client.js";
-import type { Artifact } from "../generated/prisma/client.js";
+import { prismaOf } from "../client";
+import type { Artifact } from "../generated/prisma/client";
 
 export type StoredFile = Pick<Artifact, "runId" | "uri">;
 

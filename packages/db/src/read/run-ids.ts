@@ -1,6 +1,6 @@
 import { NotFoundError, UserFacingError } from "@hindcast/contracts";
 import type pg from "pg";
-import { runsByIdPrefix } from "../runs/index.js";
+import { runsByIdPrefix } from "../runs/index";
 
 /** The most candidates an ambiguous prefix names. */
 const maxCandidates = 5;

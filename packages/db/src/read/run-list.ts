@@ -1,8 +1,8 @@
 import { type RunStatus, UserFacingError } from "@hindcast/contracts";
 import type pg from "pg";
 import { z } from "zod";
-import type { MetricSummary } from "../generated/prisma/client.js";
-import { type RunRow, runRowColumns, type StoredRunRow, toRunRow } from "./run-row.js";
+import type { MetricSummary } from "../generated/prisma/client";
+import { type RunRow, runRowColumns, type StoredRunRow, toRunRow } from "./run-row";
 
 /** Which runs a list shows (the API's runs list input, without sort and paging). */
 export interface RunFilters {

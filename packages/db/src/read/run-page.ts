@@ -1,10 +1,10 @@
 import { isTerminalStatus, NotFoundError } from "@hindcast/contracts";
 import type pg from "pg";
-import { prismaOf } from "../client.js";
-import type { Artifact, LogLine, MetricSummary, Run, StageEvent } from "../generated/prisma/client.js";
-import type { NotificationHub } from "../notify.js";
-import { watchRun } from "../watch-run.js";
-import { type RunRow, runRowOf, runRowSelect } from "./run-row.js";
+import { prismaOf } from "../client";
+import type { Artifact, LogLine, MetricSummary, Run, StageEvent } from "../generated/prisma/client";
+import type { NotificationHub } from "../notify";
+import { watchRun } from "../watch-run";
+import { type RunRow, runRowOf, runRowSelect } from "./run-row";
 
 export type RunMetricSummary = Pick<MetricSummary, "key" | "last" | "lastStep" | "min" | "max" | "count">;
 

@@ -1,5 +1,5 @@
 import { parseRunSummary, type RunSummary } from "@hindcast/contracts";
-import type { Run } from "../generated/prisma/client.js";
+import type { Run } from "../generated/prisma/client";
 
 /** What a run's `error` column holds when it failed: the worker's classification of the failure. */
 export type RunError = Record<string, unknown>;

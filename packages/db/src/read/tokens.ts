@@ -1,7 +1,7 @@
 import { NotFoundError } from "@hindcast/contracts";
 import type pg from "pg";
-import { prismaOf } from "../client.js";
-import type { ApiToken, User } from "../generated/prisma/client.js";
+import { prismaOf } from "../client";
+import type { ApiToken, User } from "../generated/prisma/client";
 
 /** The name of the token a browser session signs in with (users.login with `session`). */
 export const sessionTokenName = "browser session";

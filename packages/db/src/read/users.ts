@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, UserFacingError } from "@hindcast/contracts";
 import type pg from "pg";
-import { prismaOf } from "../client.js";
-import { Prisma, type User } from "../generated/prisma/client.js";
+import { prismaOf } from "../client";
+import { Prisma, type User } from "../generated/prisma/client";
 
 export type UserRow = Pick<User, "id" | "email" | "name" | "role" | "disabled" | "createdAt" | "lastLoginAt">;
 

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { Worker } from "../generated/prisma/client.js";
+import type { Worker } from "../generated/prisma/client";
 
 /** What a worker recorded about itself at start-up (apps/worker: backend pick and task list). */
 export interface WorkerCapabilities {

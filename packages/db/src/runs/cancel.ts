@@ -1,11 +1,11 @@
 import { NotFoundError } from "@hindcast/contracts";
 import type pg from "pg";
-import { runCancelChannel, runEventsChannel } from "../channels.js";
-import { notify } from "../notify.js";
-import { changeStatus } from "./change-status.js";
-import { endRun } from "./finish.js";
-import { allowedFrom, type RunStatus, type Transition } from "./statuses.js";
-import { type Queryable, withTransaction } from "./transaction.js";
+import { runCancelChannel, runEventsChannel } from "../channels";
+import { notify } from "../notify";
+import { changeStatus } from "./change-status";
+import { endRun } from "./finish";
+import { allowedFrom, type RunStatus, type Transition } from "./statuses";
+import { type Queryable, withTransaction } from "./transaction";
 
 export interface CancelResult {
   status: RunStatus;

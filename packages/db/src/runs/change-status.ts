@@ -1,5 +1,5 @@
-import { allowedFrom, type Refused, type RunOperation, type RunStatus, runTransitions, type Transition } from "./statuses.js";
-import type { Queryable } from "./transaction.js";
+import { allowedFrom, type Refused, type RunOperation, type RunStatus, runTransitions, type Transition } from "./statuses";
+import type { Queryable } from "./transaction";
 
 /** Adds a value to the statement and returns its placeholder ($4, $5, ...). */
 type Placeholder = (value: unknown) => string;

@@ -1,10 +1,10 @@
 import type pg from "pg";
-import { runEventsChannel } from "../channels.js";
-import { notify } from "../notify.js";
-import { changeStatus } from "./change-status.js";
-import { endRun } from "./finish.js";
-import type { Transition } from "./statuses.js";
-import { type Queryable, withTransaction } from "./transaction.js";
+import { runEventsChannel } from "../channels";
+import { notify } from "../notify";
+import { changeStatus } from "./change-status";
+import { endRun } from "./finish";
+import type { Transition } from "./statuses";
+import { type Queryable, withTransaction } from "./transaction";
 
 export interface ClaimedRun {
   id: string;

@@ -1,9 +1,9 @@
 import type pg from "pg";
-import { runEventsChannel } from "../channels.js";
-import { notify } from "../notify.js";
-import { maxJobAttempts, QueueTask } from "../queue.js";
-import { runTransitions } from "./statuses.js";
-import { type Queryable, withTransaction } from "./transaction.js";
+import { runEventsChannel } from "../channels";
+import { notify } from "../notify";
+import { maxJobAttempts, QueueTask } from "../queue";
+import { runTransitions } from "./statuses";
+import { type Queryable, withTransaction } from "./transaction";
 
 export interface NewRun {
   spec: unknown;

@@ -1,8 +1,8 @@
-import { runEventsChannel } from "../channels.js";
-import { notify } from "../notify.js";
-import { QueueTask } from "../queue.js";
-import { addRunJob } from "./enqueue.js";
-import type { Queryable } from "./transaction.js";
+import { runEventsChannel } from "../channels";
+import { notify } from "../notify";
+import { QueueTask } from "../queue";
+import { addRunJob } from "./enqueue";
+import type { Queryable } from "./transaction";
 
 /**
  * Fan-in: a child run of a parallel retrodiction has ended. Counted on the

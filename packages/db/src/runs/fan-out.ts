@@ -1,10 +1,10 @@
 import type pg from "pg";
-import { runEventsChannel } from "../channels.js";
-import { notify } from "../notify.js";
-import { insertRun } from "./enqueue.js";
-import { type Ending, endRun } from "./finish.js";
-import type { RunStatus, TerminalStatus, Transition } from "./statuses.js";
-import { type Queryable, withTransaction } from "./transaction.js";
+import { runEventsChannel } from "../channels";
+import { notify } from "../notify";
+import { insertRun } from "./enqueue";
+import { type Ending, endRun } from "./finish";
+import type { RunStatus, TerminalStatus, Transition } from "./statuses";
+import { type Queryable, withTransaction } from "./transaction";
 
 export interface ChildRun {
   name: string;

@@ -1,11 +1,11 @@
 import type pg from "pg";
-import { runEventsChannel } from "../channels.js";
-import { notify } from "../notify.js";
-import { changeStatus, type StatusChange } from "./change-status.js";
-import { countChildDone } from "./fan-in.js";
-import { notifiedMessage } from "./run-events.js";
-import type { RunOperation, TerminalStatus, Transition } from "./statuses.js";
-import { type Queryable, withTransaction } from "./transaction.js";
+import { runEventsChannel } from "../channels";
+import { notify } from "../notify";
+import { changeStatus, type StatusChange } from "./change-status";
+import { countChildDone } from "./fan-in";
+import { notifiedMessage } from "./run-events";
+import type { RunOperation, TerminalStatus, Transition } from "./statuses";
+import { type Queryable, withTransaction } from "./transaction";
 
 export interface Ending {
   message?: string;

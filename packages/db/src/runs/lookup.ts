@@ -1,5 +1,5 @@
-import type { RunStatus } from "./statuses.js";
-import type { Queryable } from "./transaction.js";
+import type { RunStatus } from "./statuses";
+import type { Queryable } from "./transaction";
 
 /** A run's status; undefined when there is no such run. */
 export async function runStatus(db: Queryable, runId: string): Promise<RunStatus | undefined> {

@@ -1,9 +1,9 @@
 // What a training reports as it runs. Each write is one statement that also
 // NOTIFYs run_events, so watchers hear of exactly what was committed.
-import { runEventsChannel } from "../channels.js";
-import type { StageEventKind } from "../generated/prisma/enums.js";
-import { notifiedMessage, runEventPayload } from "./run-events.js";
-import type { Queryable } from "./transaction.js";
+import { runEventsChannel } from "../channels";
+import type { StageEventKind } from "../generated/prisma/enums";
+import { notifiedMessage, runEventPayload } from "./run-events";
+import type { Queryable } from "./transaction";
 
 /** Where a run's training stands, as its worker reports it (the engine's ProgressSnapshot has these and more). */
 export interface RunProgress {

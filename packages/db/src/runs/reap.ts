@@ -1,5 +1,5 @@
 import { activeStatuses } from "@hindcast/contracts";
-import type { Queryable } from "./transaction.js";
+import type { Queryable } from "./transaction";
 
 /**
  * The reaper's part in a run's life: force-unlocks the queue jobs of the runs

@@ -1,11 +1,11 @@
 import type pg from "pg";
-import { runEventsChannel } from "../channels.js";
-import { notify } from "../notify.js";
-import { changeStatus } from "./change-status.js";
-import { addRunJob } from "./enqueue.js";
-import { heldBy } from "./finish.js";
-import type { Transition } from "./statuses.js";
-import { withTransaction } from "./transaction.js";
+import { runEventsChannel } from "../channels";
+import { notify } from "../notify";
+import { changeStatus } from "./change-status";
+import { addRunJob } from "./enqueue";
+import { heldBy } from "./finish";
+import type { Transition } from "./statuses";
+import { withTransaction } from "./transaction";
 
 /**
  * release: hands a run this worker holds back to the queue (graceful

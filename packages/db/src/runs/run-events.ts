@@ -1,4 +1,4 @@
-import { type RunEvent, runEventsChannel } from "../channels.js";
+import { type RunEvent, runEventsChannel } from "../channels";
 
 /** NOTIFY payloads must stay under 8000 bytes: an event carries the start of a message, the Run row all of it. */
 export const notifiedMessage = (message: string): string => message.slice(0, 500);

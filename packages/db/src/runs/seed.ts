@@ -3,8 +3,8 @@
 // changes a run only through the lifecycle functions of this folder, which
 // keep to runTransitions. Imported as @hindcast/db/runs/seed.
 import { randomUUID } from "node:crypto";
-import type { RunStatus } from "./statuses.js";
-import type { Queryable } from "./transaction.js";
+import type { RunStatus } from "./statuses";
+import type { Queryable } from "./transaction";
 
 export interface SeedRun {
   pipeline: string;
