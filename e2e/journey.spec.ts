@@ -1,10 +1,9 @@
 import { apiAs } from "./support/api";
 import { accounts } from "./support/env";
 import { expect, screenshot, signIn, test } from "./support/fixtures";
+import { expectRunMoving, numberAttribute } from "./support/pages";
 
 test.describe.configure({ timeout: 300_000 });
-
-const number = async (locator: import("@playwright/test").Locator, attribute: string) => Number(await locator.getAttribute(attribute));
 
 /**
  * The issue's user journey in one go: sign in through the form, start a
@@ -46,14 +45,8 @@ test("sign in, start from the form, watch it, cancel another run, compare two fi
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}$/);
   const formRun = page.url().split("/").at(-1) as string;
 
-  const bar = page.getByRole("progressbar", { name: "Run progress" });
   await expect(page.getByTestId("progress-message")).toHaveText(/Epoch \d+\/12 · Batch \d+\/\d+/, { timeout: 90_000 });
-  const percent = await number(bar, "aria-valuenow");
-  await expect.poll(() => number(bar, "aria-valuenow"), { timeout: 60_000 }).toBeGreaterThan(percent);
-  const chart = page.getByTestId("loss-chart");
-  await expect.poll(() => number(chart, "data-points"), { timeout: 60_000 }).toBeGreaterThan(0);
-  const points = await number(chart, "data-points");
-  await expect.poll(() => number(chart, "data-points"), { timeout: 60_000 }).toBeGreaterThan(points);
+  await expectRunMoving(page, 60_000);
   await screenshot(page, "journey-watching");
 
   await page.goto(`/runs/${long.id}`);
@@ -70,7 +63,9 @@ test("sign in, start from the form, watch it, cancel another run, compare two fi
   await page.getByRole("checkbox", { name: "Select journey from the form" }).check();
   await page.getByRole("link", { name: "Compare (2)" }).click();
   await expect(page.getByRole("heading", { name: "Compare 2 runs" })).toBeVisible();
-  await expect.poll(() => number(page.getByTestId("compare-chart-train_loss"), "data-points"), { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => numberAttribute(page.getByTestId("compare-chart-train_loss"), "data-points"), { timeout: 30_000 })
+    .toBeGreaterThan(0);
   await screenshot(page, "journey-compare");
 
   const viewerContext = await browser.newContext();

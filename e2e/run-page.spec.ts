@@ -1,13 +1,13 @@
 import { longSpec, quickSpec } from "@hindcast/test-support/specs";
-import type { Locator, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { apiAs } from "./support/api";
 import { accounts } from "./support/env";
 import { expect, screenshot, screenshotOf, signIn, test } from "./support/fixtures";
+import { expectRunMoving, numberAttribute } from "./support/pages";
 
 /** Many small batches: trains long enough (tens of seconds on wasm) to watch and cancel. */
 const liveSpec = longSpec(60, { batchSize: 16 });
 
-const number = async (locator: Locator, attribute: string) => Number(await locator.getAttribute(attribute));
 const headerStatus = (page: Page) => page.locator("header").getByTestId("run-status");
 
 test.describe.configure({ timeout: 180_000 });
@@ -75,14 +75,7 @@ test("a running run shows live progress and loss, and can be cancelled after a c
 
   const message = page.getByTestId("progress-message");
   await expect(message).toHaveText(/Epoch \d+\/60 · Batch \d+\/\d+/, { timeout: 60_000 });
-  const bar = page.getByRole("progressbar", { name: "Run progress" });
-  const startPercent = await number(bar, "aria-valuenow");
-  await expect.poll(() => number(bar, "aria-valuenow"), { timeout: 30_000 }).toBeGreaterThan(startPercent);
-
-  const chart = page.getByTestId("loss-chart");
-  await expect.poll(() => number(chart, "data-points"), { timeout: 30_000 }).toBeGreaterThan(0);
-  const points = await number(chart, "data-points");
-  await expect.poll(() => number(chart, "data-points"), { timeout: 30_000 }).toBeGreaterThan(points);
+  await expectRunMoving(page, 30_000);
   await expect(page.getByTestId("stage-timeline")).toContainText("train");
   await expect(page.getByTestId("run-logs")).toContainText("Attempt 1");
   await screenshot(page, "run-page-running");
@@ -149,8 +142,8 @@ test("a finished run shows its retrodiction, downloadable results.json, and Retr
   const series = page.getByRole("group", { name: "Series" });
   await expect(series.getByRole("checkbox", { name: /^window\/rmse · last window \S+$/ })).toHaveCount(1);
   await expect(series.getByRole("checkbox", { name: /^val_loss · last \S+$/ })).toHaveCount(1);
-  await expect.poll(() => number(page.getByTestId("forecast-chart"), "data-points")).toBeGreaterThan(0);
-  await expect.poll(() => number(page.getByTestId("loss-chart"), "data-points")).toBeGreaterThan(0);
+  await expect.poll(() => numberAttribute(page.getByTestId("forecast-chart"), "data-points")).toBeGreaterThan(0);
+  await expect.poll(() => numberAttribute(page.getByTestId("loss-chart"), "data-points")).toBeGreaterThan(0);
   await expect(page.getByRole("progressbar", { name: "Run progress" })).toHaveAttribute("aria-valuenow", "100");
 
   const download = page.getByRole("link", { name: "Download results.json" });
@@ -230,7 +223,7 @@ test("a parallel retrodiction lists its child runs and aggregates their windows"
   await expect(headerStatus(page)).toHaveText("SUCCEEDED", { timeout: 120_000 });
   await expect(children.getByTestId("run-status")).toHaveText(["SUCCEEDED", "SUCCEEDED"]);
   await expect(page.getByTestId("retrodiction-table").locator("tbody tr")).toHaveCount(2);
-  await expect.poll(() => number(page.getByTestId("forecast-chart"), "data-points")).toBeGreaterThan(0);
+  await expect.poll(() => numberAttribute(page.getByTestId("forecast-chart"), "data-points")).toBeGreaterThan(0);
   await screenshot(page, "run-page-parallel");
   await children.getByRole("link", { name: /window 2\/2/ }).click();
   await expect(page.getByRole("link", { name: id.slice(0, 8) })).toBeVisible();
@@ -271,7 +264,7 @@ test("a multi-step forecast shows its errors by horizon step", async ({ page }) 
   const steps = page.getByTestId("step-errors");
   await expect(steps.locator("tbody tr")).toHaveCount(3);
   await expect(steps.locator("tbody tr").first().locator("td").first()).toHaveText("1");
-  await expect.poll(() => number(page.getByTestId("step-errors-chart"), "data-points")).toBe(6);
+  await expect.poll(() => numberAttribute(page.getByTestId("step-errors-chart"), "data-points")).toBe(6);
   await expect(page.getByTestId("baselines-table").locator("tr[data-baseline]")).toHaveCount(6);
   await screenshotOf(page.getByRole("region", { name: "Retrodiction" }), "run-page-horizon-3");
 });

@@ -1,4 +1,4 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import { signIn } from "./fixtures";
 
 export const themes = ["light", "dark"] as const;
@@ -19,9 +19,23 @@ export interface TourPage {
   ready: (page: Page) => Promise<void>;
 }
 
+/** A number an element carries in an attribute ("data-points" of a chart, "aria-valuenow" of a progress bar). */
+export const numberAttribute = async (locator: Locator, attribute: string) => Number(await locator.getAttribute(attribute));
+
+/** The page of a training run shows it moving: the progress bar advances and the loss chart draws points, then more. */
+export async function expectRunMoving(page: Page, timeout: number): Promise<void> {
+  const bar = page.getByRole("progressbar", { name: "Run progress" });
+  const percent = await numberAttribute(bar, "aria-valuenow");
+  await expect.poll(() => numberAttribute(bar, "aria-valuenow"), { timeout }).toBeGreaterThan(percent);
+  const chart = page.getByTestId("loss-chart");
+  await expect.poll(() => numberAttribute(chart, "data-points"), { timeout }).toBeGreaterThan(0);
+  const points = await numberAttribute(chart, "data-points");
+  await expect.poll(() => numberAttribute(chart, "data-points"), { timeout }).toBeGreaterThan(points);
+}
+
 const visible = async (page: Page, testId: string) => expect(page.getByTestId(testId).first()).toBeVisible();
 const chartDrawn = async (page: Page, testId: string) =>
-  expect.poll(async () => Number(await page.getByTestId(testId).first().getAttribute("data-points"))).toBeGreaterThan(0);
+  expect.poll(() => numberAttribute(page.getByTestId(testId).first(), "data-points")).toBeGreaterThan(0);
 
 /** Every page of the dashboard. */
 export const tourPages: TourPage[] = [

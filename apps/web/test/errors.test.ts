@@ -1,7 +1,8 @@
 import { UserFacingError } from "@hindcast/contracts";
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, it } from "vitest";
-import { errorMessage, fieldErrors } from "../src/lib/errors";
+import { errorMessage, fieldErrors, unplacedError } from "../src/lib/errors";
+import { toggled } from "../src/lib/toggled";
 
 /** An API answer as the tRPC client hands it over: the message, with the formatter's data. */
 const answer = (message: string, data: Record<string, unknown>) =>
@@ -34,5 +35,23 @@ describe("an API error on a form", () => {
 
   it("shows a user error raised in the browser with its fix", () => {
     expect(errorMessage(new UserFacingError("Run r1 is CANCELLED", "pick another run"))).toBe("Run r1 is CANCELLED. Fix: pick another run");
+  });
+});
+
+describe("an error no field of the form shows", () => {
+  it("goes to the banner only when none of the form's fields has a message", () => {
+    const error = new Error("refused");
+    expect(unplacedError(error, { name: "taken" }, ["name", "email"])).toBeNull();
+    expect(unplacedError(error, { other: "elsewhere" }, ["name", "email"])).toBe(error);
+    expect(unplacedError(error, {}, ["name"])).toBe(error);
+  });
+});
+
+describe("toggling a selection", () => {
+  it("adds what is not in, removes what is, and leaves the original alone", () => {
+    const original = new Set(["a"]);
+    expect([...toggled(original, "b")]).toEqual(["a", "b"]);
+    expect([...toggled(original, "a")]).toEqual([]);
+    expect([...original]).toEqual(["a"]);
   });
 });

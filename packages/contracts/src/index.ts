@@ -1,5 +1,6 @@
 export * from "./errors";
 export * from "./metric-catalog";
 export * from "./pipelines";
+export * from "./progress";
 export * from "./results";
 export * from "./run-status";

@@ -1,3 +1,4 @@
+import type { RunProgress, StageEventRecord } from "@hindcast/contracts";
 import { type CancellationToken, cancellableWait } from "./cancellation";
 
 export interface Clock {
@@ -16,35 +17,16 @@ export const systemClock: Clock = {
     }, token),
 };
 
-export type StageEventKind = "STARTED" | "SUCCEEDED" | "FAILED" | "ROLLED_BACK" | "ROLLBACK_FAILED" | "CLEANED_UP" | "RECOVERY";
+export type { StageEventKind, StageEventRecord } from "@hindcast/contracts";
 
-export interface StageEventRecord {
-  stage: string;
-  kind: StageEventKind;
-  attempt: number;
-  at: Date;
-  durationMs?: number;
-  message?: string;
-  details?: Record<string, unknown>;
-}
-
-export interface ProgressSnapshot {
-  phase: string;
+/** The Run row's progress (RunProgress) plus where training is within its epochs. */
+export interface ProgressSnapshot extends RunProgress {
   /** Current epoch, 1-based; 0 before training starts. */
   epoch: number;
   totalEpochs: number;
   /** Last finished batch of the current epoch, 1-based; 0 before its first batch. */
   batch: number;
   totalBatches: number;
-  /** Batches finished across all epochs. */
-  step: number;
-  totalSteps: number;
-  itemsDone: number;
-  itemsTotal: number;
-  percent: number;
-  etaSeconds: number | null;
-  samplesPerSecond: number | null;
-  message: string;
 }
 
 export interface RunStore {

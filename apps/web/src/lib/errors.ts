@@ -32,3 +32,8 @@ export function errorMessage(error: unknown): string {
   if (isUserFacingError(error)) return error.toLine();
   return error instanceof Error ? error.message : String(error);
 }
+
+/** `error` when none of a form's `fields` shows a message from `errors`, for a banner above the submit button; else null. */
+export function unplacedError(error: unknown, errors: Record<string, string>, fields: readonly string[]): unknown {
+  return fields.some((field) => errors[field]) ? null : error;
+}

@@ -6,7 +6,7 @@ export { addRunJob, enqueueRun, insertRun, type NewRun, trainTask } from "./enqu
 export { type ChildOutcome, type ChildRun, childOutcomes, endParentRun, fanOut } from "./fan-out";
 export { type Ending, finishRun } from "./finish";
 export { type RunMatch, runStatus, runsByIdPrefix, runsInStatus } from "./lookup";
-export { type RunProgress, recordStageEvent, type StageEventInput, writeRunProgress } from "./progress";
+export { recordStageEvent, writeRunProgress } from "./progress";
 export { releaseRun } from "./release";
 export { type Refused, type RunOperation, runTransitions, type TerminalStatus, type Transition, terminalStatuses } from "./statuses";
 export { withTransaction } from "./transaction";

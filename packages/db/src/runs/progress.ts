@@ -1,36 +1,13 @@
 // What a training reports as it runs. Each write is one statement that also
 // NOTIFYs run_events, so watchers hear of exactly what was committed.
+
+import type { RunProgress, StageEventRecord } from "@hindcast/contracts";
 import { runEventsChannel } from "../channels";
-import type { StageEventKind } from "../generated/prisma/enums";
 import { notifiedMessage, runEventPayload } from "./run-events";
 import type { Queryable } from "./transaction";
 
-/** Where a run's training stands, as its worker reports it (the engine's ProgressSnapshot has these and more). */
-export interface RunProgress {
-  phase: string;
-  step: number;
-  totalSteps: number;
-  itemsDone: number;
-  itemsTotal: number;
-  percent: number;
-  etaSeconds: number | null;
-  samplesPerSecond: number | null;
-  message: string;
-}
-
-/** A stage of a run's pipeline started, ended or was recovered (the engine's StageEventRecord). */
-export interface StageEventInput {
-  stage: string;
-  kind: StageEventKind;
-  attempt: number;
-  at: Date;
-  durationMs?: number;
-  message?: string;
-  details?: Record<string, unknown>;
-}
-
 /** Adds a stage event to a run's timeline. */
-export async function recordStageEvent(db: Queryable, runId: string, event: StageEventInput): Promise<void> {
+export async function recordStageEvent(db: Queryable, runId: string, event: StageEventRecord): Promise<void> {
   await db.query(
     `WITH inserted AS (
        INSERT INTO "StageEvent" ("runId", "attempt", "stage", "kind", "durationMs", "message", "details", "at")

@@ -2,7 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, Suspense, useState } from "react";
-import { errorMessage } from "@/lib/errors";
+import { ErrorBanner } from "@/components/error-banner";
 import { safeNextPath } from "@/lib/safe-next";
 import { useTRPC } from "@/lib/trpc";
 
@@ -35,11 +35,7 @@ function LoginForm() {
           Password
           <input type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
-        {login.error && (
-          <p role="alert" className="banner-error">
-            {errorMessage(login.error)}
-          </p>
-        )}
+        <ErrorBanner error={login.error} />
         <button type="submit" className="primary" disabled={login.isPending}>
           {login.isPending ? "Signing in…" : "Sign in"}
         </button>

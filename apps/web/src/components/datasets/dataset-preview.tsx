@@ -1,9 +1,9 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+import { ErrorBanner } from "@/components/error-banner";
 import { MetricChart } from "@/components/metric-chart";
 import { ScrollRegion } from "@/components/scroll-region";
-import { errorMessage } from "@/lib/errors";
 import { formatNumber } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./datasets.module.css";
@@ -46,11 +46,7 @@ export function DatasetPreview({ dataset }: { dataset: DatasetSummary }) {
           </span>
         )}
       </div>
-      {preview.error && (
-        <p className="banner-error" role="alert">
-          {errorMessage(preview.error)}
-        </p>
-      )}
+      <ErrorBanner error={preview.error} />
       <MetricChart series={series} xKind="date" title={column} testId="dataset-chart" height={240} />
       <h3>First {Math.min(previewRows, preview.data?.totalRows ?? previewRows)} rows</h3>
       {preview.data && preview.data.name === dataset.name && (

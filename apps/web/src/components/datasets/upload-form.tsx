@@ -2,11 +2,12 @@
 import { csvDateFormats } from "@hindcast/api/schemas";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { ErrorBanner } from "@/components/error-banner";
 import { Field } from "@/components/form-field";
-import { errorMessage, fieldErrors } from "@/lib/errors";
+import { SubmitRow } from "@/components/submit-row";
+import { fieldErrors, unplacedError } from "@/lib/errors";
 import { formatTenths } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
-import styles from "./datasets.module.css";
 import { ImportReport } from "./import-report";
 import type { DatasetSummary } from "./types";
 
@@ -84,7 +85,6 @@ export function UploadForm({ datasets, onUploaded }: { datasets: DatasetSummary[
   };
 
   const replaces = datasets.some((d) => !d.builtin && d.name === name.trim());
-  const unplaced = upload.error && !["name", "csv", "description", "dateColumn", "dateFormat", "pivotBy"].some((k) => errors[k]);
 
   return (
     <form onSubmit={submit} noValidate aria-label="Upload a CSV">
@@ -92,7 +92,7 @@ export function UploadForm({ datasets, onUploaded }: { datasets: DatasetSummary[
         A header line, one date column (ISO dates, or MM/DD/YYYY or DD/MM/YYYY) and numeric columns.
         {limit !== undefined && ` Up to ${megabytes(limit)}.`}
       </p>
-      <div className={styles.fields}>
+      <div className="form-fields">
         <Field id="upload-file" label="CSV file" error={errors.csv} hint={limit !== undefined ? `at most ${megabytes(limit)}` : undefined}>
           {(control) => (
             <input {...control} type="file" accept=".csv,text/csv,text/plain" onChange={(event) => chooseFile(event.target.files?.[0])} />
@@ -132,16 +132,10 @@ export function UploadForm({ datasets, onUploaded }: { datasets: DatasetSummary[
           {(control) => <input {...control} type="text" value={pivotBy} onChange={(event) => setPivotBy(event.target.value)} />}
         </Field>
       </div>
-      {unplaced && (
-        <p className="banner-error" role="alert">
-          {errorMessage(upload.error)}
-        </p>
-      )}
-      <div className={`row ${styles.actions}`}>
-        <button type="submit" className="primary" disabled={upload.isPending}>
-          {upload.isPending ? "Uploading…" : "Upload"}
-        </button>
-      </div>
+      <ErrorBanner error={unplacedError(upload.error, errors, ["name", "csv", "description", "dateColumn", "dateFormat", "pivotBy"])} />
+      <SubmitRow pending={upload.isPending} busyLabel="Uploading…">
+        Upload
+      </SubmitRow>
       {upload.data && <ImportReport result={upload.data} />}
     </form>
   );

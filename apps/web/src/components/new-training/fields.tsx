@@ -1,6 +1,6 @@
 "use client";
-import { type ReactNode, useEffect, useState } from "react";
-import { Field, FieldMessages } from "@/components/form-field";
+import { type InputHTMLAttributes, type ReactNode, useEffect, useState } from "react";
+import { type ControlProps, Field, FieldMessages } from "@/components/form-field";
 import { listFromInput, listToInput, numberFromInput, valueAt } from "./draft";
 import { fieldId, useDraftForm } from "./form-context";
 import styles from "./new-training.module.css";
@@ -11,76 +11,66 @@ interface FieldBase {
   hint?: ReactNode;
 }
 
-/** Label, hint and error of the draft field at `path`, with the control's id and aria wiring. */
-function DraftField({ path, label, hint, children }: FieldBase & { children: Parameters<typeof Field>[0]["children"] }) {
+/** Label, hint and error of the draft field at `path`; its control gets the id, the aria wiring and a blur that marks the field touched. */
+function DraftField({ path, label, hint, children }: FieldBase & { children: (control: ControlProps & { onBlur(): void }) => ReactNode }) {
   const form = useDraftForm();
   return (
     <Field id={fieldId(path)} label={label} hint={hint} error={form.errorFor(path)}>
-      {children}
+      {(control) => children({ ...control, onBlur: () => form.touch(path) })}
     </Field>
   );
 }
 
-export function NumberField({ path, label, hint, integer = false }: FieldBase & { integer?: boolean }) {
+type InputAttributes = Pick<InputHTMLAttributes<HTMLInputElement>, "type" | "step" | "placeholder" | "list" | "min" | "max">;
+
+/** An <input> for the draft field at `path`: `shown` turns the draft's value into the input's, `parse` the input's text into the draft's. */
+function DraftInput({
+  path,
+  label,
+  hint,
+  shown,
+  parse,
+  ...input
+}: FieldBase & InputAttributes & { shown: (value: unknown) => string | number; parse: (text: string) => unknown }) {
   const form = useDraftForm();
-  const value = valueAt(form.draft, path);
   return (
     <DraftField path={path} label={label} hint={hint}>
       {(control) => (
         <input
           {...control}
-          type="number"
-          step={integer ? 1 : "any"}
-          // A number goes to React as a number so "0.10" being typed is not rewritten to "0.1".
-          value={typeof value === "number" ? value : typeof value === "string" ? value : ""}
-          onChange={(event) => form.set(path, numberFromInput(event.target.value))}
-          onBlur={() => form.touch(path)}
+          {...input}
+          value={shown(valueAt(form.draft, path))}
+          onChange={(event) => form.set(path, parse(event.target.value))}
         />
       )}
     </DraftField>
+  );
+}
+
+const textOf = (value: unknown) => (typeof value === "string" ? value : "");
+/** Empty optional text is left out of the draft rather than sent as "". */
+const textOrNothing = (text: string) => (text === "" ? undefined : text);
+
+export function NumberField({ integer = false, ...field }: FieldBase & { integer?: boolean }) {
+  return (
+    <DraftInput
+      {...field}
+      type="number"
+      step={integer ? 1 : "any"}
+      // A number goes to React as a number so "0.10" being typed is not rewritten to "0.1".
+      shown={(value) => (typeof value === "number" ? value : textOf(value))}
+      parse={numberFromInput}
+    />
   );
 }
 
 /** `list` names a <datalist> of suggestions. */
-export function TextField({ path, label, hint, placeholder, list }: FieldBase & { placeholder?: string; list?: string }) {
-  const form = useDraftForm();
-  const value = valueAt(form.draft, path);
-  return (
-    <DraftField path={path} label={label} hint={hint}>
-      {(control) => (
-        <input
-          {...control}
-          type="text"
-          placeholder={placeholder}
-          list={list}
-          value={typeof value === "string" ? value : ""}
-          // Empty optional text is left out of the input rather than sent as "".
-          onChange={(event) => form.set(path, event.target.value === "" ? undefined : event.target.value)}
-          onBlur={() => form.touch(path)}
-        />
-      )}
-    </DraftField>
-  );
+export function TextField(field: FieldBase & { placeholder?: string; list?: string }) {
+  return <DraftInput {...field} type="text" shown={textOf} parse={textOrNothing} />;
 }
 
-export function DateField({ path, label, hint, min, max }: FieldBase & { min?: string | null; max?: string | null }) {
-  const form = useDraftForm();
-  const value = valueAt(form.draft, path);
-  return (
-    <DraftField path={path} label={label} hint={hint}>
-      {(control) => (
-        <input
-          {...control}
-          type="date"
-          min={min ?? undefined}
-          max={max ?? undefined}
-          value={typeof value === "string" ? value : ""}
-          onChange={(event) => form.set(path, event.target.value || undefined)}
-          onBlur={() => form.touch(path)}
-        />
-      )}
-    </DraftField>
-  );
+export function DateField({ min, max, ...field }: FieldBase & { min?: string | null; max?: string | null }) {
+  return <DraftInput {...field} type="date" min={min ?? undefined} max={max ?? undefined} shown={textOf} parse={textOrNothing} />;
 }
 
 export interface Choice {
@@ -108,7 +98,6 @@ export function SelectField({
           {...control}
           value={current}
           onChange={(event) => (onChoose ? onChoose(event.target.value) : form.set(path, event.target.value))}
-          onBlur={() => form.touch(path)}
         >
           {current === "" && <option value="">Choose…</option>}
           {all.map((choice) => (
@@ -143,7 +132,6 @@ export function ListField({ path, label, hint, kind, placeholder }: FieldBase & 
             setText(event.target.value);
             form.set(path, listFromInput(event.target.value, kind));
           }}
-          onBlur={() => form.touch(path)}
         />
       )}
     </DraftField>

@@ -1,5 +1,6 @@
 import { ProgressBar } from "@/components/run-status";
 import { formatDuration, formatNumber } from "@/lib/format";
+import { FactList } from "./fact-list";
 import styles from "./run.module.css";
 import { isActive, type RunDetail } from "./types";
 
@@ -22,14 +23,7 @@ export function LiveProgress({ run }: { run: RunDetail }) {
       <p className={styles.progressMessage} data-testid="progress-message">
         {run.message ?? (run.status === "QUEUED" ? "Waiting for a worker" : "—")}
       </p>
-      <dl className={styles.stats}>
-        {stats.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FactList facts={stats} />
     </section>
   );
 }

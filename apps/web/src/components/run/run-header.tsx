@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { StatusChip } from "@/components/run-status";
 import { formatDate, formatDuration, formatParam } from "@/lib/format";
+import { FactList } from "./fact-list";
 import styles from "./run.module.css";
 import { RunActions } from "./run-actions";
 import type { RunDetail } from "./types";
@@ -60,14 +61,7 @@ export function RunHeader({ run }: { run: RunDetail }) {
           </>
         )}
       </p>
-      <dl className={styles.facts}>
-        {facts.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <FactList facts={facts} />
       {run.tags.length > 0 && (
         <ul className={styles.tags} aria-label="Tags">
           {run.tags.map((tag) => (

@@ -1,10 +1,8 @@
 import type { RouterOutputs } from "@hindcast/api";
-import { isTerminalStatus, type RunStatus } from "@hindcast/contracts";
+import { isTerminalStatus, type RunStatus, type StageEventKind } from "@hindcast/contracts";
 
 /** A run as training.get returns it: the summary row, its spec, stage events and metric summaries. */
 export type RunDetail = RouterOutputs["training"]["get"];
-
-export type StageEventKind = "STARTED" | "SUCCEEDED" | "FAILED" | "ROLLED_BACK" | "ROLLBACK_FAILED" | "CLEANED_UP" | "RECOVERY";
 
 /** One row of training.get's `stages` (the API types them loosely). */
 export interface StageEventRow {

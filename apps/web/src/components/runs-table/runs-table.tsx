@@ -7,6 +7,7 @@ import { isActive } from "@/components/run/types";
 import { revealFocused } from "@/components/scroll-region";
 import { errorMessage } from "@/lib/errors";
 import { formatCount } from "@/lib/format";
+import { toggled } from "@/lib/toggled";
 import { useTRPC } from "@/lib/trpc";
 import { columnTitle, isSortedBy, type RunRow, type RunsColumn } from "./columns";
 import styles from "./runs-table.module.css";
@@ -173,15 +174,7 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
   }, [list.data]);
   // Children of a parallel retrodiction are listed under their parent once it is expanded, never at the top level.
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-  const onExpand = useCallback(
-    (run: RunRow) =>
-      setExpanded((open) => {
-        const next = new Set(open);
-        if (!next.delete(run.id)) next.add(run.id);
-        return next;
-      }),
-    [],
-  );
+  const onExpand = useCallback((run: RunRow) => setExpanded((open) => toggled(open, run.id)), []);
   const childLists = useQueries({
     queries: [...expanded].map((parentId) =>
       trpc.training.list.queryOptions(
@@ -306,7 +299,7 @@ export function RunsTable({ query, columns, trend, sort, onSort, selected, onTog
           <thead>
             <tr aria-rowindex={1}>
               <th scope="col">
-                <span className={styles.srOnly}>Select</span>
+                <span className="sr-only">Select</span>
               </th>
               {columns.map((column) => {
                 const sorted = isSortedBy(column, sort);

@@ -1,11 +1,12 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { ErrorBanner } from "@/components/error-banner";
 import { Field } from "@/components/form-field";
-import { errorMessage, fieldErrors } from "@/lib/errors";
+import { SubmitRow } from "@/components/submit-row";
+import { fieldErrors, unplacedError } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import { NewTokenBox } from "./new-token-box";
-import styles from "./tokens.module.css";
 import type { UserRow } from "./types";
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -48,12 +49,11 @@ export function CreateTokenForm({ users, me }: { users?: UserRow[]; me: string }
     });
   };
 
-  const unplaced = create.error && !["name", "expiresAt", "userId"].some((k) => errors[k]);
   return (
     <>
       {created && <NewTokenBox name={created.name} token={created.token} onDone={() => setCreated(undefined)} />}
       <form onSubmit={submit} noValidate aria-label="Create an API token">
-        <div className={styles.fields}>
+        <div className="form-fields">
           <Field id="token-name" label="Token name" error={errors.name} hint="e.g. laptop CLI, CI pipeline">
             {(control) => <input {...control} type="text" maxLength={100} value={name} onChange={(event) => setName(event.target.value)} />}
           </Field>
@@ -77,16 +77,10 @@ export function CreateTokenForm({ users, me }: { users?: UserRow[]; me: string }
             </Field>
           )}
         </div>
-        {unplaced && (
-          <p className="banner-error" role="alert">
-            {errorMessage(create.error)}
-          </p>
-        )}
-        <div className={`row ${styles.actions}`}>
-          <button type="submit" className="primary" disabled={create.isPending}>
-            {create.isPending ? "Creating…" : "Create token"}
-          </button>
-        </div>
+        <ErrorBanner error={unplacedError(create.error, errors, ["name", "expiresAt", "userId"])} />
+        <SubmitRow pending={create.isPending} busyLabel="Creating…">
+          Create token
+        </SubmitRow>
       </form>
     </>
   );

@@ -40,7 +40,7 @@ export function NewTokenBox({ name, token, onDone }: { name: string; token: stri
       <pre className={styles.usage}>
         {`hindcast --server ${origin} login --token ${token}\n\ncurl -H "Authorization: Bearer ${token}" ${origin}/api/trpc/users.me`}
       </pre>
-      <div className={styles.actions}>
+      <div className="form-actions">
         <button type="button" className="primary" onClick={onDone}>
           I have copied it
         </button>

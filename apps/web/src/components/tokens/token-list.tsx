@@ -2,7 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
-import { errorMessage } from "@/lib/errors";
+import { ErrorBanner } from "@/components/error-banner";
 import { formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./tokens.module.css";
@@ -31,11 +31,7 @@ export function TokenList({ tokens, showOwner, testId }: { tokens: ApiToken[]; s
   if (tokens.length === 0) return <p className="muted">No API tokens yet.</p>;
   return (
     <>
-      {revoke.error && (
-        <p className="banner-error" role="alert">
-          {errorMessage(revoke.error)}
-        </p>
-      )}
+      <ErrorBanner error={revoke.error} />
       <div className={styles.scroll}>
         <table data-testid={testId}>
           <thead>

@@ -2,14 +2,24 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ConfirmDialog } from "@/components/confirm-dialog";
+import { ErrorBanner } from "@/components/error-banner";
 import { Field } from "@/components/form-field";
-import { errorMessage, fieldErrors } from "@/lib/errors";
+import { SubmitRow } from "@/components/submit-row";
+import { fieldErrors, unplacedError } from "@/lib/errors";
 import { formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./tokens.module.css";
 import { roles, type UserRow } from "./types";
 
 type Role = UserRow["role"];
+
+function RoleOptions() {
+  return roles.map((r) => (
+    <option key={r} value={r}>
+      {r.toLowerCase()}
+    </option>
+  ));
+}
 
 function CreateUserForm() {
   const trpc = useTRPC();
@@ -27,7 +37,6 @@ function CreateUserForm() {
     }),
   );
   const errors = create.error ? fieldErrors(create.error) : {};
-  const unplaced = create.error && !["email", "name", "role", "password"].some((k) => errors[k]);
   const edit = (key: keyof typeof values) => (event: { target: { value: string } }) =>
     setValues((v) => ({ ...v, [key]: event.target.value }));
 
@@ -40,7 +49,7 @@ function CreateUserForm() {
 
   return (
     <form onSubmit={submit} noValidate aria-label="Create a user">
-      <div className={styles.fields}>
+      <div className="form-fields">
         <Field id="user-email" label="Email" error={errors.email}>
           {(control) => <input {...control} type="email" autoComplete="off" value={values.email} onChange={edit("email")} />}
         </Field>
@@ -50,11 +59,7 @@ function CreateUserForm() {
         <Field id="user-role" label="Role" error={errors.role}>
           {(control) => (
             <select {...control} value={values.role} onChange={edit("role")}>
-              {roles.map((r) => (
-                <option key={r} value={r}>
-                  {r.toLowerCase()}
-                </option>
-              ))}
+              <RoleOptions />
             </select>
           )}
         </Field>
@@ -64,21 +69,15 @@ function CreateUserForm() {
           )}
         </Field>
       </div>
-      {unplaced && (
-        <p className="banner-error" role="alert">
-          {errorMessage(create.error)}
-        </p>
-      )}
+      <ErrorBanner error={unplacedError(create.error, errors, ["email", "name", "role", "password"])} />
       {createdEmail && (
         <p className="banner-ok" role="status">
           Created {createdEmail}.
         </p>
       )}
-      <div className={`row ${styles.actions}`}>
-        <button type="submit" className="primary" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create user"}
-        </button>
-      </div>
+      <SubmitRow pending={create.isPending} busyLabel="Creating…">
+        Create user
+      </SubmitRow>
     </form>
   );
 }
@@ -99,11 +98,7 @@ export function UsersAdmin({ users, me }: { users: UserRow[]; me: string }) {
 
   return (
     <>
-      {setRole.error && (
-        <p className="banner-error" role="alert">
-          {errorMessage(setRole.error)}
-        </p>
-      )}
+      <ErrorBanner error={setRole.error} />
       <div className={styles.scroll}>
         <table data-testid="user-list">
           <thead>
@@ -134,11 +129,7 @@ export function UsersAdmin({ users, me }: { users: UserRow[]; me: string }) {
                       title={self ? "Ask another admin to change your own role" : undefined}
                       onChange={(event) => setRole.mutate({ userId: user.id, role: event.target.value as Role })}
                     >
-                      {roles.map((r) => (
-                        <option key={r} value={r}>
-                          {r.toLowerCase()}
-                        </option>
-                      ))}
+                      <RoleOptions />
                     </select>
                   </td>
                   <td>

@@ -39,7 +39,7 @@ function Rows({ rows }: { rows: ResultRow[] }) {
             {best.has(i) && (
               <span className={styles.bestMark} title="best of these runs">
                 {" "}
-                ★<span className={styles.srOnly}> best</span>
+                ★<span className="sr-only"> best</span>
               </span>
             )}
           </td>

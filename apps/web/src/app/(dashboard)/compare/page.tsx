@@ -3,9 +3,10 @@ import { compareRunsInput } from "@hindcast/api/schemas";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { Suspense, useMemo } from "react";
+import { useMemo } from "react";
 import { isActive } from "@/components/run/types";
 import { StatusChip } from "@/components/run-status";
+import { SearchParamsBoundary } from "@/components/search-params-boundary";
 import { errorMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./compare.module.css";
@@ -103,11 +104,10 @@ function Compare() {
   );
 }
 
-/** useSearchParams needs a Suspense boundary in the App Router. */
 export default function ComparePage() {
   return (
-    <Suspense fallback={<p className="muted">Loading…</p>}>
+    <SearchParamsBoundary>
       <Compare />
-    </Suspense>
+    </SearchParamsBoundary>
   );
 }

@@ -6,7 +6,7 @@ import { DatasetList } from "@/components/datasets/dataset-list";
 import { DatasetPreview } from "@/components/datasets/dataset-preview";
 import styles from "@/components/datasets/datasets.module.css";
 import { UploadForm } from "@/components/datasets/upload-form";
-import { errorMessage } from "@/lib/errors";
+import { ErrorBanner } from "@/components/error-banner";
 import { useTRPC } from "@/lib/trpc";
 
 export default function DatasetsPage() {
@@ -20,11 +20,7 @@ export default function DatasetsPage() {
   return (
     <>
       <h1>Datasets</h1>
-      {datasets.error && (
-        <p className="banner-error" role="alert">
-          {errorMessage(datasets.error)}
-        </p>
-      )}
+      <ErrorBanner error={datasets.error} />
       {/* The list across the page, so every column (the date range too) shows; the upload form and the preview share a row under it. */}
       <section className={`card ${styles.panel}`} aria-labelledby="list-heading">
         <h2 id="list-heading">All datasets</h2>

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, useCallback, useEffect, useId, useMemo, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useState } from "react";
 import { ColumnChooser } from "@/components/runs-table/column-chooser";
 import { type ColumnChoice, defaultColumnChoice, type RunRow, runsColumns, sameColumnChoice } from "@/components/runs-table/columns";
 import { hasFilters, noFilters, RunsFilters } from "@/components/runs-table/runs-filters";
@@ -9,6 +9,8 @@ import { RunsTable } from "@/components/runs-table/runs-table";
 import styles from "@/components/runs-table/runs-table.module.css";
 import { listQueryFromView, type RunsView, searchFromView, viewFromSearch } from "@/components/runs-table/runs-view";
 import { useSavedColumnChoice } from "@/components/runs-table/use-column-choice";
+import { SearchParamsBoundary } from "@/components/search-params-boundary";
+import { toggled } from "@/lib/toggled";
 
 const pageSize = 200;
 const compareRange = { min: 2, max: 20 };
@@ -45,15 +47,7 @@ function Runs() {
       window.history.replaceState(null, "", runsHref({ ...view, columns: saved }));
     }
   }, [loaded, view, saved]);
-  const toggle = useCallback(
-    (run: RunRow) =>
-      setSelected((current) => {
-        const next = new Set(current);
-        if (!next.delete(run.id)) next.add(run.id);
-        return next;
-      }),
-    [],
-  );
+  const toggle = useCallback((run: RunRow) => setSelected((current) => toggled(current, run.id)), []);
   const canCompare = selected.size >= compareRange.min && selected.size <= compareRange.max;
 
   return (
@@ -113,11 +107,10 @@ function Runs() {
   );
 }
 
-/** useSearchParams needs a Suspense boundary in the App Router. */
 export default function RunsPage() {
   return (
-    <Suspense fallback={<p className="muted">Loading…</p>}>
+    <SearchParamsBoundary>
       <Runs />
-    </Suspense>
+    </SearchParamsBoundary>
   );
 }

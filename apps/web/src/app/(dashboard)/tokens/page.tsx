@@ -1,11 +1,11 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useCurrentUser } from "@/components/app-shell";
+import { ErrorBanner } from "@/components/error-banner";
 import { CreateTokenForm } from "@/components/tokens/create-token-form";
 import { TokenList } from "@/components/tokens/token-list";
 import styles from "@/components/tokens/tokens.module.css";
 import { UsersAdmin } from "@/components/tokens/users-admin";
-import { errorMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 
 export default function TokensPage() {
@@ -20,11 +20,7 @@ export default function TokensPage() {
   return (
     <>
       <h1>{admin ? "Tokens and users" : "API tokens"}</h1>
-      {error && (
-        <p className="banner-error" role="alert">
-          {errorMessage(error)}
-        </p>
-      )}
+      <ErrorBanner error={error} />
       <section className={`card ${styles.panel}`} aria-labelledby="mine-heading">
         <h2 id="mine-heading">Your API tokens</h2>
         <p className="muted">

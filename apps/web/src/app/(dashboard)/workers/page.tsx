@@ -1,9 +1,9 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { ErrorBanner } from "@/components/error-banner";
 import { isStale, WorkerTable } from "@/components/workers/worker-table";
 import styles from "@/components/workers/workers.module.css";
-import { errorMessage } from "@/lib/errors";
 import { formatDuration } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 
@@ -28,11 +28,7 @@ export default function WorkersPage() {
   return (
     <>
       <h1>Workers</h1>
-      {workers.error && (
-        <p className="banner-error" role="alert">
-          {errorMessage(workers.error)}
-        </p>
-      )}
+      <ErrorBanner error={workers.error} />
       <section className={`card ${styles.panel}`} aria-label="Worker fleet">
         <div className={`row ${styles.summary}`}>
           <span data-testid="worker-summary">

@@ -4,6 +4,8 @@ import { type ChartSeries, MetricChart } from "@/components/metric-chart";
 import { formatNumber } from "@/lib/format";
 import styles from "./retrodiction.module.css";
 
+const columns = ["Step", "Count", "RMSE", "MAE"];
+
 /** Errors per horizon step (1 = the day after the origin): how fast the forecast degrades. Only for horizons above 1. */
 export function StepErrors({ steps }: { steps: StepMetrics[] }) {
   const series = useMemo<ChartSeries[]>(() => {
@@ -20,18 +22,11 @@ export function StepErrors({ steps }: { steps: StepMetrics[] }) {
       <table data-testid="step-errors">
         <thead>
           <tr>
-            <th scope="col" className="num">
-              Step
-            </th>
-            <th scope="col" className="num">
-              Count
-            </th>
-            <th scope="col" className="num">
-              RMSE
-            </th>
-            <th scope="col" className="num">
-              MAE
-            </th>
+            {columns.map((column) => (
+              <th key={column} scope="col" className="num">
+                {column}
+              </th>
+            ))}
           </tr>
         </thead>
         <tbody>
