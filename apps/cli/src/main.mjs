@@ -5,7 +5,7 @@
 // that command runs, so each command pays for its own imports alone.
 import { Command, CommanderError, Option } from "commander";
 import { CliError, ExitCode } from "./errors.mjs";
-import { listSorts } from "./list-sorts.mjs";
+import { listSortNames } from "./list-sorts.mjs";
 
 /** @type {Promise<unknown> | undefined} */
 let typescript;
@@ -46,13 +46,17 @@ const train = program.command("train").description("trainings");
 
 const pipelineOption = new Option("--pipeline <name>", "pipeline");
 const statusOption = new Option("--status <status...>", "runs with any of these statuses");
-// The pipelines and statuses are the contracts' (TypeScript): loaded when a train command runs or
+const sortOption = new Option("--sort <column>");
+// The pipelines, statuses and headline metrics are the contracts' (TypeScript): loaded when a train command runs or
 // shows its help, so that `hindcast --help` still starts without tsx.
 train.hook("preSubcommand", async () => {
-  const { defaultPipeline, pipelineNames, runStatuses } = await command(() => import("@hindcast/contracts"));
+  const { defaultPipeline, metricCatalog, pipelineNames, runStatuses } = await command(() => import("@hindcast/contracts"));
   pipelineOption.choices(pipelineNames);
   pipelineOption.description = `the pipeline (default: ${defaultPipeline})`;
   statusOption.description = `runs with any of these statuses: ${runStatuses.map((status) => status.toLowerCase()).join(", ")}`;
+  sortOption.choices(listSortNames(metricCatalog.headline));
+  sortOption.description =
+    "created: newest first; vs-naive, vs-best: best RMSE skill against the naive forecast, or the best classical baseline, first; a headline metric's key: its best first (runs without one last)";
 });
 
 train
@@ -93,12 +97,7 @@ train
   .option("--tag <tag...>", "runs carrying all these tags")
   .option("--limit <n>", "how many, 1 to 500", "50")
   .addOption(new Option("--all", "every matching run, fetched page by page (for scripts)").default(false).conflicts("limit"))
-  .addOption(
-    new Option(
-      "--sort <column>",
-      "created: newest first; vs-naive, vs-best: best RMSE skill against the naive forecast, or the best classical baseline, first (runs without one last)",
-    ).choices(Object.keys(listSorts)),
-  )
+  .addOption(sortOption)
   .addOption(new Option("--best", "the same as --sort vs-naive").default(false).conflicts("sort"))
   .option("--json", "print JSON", false)
   .action(async (options) => exitWith(await (await command(() => import("./commands/list.js"))).listTrainings(server(), options)));

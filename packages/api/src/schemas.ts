@@ -1,4 +1,4 @@
-import { defaultPipeline, pipelineNameSchema, runStatusSchema } from "@hindcast/contracts";
+import { defaultPipeline, metricCatalog, pipelineNameSchema, runStatusSchema } from "@hindcast/contracts";
 import { csvDateFormats } from "@hindcast/datasets/dates";
 import { specPathProblem } from "@hindcast/models/spec-paths";
 import { trainingSpecSchema } from "@hindcast/models/specs";
@@ -66,6 +66,28 @@ const runIdPrefix = z
 /** Run id prefixes to resolve to whole ids, in order. */
 export const resolveRunIdsInput = z.object({ prefixes: z.array(runIdPrefix).min(1).max(100) });
 
+const headlineKeys = metricCatalog.headline.map((metric) => metric.key);
+
+/** Sorts named before any headline metric could be sorted by (old links, older clients): the catalog key each one sorts by. */
+export const headlineSortAliases = { skill: "skill_vs_naive", skillVsBest: "skill_vs_best" } as const;
+
+const sortFields = z.object({
+  /**
+   * headline: a headline metric of the run's stored result (`key`: a key of metricCatalog.headline),
+   * missing values last. skill and skillVsBest are older names of two of them (headlineSortAliases).
+   */
+  by: z.enum(["createdAt", "name", "status", "metric", "headline", "skill", "skillVsBest"]).default("createdAt"),
+  /** The metric to sort by when `by` is "metric" or "headline". */
+  key: metricKey.optional(),
+  stat: z.enum(["last", "min", "max"]).default("last"),
+  direction: z.enum(["asc", "desc"]).default("desc"),
+});
+
+function resolveSortAlias({ by, ...sort }: z.output<typeof sortFields>) {
+  if (by === "skill" || by === "skillVsBest") return { ...sort, by: "headline" as const, key: headlineSortAliases[by] };
+  return { ...sort, by };
+}
+
 export const listRunsInput = z.object({
   status: z.array(runStatusSchema).optional(),
   /** Runs carrying every one of these tags. */
@@ -86,19 +108,13 @@ export const listRunsInput = z.object({
     .default(null),
   createdFrom: instant.optional(),
   createdTo: instant.optional(),
-  sort: z
-    .object({
-      /**
-       * skill: the retrodiction's RMSE skill against the naive forecast (1 - RMSE / naive RMSE);
-       * skillVsBest: against the best classical baseline of its report.
-       */
-      by: z.enum(["createdAt", "name", "status", "metric", "skill", "skillVsBest"]).default("createdAt"),
-      /** The metric to sort by when `by` is "metric". */
-      key: metricKey.optional(),
-      stat: z.enum(["last", "min", "max"]).default("last"),
-      direction: z.enum(["asc", "desc"]).default("desc"),
-    })
+  sort: sortFields
     .refine((sort) => sort.by !== "metric" || sort.key, { message: "name the metric to sort by", path: ["key"] })
+    .refine((sort) => sort.by !== "headline" || headlineKeys.includes(sort.key ?? ""), {
+      message: `use one of the headline metrics: ${headlineKeys.join(", ")}`,
+      path: ["key"],
+    })
+    .transform(resolveSortAlias)
     .default({ by: "createdAt", stat: "last", direction: "desc" }),
   /** Metric summaries (last/min/max) to return with each run, for table columns. */
   metricKeys: z.array(metricKey).max(20).default([]),

@@ -1,6 +1,6 @@
-import { type RunStatus, runStatuses, runStatusSchema } from "@hindcast/contracts";
+import { metricCatalog, type RunStatus, runStatuses, runStatusSchema } from "@hindcast/contracts";
 import { CliError } from "../errors.mjs";
-import { listSorts } from "../list-sorts.mjs";
+import { listSortNames, listSorts } from "../list-sorts.mjs";
 import { runsListTable } from "../result-tables";
 import { print, withClient } from "../session";
 
@@ -12,7 +12,8 @@ export interface ListOptions {
   tag?: string[];
   limit: string;
   all: boolean;
-  sort?: keyof typeof listSorts;
+  /** A name of listSorts, or a headline metric's key. */
+  sort?: string;
   best: boolean;
   json: boolean;
 }
@@ -26,6 +27,14 @@ function statusesOf(typed: string[] | undefined): RunStatus[] | undefined {
   });
 }
 
+/** The API sort of a --sort name: a headline metric sorts best first (larger first when no value is better). */
+function sortOf(name: string) {
+  if (Object.hasOwn(listSorts, name)) return listSorts[name as keyof typeof listSorts];
+  const metric = metricCatalog.headline.find((m) => m.key === name);
+  if (!metric) throw new CliError(`--sort ${name}: use one of ${listSortNames(metricCatalog.headline).join(", ")}`);
+  return { by: "headline" as const, key: metric.key, direction: metric.direction === "lower" ? ("asc" as const) : ("desc" as const) };
+}
+
 /**
  * `train list`: one page of runs (--limit), or with --all every run, page by
  * page through the API's cursor. The text says when --limit cut the list.
@@ -35,8 +44,8 @@ export function listTrainings(serverOption: string | undefined, options: ListOpt
   if (!Number.isInteger(limit) || limit < 1 || limit > pageLimit)
     throw new CliError(`--limit ${options.limit}: use a whole number from 1 to ${pageLimit}, or --all`);
   const filters = { status: statusesOf(options.status), tags: options.tag };
+  const sort = sortOf(options.best ? "vs-naive" : (options.sort ?? "created"));
   return withClient(serverOption, async (client) => {
-    const sort = listSorts[options.best ? "vs-naive" : (options.sort ?? "created")];
     const runs: Awaited<ReturnType<typeof client.training.list.query>>["runs"] = [];
     let cursor: string | undefined;
     do {

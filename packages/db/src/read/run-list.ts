@@ -1,4 +1,4 @@
-import { type RunStatus, UserFacingError } from "@hindcast/contracts";
+import { type HeadlineMetric, type MetricCatalog, metricCatalog, type RunStatus, UserFacingError } from "@hindcast/contracts";
 import type pg from "pg";
 import { z } from "zod";
 import type { MetricSummary } from "../generated/prisma/client";
@@ -22,8 +22,8 @@ export interface RunFilters {
 }
 
 export interface RunSort {
-  by: "createdAt" | "name" | "status" | "metric" | "skill" | "skillVsBest";
-  /** The metric to sort by when `by` is "metric". */
+  by: "createdAt" | "name" | "status" | "metric" | "headline";
+  /** The metric to sort by: a metric's key when `by` is "metric", a key of the catalog's headline metrics when "headline". */
   key?: string;
   stat: "last" | "min" | "max";
   direction: "asc" | "desc";
@@ -90,17 +90,22 @@ function sqlParameters() {
   return { values, param };
 }
 
-/** A run's retrodiction skill against the naive forecast (1 - RMSE / naive RMSE), null before it has one. */
-const skillSql = `(r."resultSummary" #>> '{overall,skill,rmseVsNaive}')::float8`;
 /**
- * Its skill against the best classical baseline. Read from the verdict, not
- * overall.skill.rmseVsBest: that one is 0 when no baseline could be fitted,
- * where the verdict is null; runs from before the classical baselines have neither.
+ * A headline metric of a run's stored result, read from its catalog path
+ * (`pathParam`: the placeholder of that path as text[]); null where the run
+ * has no number there, as the catalog's `pick` reads it.
  */
-const skillVsBestSql = `(r."resultSummary" #>> '{verdict,skillVsBest}')::float8`;
+const headlineSql = (pathParam: string) =>
+  `(CASE WHEN jsonb_typeof(r."resultSummary" #> ${pathParam}::text[]) = 'number' THEN (r."resultSummary" #>> ${pathParam}::text[])::float8 END)`;
 const beatsAllSql = `(r."resultSummary" #>> '{verdict,beatsAll}')::boolean`;
-/** The skill each skill sort orders by. */
-const skillSorts = { skill: skillSql, skillVsBest: skillVsBestSql } as const;
+
+/** The catalog's headline metric of a key; a user error naming sort.key for one it does not have. */
+function headlineMetricOf(key: string | undefined, catalog: MetricCatalog): HeadlineMetric {
+  const metric = catalog.headline.find((m) => m.key === key);
+  if (metric) return metric;
+  const keys = catalog.headline.map((m) => m.key).join(", ");
+  throw new UserFacingError(`"${key ?? ""}" is no headline metric`, `use one of ${keys}`, { path: "sort.key" });
+}
 
 /** The SQL conditions of a list's filters, with their values added through `param`. */
 function runFilters(filters: RunFilters, param: (value: unknown) => string): string[] {
@@ -124,8 +129,12 @@ function runFilters(filters: RunFilters, param: (value: unknown) => string): str
 
 const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(" AND ")}` : "");
 
-/** The SQL a sort orders by, never null (missing metrics and skills sort last), and the type its cursor value is cast to. */
-function sortOrder(sort: RunSort, param: (value: unknown) => string): { join: string; expr: string; cast: SortCast } {
+/** The SQL a sort orders by, never null (missing metrics sort last), and the type its cursor value is cast to. */
+function sortOrder(
+  sort: RunSort,
+  param: (value: unknown) => string,
+  catalog: MetricCatalog,
+): { join: string; expr: string; cast: SortCast } {
   const missingLast = `'${sort.direction === "desc" ? "-Infinity" : "Infinity"}'::float8`;
   switch (sort.by) {
     case "metric":
@@ -134,9 +143,12 @@ function sortOrder(sort: RunSort, param: (value: unknown) => string): { join: st
         expr: `coalesce(ms."${sort.stat}", ${missingLast})`,
         cast: "float8",
       };
-    case "skill":
-    case "skillVsBest":
-      return { join: "", expr: `coalesce(${skillSorts[sort.by]}, ${missingLast})`, cast: "float8" };
+    case "headline":
+      return {
+        join: "",
+        expr: `coalesce(${headlineSql(param(headlineMetricOf(sort.key, catalog).path))}, ${missingLast})`,
+        cast: "float8",
+      };
     case "name":
       return { join: "", expr: `coalesce(r."name", '')`, cast: "text" };
     case "status":
@@ -149,11 +161,12 @@ function sortOrder(sort: RunSort, param: (value: unknown) => string): { join: st
 /**
  * One page of runs, newest first unless sorted otherwise. Sort values are
  * never null, so (value, id) keysets stay stable while runs are added.
+ * A headline sort reads its metric's path from `catalog`.
  */
-export async function listRuns(pool: pg.Pool, query: RunListQuery): Promise<RunPage> {
+export async function listRuns(pool: pg.Pool, query: RunListQuery, catalog: MetricCatalog = metricCatalog): Promise<RunPage> {
   const { values, param } = sqlParameters();
   const descending = query.sort.direction === "desc";
-  const order = sortOrder(query.sort, param);
+  const order = sortOrder(query.sort, param, catalog);
   const where = runFilters(query, param);
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor, order.cast);
@@ -244,6 +257,7 @@ export interface RunCounts {
  */
 export async function countRuns(pool: pg.Pool, filters: RunFilters): Promise<RunCounts> {
   const { values, param } = sqlParameters();
+  const skillSql = headlineSql(param(headlineMetricOf("skill_vs_naive", metricCatalog).path));
   const { rows } = await pool.query<{
     status: RunStatus;
     runs: number;

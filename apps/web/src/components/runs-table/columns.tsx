@@ -61,9 +61,6 @@ const headlineDetails: Partial<Record<string, (summary: RunSummary) => string | 
       : undefined,
 };
 
-/** The runs the API can sort by a headline metric (training.list's sort.by), until it sorts by any of them. */
-const headlineSorts: Partial<Record<string, RunsSort["by"]>> = { skill_vs_naive: "skill", skill_vs_best: "skillVsBest" };
-
 /** A headline metric of the run's stored result; a skill above zero (the model beats that baseline) is marked as such. */
 function HeadlineCell({ run, metric }: { run: RunRow; metric: HeadlineMetric }) {
   const summary = runSummary(run);
@@ -78,13 +75,12 @@ function HeadlineCell({ run, metric }: { run: RunRow; metric: HeadlineMetric }) 
 }
 
 function headlineColumn(metric: HeadlineMetric): RunsColumn {
-  const sortBy = headlineSorts[metric.key];
   return {
     id: `headline:${metric.key}`,
     header: metric.short,
     width: Math.max(110, 8 * metric.short.length + 30),
     numeric: true,
-    sort: sortBy && { by: sortBy, stat: "last" },
+    sort: { by: "headline", key: metric.key, stat: "last" },
     better: metric.direction,
     cell: (run) => <HeadlineCell run={run} metric={metric} />,
   };
@@ -207,7 +203,8 @@ export function runsColumns(choice: ColumnChoice, catalog: MetricCatalog = metri
 export const columnTitle = (column: RunsColumn): string | undefined =>
   column.better && column.better !== "none" ? `${column.header}: ${directionText[column.better].title}` : undefined;
 
-export const isSortedBy = (column: RunsColumn, sort: RunsSort) =>
-  column.sort !== undefined &&
-  column.sort.by === sort.by &&
-  (sort.by !== "metric" || (column.sort.key === sort.key && column.sort.stat === sort.stat));
+export function isSortedBy(column: RunsColumn, sort: RunsSort): boolean {
+  if (column.sort?.by !== sort.by) return false;
+  if (sort.by === "headline") return column.sort.key === sort.key;
+  return sort.by !== "metric" || (column.sort.key === sort.key && column.sort.stat === sort.stat);
+}

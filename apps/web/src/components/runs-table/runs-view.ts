@@ -1,5 +1,5 @@
 import { listRunsInput } from "@hindcast/api/schemas";
-import { metricDirection } from "@hindcast/contracts";
+import { type MetricCatalog, metricCatalog, metricDirection } from "@hindcast/contracts";
 import type { z } from "zod";
 import { type ColumnChoice, defaultColumnChoice, maxMetricColumns, sameColumnChoice } from "./columns";
 
@@ -28,24 +28,28 @@ export interface RunsView {
 /** Form fields a view's problems are shown next to. */
 export type RunsViewField = "status" | "tags" | "search" | "experiment" | "from" | "to" | "params" | "sort";
 
+/** The URL's sort names; a headline metric's is its catalog key (or its older short name). */
 const sortNames = {
   created: "createdAt",
   name: "name",
   status: "status",
   metric: "metric",
-  skill: "skill",
-  best: "skillVsBest",
 } as const satisfies Record<string, RunsSort["by"]>;
+/** Short names of two headline sorts, from before every headline metric was sortable: links kept them. */
+const headlineSortNames: Record<string, string> = { skill: "skill_vs_naive", best: "skill_vs_best" };
 const stats = ["last", "min", "max"] as const;
 const paramPrefix = "p.";
 /** Repeated parameters, so that any metric or param key survives the URL. */
 const columnNames = { metric: "mcol", param: "pcol", trend: "trend" } as const;
 
-/** The direction a first click on a column sorts by: newest, A to Z, best metric or skill first. */
-export function firstDirection(by: RunsSort["by"], key?: string): RunsSort["direction"] {
-  if (by === "createdAt" || by === "skill" || by === "skillVsBest") return "desc";
-  if (by === "metric" && key) return metricDirection(key) === "lower" ? "asc" : "desc";
-  return by === "metric" ? "desc" : "asc";
+const headlineOf = (key: string | undefined, catalog: MetricCatalog) => catalog.headline.find((metric) => metric.key === key);
+
+/** The direction a first click on a column sorts by: newest, A to Z, best metric first. */
+export function firstDirection(by: RunsSort["by"], key?: string, catalog: MetricCatalog = metricCatalog): RunsSort["direction"] {
+  if (by === "createdAt") return "desc";
+  if (by === "headline") return headlineOf(key, catalog)?.direction === "lower" ? "asc" : "desc";
+  if (by === "metric") return key && metricDirection(key, catalog) === "lower" ? "asc" : "desc";
+  return "asc";
 }
 
 const defaultSort: RunsSort = { by: "createdAt", stat: "last", direction: "desc" };
@@ -74,9 +78,25 @@ function appendColumns(search: URLSearchParams, columns: ColumnChoice | undefine
   if (!columns.metrics.length && !columns.params.length && !columns.trend) search.set(columnNames.metric, "");
 }
 
-export function viewFromSearch(search: URLSearchParams): RunsView {
-  const by = sortNames[search.get("sort") as keyof typeof sortNames] ?? "createdAt";
-  const key = by === "metric" ? (search.get("metric") ?? undefined) : undefined;
+/** The sort a URL's `sort` (and `metric`) name; newest first when it names none this catalog has. */
+function sortFromSearch(search: URLSearchParams, catalog: MetricCatalog): Pick<RunsSort, "by" | "key"> {
+  const name = search.get("sort") ?? "";
+  if (Object.hasOwn(sortNames, name)) {
+    const by = sortNames[name as keyof typeof sortNames];
+    return { by, key: by === "metric" ? (search.get("metric") ?? undefined) : undefined };
+  }
+  const headline = headlineOf(Object.hasOwn(headlineSortNames, name) ? headlineSortNames[name] : name, catalog);
+  return headline ? { by: "headline", key: headline.key } : { by: "createdAt" };
+}
+
+/** The URL's name of a sort (see sortFromSearch). */
+function sortName(sort: RunsSort): string {
+  if (sort.by !== "headline") return Object.entries(sortNames).find(([, by]) => by === sort.by)?.[0] ?? "";
+  return Object.entries(headlineSortNames).find(([, key]) => key === sort.key)?.[0] ?? sort.key ?? "";
+}
+
+export function viewFromSearch(search: URLSearchParams, catalog: MetricCatalog = metricCatalog): RunsView {
+  const { by, key } = sortFromSearch(search, catalog);
   const stat = stats.find((s) => s === search.get("stat")) ?? "last";
   const dir = search.get("dir");
   return {
@@ -89,7 +109,7 @@ export function viewFromSearch(search: URLSearchParams): RunsView {
     params: [...search.entries()]
       .filter(([name]) => name.startsWith(paramPrefix))
       .map(([name, value]) => [name.slice(paramPrefix.length), value]),
-    sort: { by, key, stat, direction: dir === "asc" || dir === "desc" ? dir : firstDirection(by, key) },
+    sort: { by, key, stat, direction: dir === "asc" || dir === "desc" ? dir : firstDirection(by, key, catalog) },
     columns: columnsFromSearch(search),
   };
 }
@@ -107,7 +127,7 @@ export function searchFromView(view: RunsView): string {
   for (const [key, value] of view.params) search.append(`${paramPrefix}${key}`, value);
   const { sort } = view;
   if (sort.by !== defaultSort.by || sort.direction !== defaultSort.direction) {
-    set("sort", Object.entries(sortNames).find(([, by]) => by === sort.by)?.[0] ?? "");
+    set("sort", sortName(sort));
     if (sort.by === "metric") {
       set("metric", sort.key ?? "");
       set("stat", sort.stat);
