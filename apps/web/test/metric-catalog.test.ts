@@ -4,7 +4,8 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { compareTable, runsListTable } from "../../cli/src/result-tables";
 import { type Comparison, headlineRows } from "../src/app/(dashboard)/compare/types";
-import { columnTitle, defaultColumnChoice, type RunRow, runsColumns } from "../src/components/runs-table/columns";
+import { columnTitle, defaultColumnChoice, isSortedBy, type RunRow, runsColumns } from "../src/components/runs-table/columns";
+import { firstDirection, listQueryFromView, searchFromView, viewFromSearch } from "../src/components/runs-table/runs-view";
 
 /** One metric more in the catalog, and nothing else changed: it must show everywhere, lower being better. */
 const smape = headlineMetric({
@@ -79,5 +80,47 @@ describe("a metric added to the catalog", () => {
       "+30.0%",
       "+10.0%",
     ]);
+  });
+
+  it("sorts the runs table, best first, its sort kept in the URL", () => {
+    const column = runsColumns(defaultColumnChoice, catalog).find((c) => c.id === "headline:smape");
+    expect(column?.sort).toEqual({ by: "headline", key: "smape", stat: "last" });
+    expect(firstDirection("headline", "smape", catalog)).toBe("asc");
+    const view = {
+      ...viewFromSearch(new URLSearchParams(), catalog),
+      sort: { by: "headline" as const, key: "smape", stat: "last" as const, direction: "asc" as const },
+    };
+    expect(searchFromView(view)).toBe("sort=smape&dir=asc");
+    expect(viewFromSearch(new URLSearchParams("sort=smape"), catalog).sort).toEqual(view.sort);
+    expect(isSortedBy(column as NonNullable<typeof column>, view.sort)).toBe(true);
+    // The API's catalog lacks it: the sort field says so, naming the keys it has.
+    expect(listQueryFromView(view, { metricKeys: [], limit: 50 }).issues?.sort).toMatch(/^use one of the headline metrics: rmse, /);
+  });
+});
+
+describe("the runs page's sort in the URL", () => {
+  it.each(metricCatalog.headline.map((metric) => [metric.key]))("round-trips a sort by %s, which the API accepts", (key) => {
+    const sort = { by: "headline" as const, key, stat: "last" as const, direction: "asc" as const };
+    const view = { ...viewFromSearch(new URLSearchParams()), sort };
+    expect(viewFromSearch(new URLSearchParams(searchFromView(view))).sort).toEqual(sort);
+    expect(listQueryFromView(view, { metricKeys: [], limit: 50 }).query?.sort).toEqual(sort);
+    const [column] = runsColumns(defaultColumnChoice, {
+      ...metricCatalog,
+      headline: metricCatalog.headline.map((m) => ({ ...m, brief: m.key === key })),
+    }).filter((c) => c.id.startsWith("headline:"));
+    expect(column?.sort).toEqual({ by: "headline", key, stat: "last" });
+  });
+
+  it("keeps the skills' older names: old links open, and the URL still says skill and best", () => {
+    for (const [name, key] of [
+      ["skill", "skill_vs_naive"],
+      ["best", "skill_vs_best"],
+    ]) {
+      const view = viewFromSearch(new URLSearchParams(`sort=${name}`));
+      expect(view.sort).toEqual({ by: "headline", key, stat: "last", direction: "desc" });
+      expect(searchFromView({ ...view, sort: { ...view.sort, direction: "asc" } })).toBe(`sort=${name}&dir=asc`);
+    }
+    for (const name of ["nope", "constructor", "__proto__", "headline"])
+      expect(viewFromSearch(new URLSearchParams(`sort=${name}`)).sort.by).toBe("createdAt");
   });
 });

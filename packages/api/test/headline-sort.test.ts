@@ -29,7 +29,15 @@ const summaryOf = (n: number) => {
   if (n % 5 === 0) return undefined;
   if (n === 7) return { overall: { rmse: "x", smape: "x", skill: { rmseVsNaive: "x" } }, verdict: null };
   return {
-    overall: { rmse: (n % 4) + 1, smape: (n % 6) * 2.5, skill: { rmseVsNaive: ((n % 3) - 1) / 10 } },
+    overall: {
+      rmse: (n % 4) + 1,
+      mae: (n % 3) / 2,
+      mase: (n % 8) / 4,
+      smape: (n % 6) * 2.5,
+      directionalAccuracy: (n % 4) / 4,
+      coverage95: 1 - (n % 5) / 20,
+      skill: { rmseVsNaive: ((n % 3) - 1) / 10 },
+    },
     verdict: n % 2 ? { best: "arima", bestLabel: "ARIMA(1,0,0)", skillVsBest: ((n % 7) - 3) / 10, beatsAll: n % 7 > 3 } : null,
   };
 };

@@ -28,7 +28,7 @@ function statusesOf(typed: string[] | undefined): RunStatus[] | undefined {
 }
 
 /** The API sort of a --sort name: a headline metric sorts best first (larger first when no value is better). */
-function sortOf(name: string) {
+export function sortOf(name: string) {
   if (Object.hasOwn(listSorts, name)) return listSorts[name as keyof typeof listSorts];
   const metric = metricCatalog.headline.find((m) => m.key === name);
   if (!metric) throw new CliError(`--sort ${name}: use one of ${listSortNames(metricCatalog.headline).join(", ")}`);
