@@ -34,6 +34,8 @@ const tinySpec = {
 };
 const trainingSpec = {
   data: { dataset: "sp500", target: "spx_close", transform: "logReturn" },
+  // SGD alone, as the bare loop trains: the default least-squares start is work the bare loop has no part of.
+  model: { kind: "linear", fit: "sgd" },
   train: { epochs: 30, patience: 0 },
   retrodiction: { windows: 1, batchSizeDays: 30 },
 };

@@ -1,5 +1,5 @@
 import { writeMetricPoints } from "@hindcast/db";
-import { forceRunState } from "@hindcast/db/runs/seed";
+import { forceRunState, seedRuns } from "@hindcast/db/runs/seed";
 import { apiTest, type TestApi } from "@hindcast/test-support";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
@@ -10,9 +10,15 @@ import { callProcedure } from "./fuzz/http-cases";
 let api: TestApi;
 let auth: Record<string, string>;
 let runId: string;
+/** A run stored by an older version, under a pipeline this one does not have. */
+const legacyRunId = "00000000-0000-4000-8000-0000000000aa";
 
 const typeOf = (procedure: string) =>
-  procedure === "metrics.live" ? "subscription" : /\.(create|createToken|start|upload|cancel)$/.test(procedure) ? "mutation" : "query";
+  procedure === "metrics.live"
+    ? "subscription"
+    : /\.(create|createToken|start|upload|cancel|clone)$/.test(procedure)
+      ? "mutation"
+      : "query";
 
 /** Status and body of a call as the admin (or with `headers`); a subscription's error comes in its stream. */
 async function call(procedure: string, input: unknown, headers = auth) {
@@ -31,6 +37,9 @@ apiTest.beforeAll(async ({ api: served }) => {
     })
   ).id;
   await writeMetricPoints(api.pool, [{ runId, key: "loss", step: 1, value: 1 }]);
+  await seedRuns(api.pool, [
+    { id: legacyRunId, pipeline: "legacy-pipeline", status: "SUCCEEDED", spec: { data: { dataset: "co2", target: "co2" } } },
+  ]);
 });
 
 describe("bad input is a 4xx, never a 500", () => {
@@ -138,6 +147,7 @@ describe("a user error from below the API", () => {
     ["a built-in's name", "datasets.upload", { name: "co2", csv: "date,v\n2020-01-01,1\n" }, 409, "name"],
     ["a taken email", "users.create", { email: "viewer@example.com", role: "VIEWER", password: "long enough password" }, 409, "email"],
     ["a run that does not exist", "training.cancel", { id: "00000000-0000-4000-8000-000000000000" }, 404, null],
+    ["a clone of a run whose pipeline this version lacks", "training.clone", { id: legacyRunId }, 400, "id"],
   ])("answers %s with its status, the field and the fix, and nothing of the server", async (_, procedure, input, status, path) => {
     const answer = await call(procedure, input);
     expect(answer.status).toBe(status);

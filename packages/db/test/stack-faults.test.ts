@@ -19,7 +19,7 @@ import pg from "pg";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { enqueueRun, startEmbeddedPostgres } from "../src/index";
 
-const longRun = { pipeline: "retrodiction", spec: longSpec(500) };
+const longRun = { pipeline: "retrodiction" as const, spec: longSpec(500) };
 const workerEnv = { HINDCAST_BACKEND: "wasm,cpu", WORKER_CONCURRENCY: "1", WORKER_CHECKPOINT_INTERVAL_MS: "0" };
 
 async function openPool(url: string): Promise<pg.Pool> {

@@ -1,4 +1,11 @@
-import { isTerminalStatus, NotFoundError } from "@hindcast/contracts";
+import {
+  isTerminalStatus,
+  NotFoundError,
+  type PipelineName,
+  pipelineNameSchema,
+  pipelineNames,
+  UserFacingError,
+} from "@hindcast/contracts";
 import type pg from "pg";
 import { prismaOf } from "../client";
 import type { Artifact, LogLine, MetricSummary, Run, StageEvent } from "../generated/prisma/client";
@@ -88,13 +95,21 @@ export async function readRunLogs(pool: pg.Pool, runId: string, afterId: string 
 export async function readRunSource(
   pool: pg.Pool,
   id: string,
-): Promise<Pick<Run, "spec" | "pipeline" | "queue" | "tags" | "name" | "status">> {
+): Promise<Pick<Run, "spec" | "queue" | "tags" | "name" | "status"> & { pipeline: PipelineName }> {
   const run = await prismaOf(pool).run.findUnique({
     where: { id },
     select: { spec: true, pipeline: true, queue: true, tags: true, name: true, status: true },
   });
   if (!run) throw runNotFound(id);
-  return run;
+  const pipeline = pipelineNameSchema.safeParse(run.pipeline);
+  if (!pipeline.success) {
+    throw new UserFacingError(
+      `run ${id} names the pipeline "${run.pipeline}", which this version does not have`,
+      `start a new run with one of ${pipelineNames.join(", ")}`,
+      { path: "id" },
+    );
+  }
+  return { ...run, pipeline: pipeline.data };
 }
 
 export type RunArtifact = Pick<Artifact, "id" | "name" | "kind" | "contentType" | "createdAt"> & {

@@ -1,3 +1,4 @@
+import type { PipelineName } from "@hindcast/contracts";
 import type pg from "pg";
 import { runEventsChannel } from "../channels";
 import { notify } from "../notify";
@@ -7,7 +8,7 @@ import { type Queryable, withTransaction } from "./transaction";
 
 export interface NewRun {
   spec: unknown;
-  pipeline: string;
+  pipeline: PipelineName;
   /** "gpu" runs only go to workers whose backend is a GPU one. */
   queue?: "any" | "gpu";
   params?: Record<string, unknown>;

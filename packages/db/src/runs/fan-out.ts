@@ -1,3 +1,4 @@
+import type { PipelineName } from "@hindcast/contracts";
 import type pg from "pg";
 import { runEventsChannel } from "../channels";
 import { notify } from "../notify";
@@ -18,7 +19,7 @@ export interface ChildRun {
  * Children carry their parent's tags, experiment and owner, so they read (and
  * filter) as part of it. False when a crashed fan-out already created them.
  */
-export function fanOut(pool: pg.Pool, parentId: string, pipeline: string, children: readonly ChildRun[]): Promise<boolean> {
+export function fanOut(pool: pg.Pool, parentId: string, pipeline: PipelineName, children: readonly ChildRun[]): Promise<boolean> {
   return withTransaction(pool, async (db) => {
     const existing = await db.query(`SELECT 1 FROM "Run" WHERE "parentId" = $1`, [parentId]);
     if (existing.rowCount) return false;
