@@ -15,8 +15,9 @@ const cell = (value: unknown): string =>
   value === null || value === undefined ? "-" : typeof value === "string" ? value : JSON.stringify(value);
 
 /** `train list`'s table: each run with the catalog's brief headline metrics of its result. */
-export function runsListTable(runs: readonly ListedRun[], catalog: MetricCatalog = metricCatalog): string {
-  const headline = catalog.headline.filter((metric) => metric.brief);
+export function runsListTable(runs: readonly ListedRun[], catalog: MetricCatalog = metricCatalog, sortedBy?: string): string {
+  // The brief headline metrics, and the one the list is sorted by when it is not among them.
+  const headline = catalog.headline.filter((metric) => metric.brief || metric.key === sortedBy);
   const rows = runs.map((run) => {
     const summary = runSummary(run);
     return [

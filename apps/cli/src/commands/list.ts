@@ -60,7 +60,7 @@ export function listTrainings(serverOption: string | undefined, options: ListOpt
         total > runs.length
           ? [`${runs.length} of ${total} runs; ${limit < pageLimit ? `--limit ${Math.min(total, pageLimit)} or ` : ""}--all for more`]
           : [];
-      return [runsListTable(runs), ...more].join("\n");
+      return [runsListTable(runs, metricCatalog, sort.by === "headline" ? sort.key : undefined), ...more].join("\n");
     });
   });
 }
