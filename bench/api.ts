@@ -4,9 +4,10 @@
 // how soon a progress NOTIFY reaches an SSE watcher.
 // Each is also measured without HTTP in the same run, so the ratio shows what
 // the API layer (tRPC, superjson, HTTP) adds to the database work.
-import { type ApiServer, bootstrapAdmin, createApiToken, createCaller, startApiServer } from "@hindcast/api";
+import { type ApiServer, createCaller } from "@hindcast/api";
 import { NotificationHub, readSeries, writeMetricPoints, writeRunProgress } from "@hindcast/db";
 import { forceRunState, seedRuns } from "@hindcast/db/runs/seed";
+import { serveTestApi } from "@hindcast/test-support/api-server";
 import pg from "pg";
 import superjson from "superjson";
 import { openBenchDatabase } from "./bench-database";
@@ -158,12 +159,11 @@ const database = await openBenchDatabase();
 const pool = new pg.Pool({ connectionString: database.url, max: 8 });
 const hub = new NotificationHub(database.url);
 await hub.start();
-await bootstrapAdmin(pool, "bench@example.com", "bench password");
-const admin = (await pool.query(`SELECT "id", "email", "role" FROM "User"`)).rows[0];
-const { token } = await createApiToken(pool, admin.id, "bench");
+const { server, users, tokens } = await serveTestApi(database, pool, hub);
+const admin = users.admin;
+const token = tokens.admin;
 console.log(`Seeding ${runCount.toLocaleString("en-US")} runs and a ${seriesPoints.toLocaleString("en-US")}-point series…`);
 const seriesRun = await seedBenchData(pool, admin.id);
-const server = await startApiServer(pool, { hub });
 const caller = createCaller({ pool, user: admin });
 const headers = { authorization: `Bearer ${token}` };
 const get = async (procedure: string, input: unknown) => {
