@@ -117,17 +117,28 @@ export function copyRows(points: readonly MetricPointInput[], now: Date): string
 export async function copyInto(client: pg.PoolClient, table: string, chunks: readonly string[]): Promise<void> {
   const stream = client.query(copyFrom(`COPY ${table} ("runId", "key", "step", "value", "wallTime") FROM STDIN`));
   await new Promise<void>((resolve, reject) => {
-    stream.on("error", reject);
+    // Once the server refuses the COPY (a duplicate key, a lost connection), pg-copy-streams lets go of
+    // the connection, and a write a pending "drain" would still make throws outside this promise.
+    let failed = false;
+    const fail = (error: unknown) => {
+      failed = true;
+      reject(error);
+    };
+    stream.on("error", fail);
     stream.on("finish", resolve);
     let i = 0;
     const writeMore = () => {
-      while (i < chunks.length) {
-        if (!stream.write(chunks[i++])) {
-          stream.once("drain", writeMore);
-          return;
+      try {
+        while (i < chunks.length && !failed) {
+          if (!stream.write(chunks[i++])) {
+            stream.once("drain", writeMore);
+            return;
+          }
         }
+        if (!failed) stream.end();
+      } catch (error) {
+        fail(error);
       }
-      stream.end();
     };
     writeMore();
   });
