@@ -1,7 +1,7 @@
 import type { RouterOutputs } from "@hindcast/api";
 import { type MetricCatalog, metricCatalog, metricDirection, type RunSummary } from "@hindcast/contracts";
 import { baselineNames, baselineTitles } from "@hindcast/models/baseline-names";
-import { betterText, formatMetric, precision, runSummary } from "./summary";
+import { betterText, formatMetric, precision } from "./summary";
 import { type Column, table } from "./table";
 
 type ListedRun = RouterOutputs["training"]["list"]["runs"][number];
@@ -19,7 +19,7 @@ export function runsListTable(runs: readonly ListedRun[], catalog: MetricCatalog
   // The brief headline metrics, and the one the list is sorted by when it is not among them.
   const headline = catalog.headline.filter((metric) => metric.brief || metric.key === sortedBy);
   const rows = runs.map((run) => {
-    const summary = runSummary(run);
+    const summary = run.resultSummary;
     return [
       run.id,
       String(run.status),
@@ -47,7 +47,7 @@ export function runsListTable(runs: readonly ListedRun[], catalog: MetricCatalog
  * "better" says which way each metric is better ("-" where none is).
  */
 export function compareTable(comparison: Comparison, catalog: MetricCatalog = metricCatalog): string {
-  const summaries: (RunSummary | null)[] = comparison.runs.map(runSummary);
+  const summaries: (RunSummary | null)[] = comparison.runs.map((run) => run.resultSummary);
   // "-" where a run has no retrodiction result, or stored one before a baseline existed.
   const rows: string[][] = [
     ["name", "run", "", ...comparison.runs.map((run) => cell(run.name))],

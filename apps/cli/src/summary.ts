@@ -1,4 +1,4 @@
-import { type MetricDirection, type MetricFormat, parseRunSummary, type RunSummary } from "@hindcast/contracts";
+import type { MetricDirection, MetricFormat, RunSummary } from "@hindcast/contracts";
 // The light entry point: the package's index loads TF.js, which these tables do not need.
 import { verdictText } from "@hindcast/models/baseline-names";
 
@@ -22,9 +22,6 @@ export const formatMetric = (value: number | null | undefined, format: MetricFor
 
 /** How the "better" column says a metric's direction. */
 export const betterText: Record<MetricDirection, string> = { lower: "lower", higher: "higher", none: "-" };
-
-/** A run's stored result summary; null when it has none or it cannot be read as one. */
-export const runSummary = (run: { resultSummary: unknown }): RunSummary | null => parseRunSummary(run.resultSummary);
 
 /** The verdict line of a stored result: verdictText, or why there is none. */
 export function verdictLine(summary: RunSummary | null): string {

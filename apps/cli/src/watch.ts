@@ -2,7 +2,7 @@ import { createInterface } from "node:readline/promises";
 import { isTerminalStatus, type RunSummary, trackedMetricKeys } from "@hindcast/contracts";
 import type { ApiClient } from "./client";
 import { ExitCode } from "./errors.mjs";
-import { precision, runSummary, signedPercent, verdictLine } from "./summary";
+import { precision, signedPercent, verdictLine } from "./summary";
 
 /** What watching needs of a run: training.get's answer, or an event of training.events. */
 type Run = Omit<Awaited<ReturnType<ApiClient["training"]["get"]["query"]>>, "stages" | "spec">;
@@ -139,7 +139,7 @@ export async function watchRun(client: ApiClient, id: string, out: NodeJS.WriteS
       }
       if (isTerminalStatus(run.status) && !prompting) {
         if (out.isTTY) out.write("\n");
-        const summary = runSummary(run);
+        const summary = run.resultSummary;
         if (run.status === "SUCCEEDED" && summary?.overall?.rmse != null) out.write(`${resultLines(summary)}\n`);
         if (run.status === "FAILED") out.write(`error: ${run.message}\n`);
         return run.status === "SUCCEEDED" ? ExitCode.ok : ExitCode.runFailed;

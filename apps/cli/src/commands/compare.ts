@@ -2,7 +2,7 @@ import { CliError } from "../errors.mjs";
 import { compareTable } from "../result-tables";
 import { resolveRunIds } from "../run-ids";
 import { print, withClient } from "../session";
-import { runSummary, verdictLine } from "../summary";
+import { verdictLine } from "../summary";
 
 /**
  * `train compare`: a table of the runs side by side (see compareTable), then
@@ -14,7 +14,7 @@ export function compareRuns(serverOption: string | undefined, typed: string[], o
     const ids = await resolveRunIds(client, typed);
     const result = await client.compare.runs.query({ ids });
     print(result, options.json, () => {
-      const verdicts = result.runs.map((run) => `  ${run.id.slice(0, 8)}  ${verdictLine(runSummary(run))}`);
+      const verdicts = result.runs.map((run) => `  ${run.id.slice(0, 8)}  ${verdictLine(run.resultSummary)}`);
       return [compareTable(result), "verdict", ...verdicts].join("\n");
     });
   });

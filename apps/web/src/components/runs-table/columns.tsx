@@ -15,7 +15,7 @@ import { isActive } from "@/components/run/types";
 import { ProgressBar, StatusChip } from "@/components/run-status";
 import { formatDate, formatDuration, formatNumber, formatParam } from "@/lib/format";
 import { directionText, formatMetric } from "@/lib/metric-display";
-import { baselineRmse, runSummary } from "@/lib/run-headline";
+import { baselineRmse } from "@/lib/run-headline";
 import styles from "./runs-table.module.css";
 import type { RunsSort } from "./runs-view";
 import { TrendCell } from "./trend-cell";
@@ -63,7 +63,7 @@ const headlineDetails: Partial<Record<string, (summary: RunSummary) => string | 
 
 /** A headline metric of the run's stored result; a skill above zero (the model beats that baseline) is marked as such. */
 function HeadlineCell({ run, metric }: { run: RunRow; metric: HeadlineMetric }) {
-  const summary = runSummary(run);
+  const summary = run.resultSummary;
   const value = summary && metric.pick(summary);
   if (summary === null || value === null) return null;
   const skillClass = value > 0 ? styles.skillBeats : styles.skillLoses;

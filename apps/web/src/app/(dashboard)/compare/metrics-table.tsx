@@ -1,6 +1,5 @@
 import Link from "next/link";
 import { directionText, formatMetric } from "@/lib/metric-display";
-import { runSummary } from "@/lib/run-headline";
 import styles from "./compare.module.css";
 import { type Comparison, hasHeadline, headlineRows, type ResultRow, runLabel, trackedRows } from "./types";
 import type { WindowGroup } from "./window-check";
@@ -8,7 +7,7 @@ import { WindowWarning } from "./window-warning";
 
 /** Which baseline each run's skill-vs-best is against: the best classical baseline of its own report. */
 function BestBaselineRow({ runs }: { runs: Comparison["runs"] }) {
-  const labels = runs.map((run) => runSummary(run)?.verdict?.bestLabel);
+  const labels = runs.map((run) => run.resultSummary?.verdict?.bestLabel);
   if (labels.every((label) => !label)) return null;
   return (
     <tr data-row="headline:best_baseline">

@@ -9,7 +9,6 @@ import {
   metricCatalog,
   metricEntry,
 } from "@hindcast/contracts";
-import { runSummary } from "@/lib/run-headline";
 
 export type Comparison = RouterOutputs["compare"]["runs"];
 export type ComparedRun = Comparison["runs"][number];
@@ -24,7 +23,7 @@ export const paramOf = (comparison: Comparison, key: string, index: number): unk
 
 /** A headline value of a run, or null before the run has results (or, for skill vs best, before the classical baselines). */
 export function headlineValue(run: Pick<ComparedRun, "resultSummary">, metric: HeadlineMetric): number | null {
-  const summary = runSummary(run);
+  const summary = run.resultSummary;
   return summary && metric.pick(summary);
 }
 
