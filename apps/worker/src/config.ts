@@ -9,7 +9,7 @@ import { z } from "zod";
 const backendName = z.enum(["tensorflow", "webgpu", "wasm", "cpu"]);
 
 const workerConfigSchema = z.strictObject({
-  /** Trainings at once: the wasm backend uses one core per training. */
+  /** Trainings at once, each in a trainer process of its own: by default one per core. */
   concurrency: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   /** Backend order to try, best first (HINDCAST_BACKEND=wasm,cpu). */
   backends: z.array(backendName).min(1).default(["tensorflow", "webgpu", "wasm", "cpu"]),
@@ -22,6 +22,10 @@ const workerConfigSchema = z.strictObject({
   checkpointIntervalMs: z.coerce.number().int().min(0).default(2_000),
   /** Checkpoints kept per run besides the best one. */
   keepCheckpoints: z.coerce.number().int().min(1).default(2),
+  /** Heap limit of each trainer process in MB; Node's default when unset. */
+  trainingMemoryMb: z.coerce.number().int().min(64).optional(),
+  /** How often each training samples its system/* metrics (CPU, memory, tensors, GPU). */
+  systemMetricsIntervalMs: z.coerce.number().int().min(250).default(5_000),
 });
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 
@@ -34,6 +38,8 @@ const envNames: Record<keyof WorkerConfig, string> = {
   pollIntervalMs: "WORKER_POLL_INTERVAL_MS",
   keepCheckpoints: "WORKER_KEEP_CHECKPOINTS",
   checkpointIntervalMs: "WORKER_CHECKPOINT_INTERVAL_MS",
+  trainingMemoryMb: "WORKER_TRAINING_MEMORY_MB",
+  systemMetricsIntervalMs: "WORKER_SYSTEM_METRICS_MS",
 };
 
 /**

@@ -3,26 +3,15 @@ import { loadAnyDataset } from "@hindcast/datasets";
 import {
   type ClaimedRun,
   claimRun,
-  latestCheckpointUri,
+  latestCheckpoint,
   pruneCheckpoints,
   recordCheckpoint,
   releaseRun,
   runStatus,
   trainTask,
 } from "@hindcast/db";
-import {
-  CancellationSource,
-  type Checkpoint,
-  classifyError,
-  createTrainingContext,
-  decodeCheckpoint,
-  errorMessage,
-  type PipelineOutcome,
-  type RecoveryDecision,
-  type TrainingContext,
-  type TrainingPipelineBuilder,
-} from "@hindcast/engine";
-import { probeForSpec, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
+import { CancellationSource, classifyError, errorMessage, RecoveryController, type RecoveryDecision, systemClock } from "@hindcast/engine";
+import { type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
 import type pg from "pg";
 import { z } from "zod";
 import type { WorkerContext } from "./context";
@@ -33,6 +22,8 @@ import { DbMetricSink } from "./ports/metric-sink";
 import { RunLogger } from "./ports/run-logger";
 import { DbRunStore } from "./ports/run-store";
 import { retryTransient } from "./ports/transient";
+import { runTrainer, type TrainerHandlers } from "./trainer/host";
+import type { StartMessage, TrainerCalls, TrainerOutcome } from "./trainer/protocol";
 
 const jobPayloadSchema = z.object({ runId: z.string().uuid() });
 
@@ -53,9 +44,17 @@ export function trainTaskHandler(worker: WorkerContext, pipelines: Record<Pipeli
   };
 }
 
-/** Trains a claimed run in this process, stage after stage, with the pipeline `build` makes. */
-export async function trainInProcess(worker: WorkerContext, claimed: ClaimedRun, build: TrainingPipelineBuilder): Promise<void> {
-  const { pool, workerId } = worker;
+/** The pipelines a trainer process runs; a parallel retrodiction fans out instead. */
+export type TrainerPipeline = StartMessage["pipeline"];
+
+/**
+ * Trains a claimed run in a trainer process of its own, stage after stage.
+ * When that process dies before the pipeline ends (a crash, kill -9, memory),
+ * the recovery policy decides: a new trainer resumes from the last checkpoint,
+ * or the run fails with the reason. The worker itself goes on either way.
+ */
+export async function trainInTrainer(worker: WorkerContext, claimed: ClaimedRun, pipeline: TrainerPipeline): Promise<void> {
+  const { pool } = worker;
   const runLog = new RunLogger(pool, claimed.id, claimed.attempt, worker.log);
   const parsed = trainingSpecSchema.safeParse(claimed.spec);
   if (!parsed.success) {
@@ -73,49 +72,47 @@ export async function trainInProcess(worker: WorkerContext, claimed: ClaimedRun,
   const artifacts = new FileArtifactStore(pool, claimed.id, worker.config.artifactsDir);
   const store = new DbRunStore(pool, claimed.id);
   const decisions: RecoveryDecision[] = [];
+  let currentStage = "trainer";
+  const handlers: TrainerHandlers = {
+    recordStageEvent: async (event) => {
+      if (event.kind === "STARTED") currentStage = event.stage;
+      if (event.kind === "RECOVERY" && event.details) decisions.push(event.details as unknown as RecoveryDecision);
+      await store.recordStageEvent(event);
+      return undefined;
+    },
+    flushMetrics: async () => {
+      await metrics.flush();
+      return undefined;
+    },
+    loadDataset: (name) => loadAnyDataset(pool, name),
+    putArtifact: ({ name, data, meta }) => artifacts.put(name, data, meta),
+    getArtifact: (uri) => artifacts.get(uri),
+    checkpoint: async (checkpoint) => {
+      await metrics.flush();
+      await keepCheckpoint(worker, artifacts, claimed, checkpoint);
+      return undefined;
+    },
+    progress: (snapshot) => void store.updateProgress(snapshot),
+    metrics: (points) => metrics.write(points),
+    log: (level, message) => runLog[level](message),
+  };
   let abandoned = false;
   try {
     await cancelIfRequested(pool, claimed.id, source);
-    const resumeFrom = await latestCheckpoint(pool, artifacts, claimed.id);
-    runLog.info(
-      resumeFrom
-        ? `Attempt ${claimed.attempt} on ${worker.backend.backend}: resuming at step ${resumeFrom.step}`
-        : `Attempt ${claimed.attempt} on ${worker.backend.backend}`,
-      { workerId, backend: worker.backend.backend },
-    );
-    await runLog.flush();
-    const ctx: TrainingContext = createTrainingContext(spec, {
-      store: {
-        recordStageEvent: (event) => {
-          if (event.kind === "RECOVERY" && event.details) decisions.push(event.details as unknown as RecoveryDecision);
-          return store.recordStageEvent(event);
-        },
-        updateProgress: (progress) => store.updateProgress(progress),
-      },
-      metrics,
+    const outcome = await trainWithRestarts(worker, claimed, {
+      pipeline,
+      spec,
+      handlers,
       artifacts,
-      datasets: { load: (name) => loadAnyDataset(pool, name) },
-      pickBackend: async (s: TrainingSpec) => {
-        await probeForSpec(s)?.();
-        return worker.backend;
-      },
-      resumeFrom,
-      checkpointIntervalMs: worker.config.checkpointIntervalMs,
-      // A checkpoint counts only once every metric point up to its step is stored: resuming from it must leave no gap.
-      onCheckpoint: async (checkpoint, uri) => {
-        await metrics.flush();
-        await keepCheckpoint(worker, artifacts, claimed.id, claimed.attempt, checkpoint, uri);
-      },
+      runLog,
+      source,
+      decisions,
+      stage: () => currentStage,
     });
-    const pipeline = build({
-      store,
-      onRecordError: (error) => runLog.warn(`stage event not recorded: ${errorMessage(error)}`),
-    });
-    const outcome = await pipeline.execute(ctx, { token: source.token, attempt: claimed.attempt });
     await metrics.close();
     abandoned = outcome.status === "cancelled" && worker.running.get(claimed.id)?.stopping === "abandon";
     if (abandoned) runLog.warn("Left to the worker that takes the run over: this worker was declared dead");
-    else await endRun(worker, claimed, outcome, ctx, decisions, runLog);
+    else await endRun(worker, claimed, outcome, decisions, runLog);
   } catch (error) {
     await metrics.close().catch(() => {});
     await endHeldRun(worker, claimed.id, "FAILED", {
@@ -132,11 +129,88 @@ export async function trainInProcess(worker: WorkerContext, claimed: ClaimedRun,
   if (abandoned) throw new Error(`run ${claimed.id} is left to the worker that takes it over: this worker was declared dead`);
 }
 
+interface TrainerRun {
+  pipeline: TrainerPipeline;
+  spec: TrainingSpec;
+  handlers: TrainerHandlers;
+  artifacts: FileArtifactStore;
+  runLog: RunLogger;
+  source: CancellationSource;
+  decisions: RecoveryDecision[];
+  /** The stage the trainer last started: where a crash happened. */
+  stage(): string;
+}
+
+/** Trainer processes, one after another, until one reports how the pipeline ended or the recovery policy gives up on their crashes. */
+async function trainWithRestarts(worker: WorkerContext, claimed: ClaimedRun, run: TrainerRun): Promise<TrainerOutcome> {
+  const crashes = new RecoveryController();
+  const startedAt = performance.now();
+  for (;;) {
+    const checkpoint = await retryTransient(() => latestCheckpoint(worker.pool, claimed.id));
+    run.runLog.info(
+      checkpoint
+        ? `Attempt ${claimed.attempt} on ${worker.backend.backend}: resuming at step ${checkpoint.step}`
+        : `Attempt ${claimed.attempt} on ${worker.backend.backend}`,
+      { workerId: worker.workerId, backend: worker.backend.backend },
+    );
+    await run.runLog.flush();
+    const result = await runTrainer(
+      {
+        kind: "start",
+        runId: claimed.id,
+        attempt: claimed.attempt,
+        pipeline: run.pipeline,
+        spec: run.spec,
+        backend: worker.backend.backend,
+        resumeFrom: checkpoint ? await run.artifacts.get(checkpoint.uri) : null,
+        checkpointIntervalMs: worker.config.checkpointIntervalMs,
+        systemMetricsIntervalMs: worker.config.systemMetricsIntervalMs,
+      },
+      run.handlers,
+      run.source.token,
+      {
+        memoryMb: worker.config.trainingMemoryMb,
+        onStarted: (pid) => worker.log.debug({ runId: claimed.id, pid }, "trainer process started"),
+      },
+    );
+    if (result.kind === "outcome") return result.outcome;
+
+    const stage = run.stage();
+    const durationMs = performance.now() - startedAt;
+    const decision = crashes.decide(result.error);
+    run.decisions.push(decision);
+    await run.handlers
+      .recordStageEvent({
+        stage,
+        kind: "RECOVERY",
+        attempt: claimed.attempt,
+        at: new Date(),
+        message: decision.reason,
+        details: { ...decision },
+      })
+      .catch((error: unknown) => run.runLog.warn(`recovery not recorded: ${errorMessage(error)}`));
+    run.runLog.warn(`Trainer process lost in ${stage}: ${decision.reason}`);
+    if (decision.action === "fail") {
+      return {
+        status: "failed",
+        stage,
+        durationMs,
+        error: { name: result.error.name, message: errorMessage(result.error), errorClass: decision.errorClass },
+      };
+    }
+    try {
+      await systemClock.sleep(decision.delayMs, run.source.token);
+      run.source.token.throwIfCancelled();
+    } catch {
+      return { status: "cancelled", stage, reason: run.source.token.reason ?? "cancelled", durationMs };
+    }
+  }
+}
+
 async function endRun(
   worker: WorkerContext,
   claimed: ClaimedRun,
-  outcome: PipelineOutcome,
-  ctx: TrainingContext,
+  outcome: TrainerOutcome,
   decisions: RecoveryDecision[],
   runLog: RunLogger,
 ): Promise<void> {
@@ -144,9 +218,9 @@ async function endRun(
   const local = worker.running.get(claimed.id);
   if (outcome.status === "succeeded") {
     await endHeldRun(worker, claimed.id, "SUCCEEDED", {
-      message: ctx.state.progress?.snapshot().message ?? "Succeeded",
+      message: outcome.message ?? "Succeeded",
       // Artifacts are rows of their own (runs.artifacts); their URIs are server paths, not for answers.
-      resultSummary: { ...ctx.state.resultSummary, stopReason: ctx.state.stopReason ?? null },
+      resultSummary: { ...outcome.resultSummary, stopReason: outcome.stopReason },
     });
     runLog.info(`Succeeded in ${Math.round(outcome.durationMs)} ms`);
   } else if (outcome.status === "cancelled") {
@@ -168,8 +242,7 @@ async function endRun(
     await endHeldRun(worker, claimed.id, "CANCELLED", { message: `Cancelled during ${outcome.stage}: ${reason}` });
     runLog.info(`Cancelled during ${outcome.stage}`);
   } else {
-    const errorClass = classifyError(outcome.error);
-    const message = errorMessage(outcome.error);
+    const { errorClass, message } = outcome.error;
     await endHeldRun(worker, claimed.id, "FAILED", {
       message: `Failed in ${outcome.stage}: ${message}`,
       error: { class: errorClass, message, stage: outcome.stage, recovery: decisions },
@@ -183,31 +256,18 @@ async function cancelIfRequested(pool: pg.Pool, runId: string, source: Cancellat
   if ((await retryTransient(() => runStatus(pool, runId))) === "CANCELLING") source.cancel("cancelled by user");
 }
 
-async function latestCheckpoint(pool: pg.Pool, artifacts: FileArtifactStore, runId: string): Promise<Checkpoint | undefined> {
-  const uri = await retryTransient(() => latestCheckpointUri(pool, runId));
-  return uri ? decodeCheckpoint(await artifacts.get(uri)) : undefined;
-}
-
 /** Records a checkpoint and keeps the newest few plus the newest best one. */
 async function keepCheckpoint(
   worker: WorkerContext,
   artifacts: FileArtifactStore,
-  runId: string,
-  attempt: number,
-  checkpoint: Checkpoint,
-  uri: string,
+  claimed: ClaimedRun,
+  checkpoint: TrainerCalls["checkpoint"]["args"],
 ): Promise<void> {
   const { pool, config } = worker;
+  const { uri, step, epoch, tag, valLoss, learningRate } = checkpoint;
   await retryTransient(() =>
-    recordCheckpoint(pool, {
-      runId,
-      attempt,
-      step: checkpoint.step,
-      epoch: checkpoint.epoch,
-      uri,
-      metrics: { tag: checkpoint.tag, valLoss: checkpoint.valLoss ?? null, learningRate: checkpoint.learningRate },
-    }),
+    recordCheckpoint(pool, { runId: claimed.id, attempt: claimed.attempt, step, epoch, uri, metrics: { tag, valLoss, learningRate } }),
   );
-  const pruned = await retryTransient(() => pruneCheckpoints(pool, runId, config.keepCheckpoints));
+  const pruned = await retryTransient(() => pruneCheckpoints(pool, claimed.id, config.keepCheckpoints));
   for (const old of pruned) await artifacts.remove(old.uri).catch(() => {});
 }

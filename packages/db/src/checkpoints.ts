@@ -8,13 +8,13 @@ export type CheckpointRecord = Pick<Checkpoint, "runId" | "attempt" | "step" | "
 
 // The worker retries these on pg's connection-loss errors (Prisma would wrap them), hence plain SQL.
 
-/** The URI of the run's checkpoint with the highest step, if it has one. */
-export async function latestCheckpointUri(pool: pg.Pool, runId: string): Promise<string | undefined> {
-  const { rows } = await pool.query<Pick<Checkpoint, "uri">>(
-    `SELECT "uri" FROM "Checkpoint" WHERE "runId" = $1 ORDER BY "step" DESC LIMIT 1`,
+/** Where the run's checkpoint with the highest step is stored, and its step, if it has one. */
+export async function latestCheckpoint(pool: pg.Pool, runId: string): Promise<Pick<Checkpoint, "uri" | "step"> | undefined> {
+  const { rows } = await pool.query<Pick<Checkpoint, "uri" | "step">>(
+    `SELECT "uri", "step" FROM "Checkpoint" WHERE "runId" = $1 ORDER BY "step" DESC LIMIT 1`,
     [runId],
   );
-  return rows[0]?.uri;
+  return rows[0];
 }
 
 /** Records a checkpoint; one at the same step (written again by a later attempt) is replaced. */

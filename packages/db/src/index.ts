@@ -1,7 +1,7 @@
 export { isUserFacingError, UserFacingError } from "@hindcast/contracts";
 export { type ArtifactRecord, deleteArtifact, findArtifact, recordArtifact } from "./artifacts";
 export { type RunEvent, runCancelChannel, runEventsChannel } from "./channels";
-export { type CheckpointRecord, latestCheckpointUri, pruneCheckpoints, recordCheckpoint } from "./checkpoints";
+export { type CheckpointRecord, latestCheckpoint, pruneCheckpoints, recordCheckpoint } from "./checkpoints";
 export { createPrismaClient, type PrismaClient } from "./client";
 export { parseDatabaseUrl, redact, withDatabase } from "./connection-url";
 export { assertConnectable, createDatabaseIfMissing, type DatabaseHandle, openDatabase } from "./database";
