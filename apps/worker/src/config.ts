@@ -23,7 +23,7 @@ const workerConfigSchema = z.strictObject({
   /** Checkpoints kept per run besides the best one. */
   keepCheckpoints: z.coerce.number().int().min(1).default(2),
   /** Heap limit of each trainer process in MB; Node's default when unset. */
-  trainingMemoryMb: z.coerce.number().int().min(64).optional(),
+  trainingMemoryMb: z.coerce.number().int().min(32).optional(),
   /** How often each training samples its system/* metrics (CPU, memory, tensors, GPU). */
   systemMetricsIntervalMs: z.coerce.number().int().min(250).default(5_000),
 });
