@@ -5,9 +5,11 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApiHandler } from "@hindcast/api";
+import { artifactStoreConfig, openArtifactStore } from "@hindcast/artifact-store";
 import type { NotificationHub } from "@hindcast/db";
 import next from "next";
 import type pg from "pg";
+import { createWebMetrics, serveMetricsRoute } from "./metrics-route";
 
 export const webDir = path.dirname(fileURLToPath(import.meta.url));
 const distDir = () => path.join(webDir, process.env.HINDCAST_WEB_DIST ?? ".next");
@@ -79,9 +81,10 @@ export interface WebServer {
 
 /**
  * One HTTP server for the dashboard: the API (tRPC with SSE subscriptions,
- * artifact downloads) answered by packages/api's handler, every other path
- * by Next. A custom server keeps the database pool and the one LISTEN
- * connection in this process instead of inside Next's bundles.
+ * artifact downloads) answered by packages/api's handler, Prometheus'
+ * /metrics by metrics-route.ts, every other path by Next. A custom server
+ * keeps the database pool and the one LISTEN connection in this process
+ * instead of inside Next's bundles.
  */
 export async function startWebServer(
   pool: pg.Pool,
@@ -91,9 +94,10 @@ export async function startWebServer(
   const app = next({ dev: options.dev ?? false, dir: webDir, hostname: host, port: options.port ?? 3000 });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  const handleApi = createApiHandler(pool, options.hub);
+  const metrics = createWebMetrics(pool);
+  const handleApi = createApiHandler(pool, options.hub, metrics, openArtifactStore(pool, artifactStoreConfig(process.env)));
   const server = createServer((req, res) => {
-    if (serveWasm(req, res)) return;
+    if (serveWasm(req, res) || serveMetricsRoute(metrics, req, res)) return;
     if (hasMalformedEscape(req.url ?? "/")) {
       res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("Bad request: the address has a malformed %-escape");
       return;

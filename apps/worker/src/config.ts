@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { issueLine, issuePath } from "@hindcast/contracts";
-import { hindcastHome, UserFacingError } from "@hindcast/db";
+import { UserFacingError } from "@hindcast/db";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
@@ -13,7 +12,6 @@ const workerConfigSchema = z.strictObject({
   concurrency: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   /** Backend order to try, best first (HINDCAST_BACKEND=wasm,cpu). */
   backends: z.array(backendName).min(1).default(["tensorflow", "webgpu", "wasm", "cpu"]),
-  artifactsDir: z.string().min(1).default(path.join(hindcastHome(), "artifacts")),
   heartbeatMs: z.coerce.number().int().min(50).default(2_000),
   /** A worker silent this long is dead: its runs go back to the queue. */
   deadAfterMs: z.coerce.number().int().min(200).default(10_000),
@@ -26,13 +24,16 @@ const workerConfigSchema = z.strictObject({
   trainingMemoryMb: z.coerce.number().int().min(32).optional(),
   /** How often each training samples its system/* metrics (CPU, memory, tensors, GPU). */
   systemMetricsIntervalMs: z.coerce.number().int().min(250).default(5_000),
+  /** Serve Prometheus metrics on this port (0: any free one); off when unset, since `npm start` runs several workers on one machine. */
+  metricsPort: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** The address the metrics server listens on. */
+  metricsHost: z.string().min(1).default("127.0.0.1"),
 });
 export type WorkerConfig = z.infer<typeof workerConfigSchema>;
 
 const envNames: Record<keyof WorkerConfig, string> = {
   concurrency: "WORKER_CONCURRENCY",
   backends: "HINDCAST_BACKEND",
-  artifactsDir: "HINDCAST_ARTIFACTS_DIR",
   heartbeatMs: "WORKER_HEARTBEAT_MS",
   deadAfterMs: "WORKER_DEAD_AFTER_MS",
   pollIntervalMs: "WORKER_POLL_INTERVAL_MS",
@@ -40,6 +41,8 @@ const envNames: Record<keyof WorkerConfig, string> = {
   checkpointIntervalMs: "WORKER_CHECKPOINT_INTERVAL_MS",
   trainingMemoryMb: "WORKER_TRAINING_MEMORY_MB",
   systemMetricsIntervalMs: "WORKER_SYSTEM_METRICS_MS",
+  metricsPort: "WORKER_METRICS_PORT",
+  metricsHost: "WORKER_METRICS_HOST",
 };
 
 /**

@@ -1,5 +1,7 @@
+import type { ArtifactStorage } from "@hindcast/artifact-store";
 import type { CancellationSource } from "@hindcast/engine";
 import type { BackendChoice } from "@hindcast/models";
+import type { WorkerMetrics } from "@hindcast/observability";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { WorkerConfig } from "./config";
@@ -13,6 +15,8 @@ export interface LocalRun {
    */
   stopping?: "release" | "abandon";
   task: string;
+  /** Samples trained so far and samples/s, from the training's latest progress. */
+  samples?: { done: number; perSecond: number };
 }
 
 /** What every job handler of one worker process shares. */
@@ -21,10 +25,14 @@ export interface WorkerContext {
   workerId: string;
   backend: BackendChoice;
   config: WorkerConfig;
+  /** Where this worker's runs keep their artifacts, and how it reads anyone's (by URI scheme). */
+  artifacts: ArtifactStorage;
   log: Logger;
   running: Map<string, LocalRun>;
   /** Runs this worker handed back to the queue as it stopped. */
   handedBack: number;
+  /** Prometheus instruments of this worker (served when WORKER_METRICS_PORT is set). */
+  metrics: WorkerMetrics;
 }
 
 /** The reasons a stopping worker cancels its runs with: the stage timeline shows them as what ended the attempt. */

@@ -14,7 +14,7 @@ import {
 } from "@hindcast/models";
 import type { WorkerContext } from "./context";
 import { endHeldRun } from "./end-run";
-import { FileArtifactStore } from "./ports/artifact-store";
+import { RunArtifacts } from "./ports/run-artifacts";
 import { retryTransient } from "./ports/transient";
 
 /** The pipeline of each window's child run. */
@@ -74,7 +74,7 @@ export function aggregateTaskHandler(worker: WorkerContext) {
         error: { class: "child_failed", message: failed[0]?.message ?? null, stage: "aggregate", failedRuns: failed.map((c) => c.id) },
       });
     }
-    const artifacts = new FileArtifactStore(pool, runId, worker.config.artifactsDir);
+    const artifacts = new RunArtifacts(pool, runId, worker.artifacts);
     const results: Pick<WindowResult, "predictions" | "maseScale" | "window" | "report">[] = [];
     for (const child of children) {
       if (!child.resultsUri) throw new Error(`window run ${child.id} has no results.json`);

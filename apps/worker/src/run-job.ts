@@ -10,15 +10,23 @@ import {
   runStatus,
   trainTask,
 } from "@hindcast/db";
-import { CancellationSource, classifyError, errorMessage, RecoveryController, type RecoveryDecision, systemClock } from "@hindcast/engine";
+import {
+  CancellationSource,
+  classifyError,
+  errorMessage,
+  type ProgressSnapshot,
+  RecoveryController,
+  type RecoveryDecision,
+  systemClock,
+} from "@hindcast/engine";
 import { type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
 import type pg from "pg";
 import { z } from "zod";
-import type { WorkerContext } from "./context";
+import type { LocalRun, WorkerContext } from "./context";
 import { endHeldRun } from "./end-run";
 import type { PipelineRunner } from "./pipelines";
-import { FileArtifactStore } from "./ports/artifact-store";
 import { DbMetricSink } from "./ports/metric-sink";
+import { RunArtifacts } from "./ports/run-artifacts";
 import { RunLogger } from "./ports/run-logger";
 import { DbRunStore } from "./ports/run-store";
 import { retryTransient } from "./ports/transient";
@@ -67,9 +75,16 @@ export async function trainInTrainer(worker: WorkerContext, claimed: ClaimedRun,
   }
   const spec = parsed.data;
   const source = new CancellationSource();
-  worker.running.set(claimed.id, { source, task: trainTask(claimed.queue) });
-  const metrics = new DbMetricSink(pool, claimed.id);
-  const artifacts = new FileArtifactStore(pool, claimed.id, worker.config.artifactsDir);
+  const local: LocalRun = { source, task: trainTask(claimed.queue) };
+  worker.running.set(claimed.id, local);
+  worker.metrics.trainingsRunning.inc();
+  const metrics = new DbMetricSink(pool, claimed.id, {
+    onStored: (points, seconds) => {
+      worker.metrics.metricPointsWritten.inc(points);
+      worker.metrics.metricFlushDuration.observe(seconds);
+    },
+  });
+  const artifacts = new RunArtifacts(pool, claimed.id, worker.artifacts);
   const store = new DbRunStore(pool, claimed.id);
   const decisions: RecoveryDecision[] = [];
   let currentStage = "trainer";
@@ -92,7 +107,10 @@ export async function trainInTrainer(worker: WorkerContext, claimed: ClaimedRun,
       await keepCheckpoint(worker, artifacts, claimed, checkpoint);
       return undefined;
     },
-    progress: (snapshot) => void store.updateProgress(snapshot),
+    progress: (snapshot) => {
+      countSamples(worker, local, snapshot);
+      void store.updateProgress(snapshot);
+    },
     metrics: (points) => metrics.write(points),
     log: (level, message) => runLog[level](message),
   };
@@ -122,6 +140,8 @@ export async function trainInTrainer(worker: WorkerContext, claimed: ClaimedRun,
     runLog.error(`Run failed outside its pipeline: ${errorMessage(error)}`);
   } finally {
     worker.running.delete(claimed.id);
+    worker.metrics.trainingsRunning.dec();
+    setSamplesPerSecond(worker);
     await runLog.close();
   }
   // Failed, not completed: graphile-worker deletes a completed job by its id, whoever holds it now,
@@ -129,11 +149,25 @@ export async function trainInTrainer(worker: WorkerContext, claimed: ClaimedRun,
   if (abandoned) throw new Error(`run ${claimed.id} is left to the worker that takes it over: this worker was declared dead`);
 }
 
+/** The worker's samples counter and samples/s gauge, from a training's progress (a resumed trainer counts again from its checkpoint: no negative steps). */
+function countSamples(worker: WorkerContext, local: LocalRun, snapshot: ProgressSnapshot): void {
+  const before = local.samples?.done ?? 0;
+  if (snapshot.itemsDone > before) worker.metrics.trainingSamples.inc(snapshot.itemsDone - before);
+  local.samples = { done: Math.max(before, snapshot.itemsDone), perSecond: snapshot.samplesPerSecond ?? 0 };
+  setSamplesPerSecond(worker);
+}
+
+function setSamplesPerSecond(worker: WorkerContext): void {
+  let sum = 0;
+  for (const run of worker.running.values()) sum += run.samples?.perSecond ?? 0;
+  worker.metrics.trainingSamplesPerSecond.set(sum);
+}
+
 interface TrainerRun {
   pipeline: TrainerPipeline;
   spec: TrainingSpec;
   handlers: TrainerHandlers;
-  artifacts: FileArtifactStore;
+  artifacts: RunArtifacts;
   runLog: RunLogger;
   source: CancellationSource;
   decisions: RecoveryDecision[];
@@ -259,7 +293,7 @@ async function cancelIfRequested(pool: pg.Pool, runId: string, source: Cancellat
 /** Records a checkpoint and keeps the newest few plus the newest best one. */
 async function keepCheckpoint(
   worker: WorkerContext,
-  artifacts: FileArtifactStore,
+  artifacts: RunArtifacts,
   claimed: ClaimedRun,
   checkpoint: TrainerCalls["checkpoint"]["args"],
 ): Promise<void> {

@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
+import { artifactStoreConfig, openArtifactStore } from "@hindcast/artifact-store";
 import {
   createPool,
   markWorkerDraining,
   markWorkerOffline,
   NotificationHub,
   QueueTask,
+  queueDepthByTask,
   queueLogger,
   reapWorkers,
   recordHeartbeat,
@@ -15,6 +17,14 @@ import {
 } from "@hindcast/db";
 import { type BackendChoice, pickBackend, preferBackends, probeForSpec, trainingSpecSchema } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
+import {
+  createWorkerMetrics,
+  type MetricsServer,
+  SystemSampler,
+  serveMetrics,
+  type WorkerLoadReport,
+  workerLoad,
+} from "@hindcast/observability";
 import { type Runner, run, type TaskList } from "graphile-worker";
 import type pg from "pg";
 import type { Logger } from "pino";
@@ -55,9 +65,25 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     notes: backend.notes,
     rejected: backend.rejected,
     tasks: [] as string[],
+    metricsUrl: undefined as string | undefined,
   };
   const running = new Map<string, LocalRun>();
-  const worker: WorkerContext = { pool, workerId, backend, config, log: log.child({ workerId }), running, handedBack: 0 };
+  const metrics = createWorkerMetrics({
+    readQueueDepth: () => queueDepthByTask(pool),
+    onCollectError: (error, metric) => log.warn({ err: error, metric }, "metric not collected"),
+  });
+  const artifacts = openArtifactStore(pool, artifactStoreConfig(process.env));
+  const worker: WorkerContext = {
+    pool,
+    workerId,
+    backend,
+    config,
+    artifacts,
+    log: log.child({ workerId }),
+    running,
+    handedBack: 0,
+    metrics,
+  };
 
   const pipelines = pipelineRunners();
   const taskList: TaskList = {
@@ -66,6 +92,12 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
   };
   if (backend.gpu) taskList[QueueTask.trainGpu] = trainTaskHandler(worker, pipelines);
   capabilities.tasks = Object.keys(taskList);
+  const metricsServer: MetricsServer | undefined =
+    config.metricsPort === undefined
+      ? undefined
+      : await serveMetrics(metrics.registry, { port: config.metricsPort, host: config.metricsHost });
+  if (metricsServer) log.info({ url: metricsServer.url }, `Prometheus metrics at ${metricsServer.url}`);
+  capabilities.metricsUrl = metricsServer?.url;
   await retryTransient(() =>
     registerWorker(pool, {
       id: workerId,
@@ -94,9 +126,22 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     logger: queueLogger,
   });
 
+  // Sampled apart from the heartbeat, which must never wait on nvidia-smi.
+  const sampler = new SystemSampler();
+  let load: WorkerLoadReport | undefined;
+  const sampleLoad = () =>
+    void sampler.sample().then(
+      (sample) => {
+        load = workerLoad(sample, running.size);
+      },
+      (error) => log.warn({ err: error }, "system sample failed"),
+    );
+  sampleLoad();
+  const loadSampling = setInterval(sampleLoad, config.systemMetricsIntervalMs);
+
   let stopping: Promise<void> | undefined;
   const heartbeat = setInterval(() => {
-    void beat(worker).then(
+    void beat(worker, load).then(
       (alive) => {
         if (!alive) {
           log.error("this worker was declared dead by another; leaving its runs to the worker that takes them over");
@@ -110,6 +155,7 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
   const stop = (how: NonNullable<LocalRun["stopping"]> = "release"): Promise<void> => {
     stopping ??= (async () => {
       clearInterval(heartbeat);
+      clearInterval(loadSampling);
       await markWorkerDraining(pool, workerId).catch(() => {});
       for (const local of running.values()) {
         local.stopping = how;
@@ -118,6 +164,7 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
       await runner.stop();
       await markWorkerOffline(pool, workerId).catch(() => {});
       await hub.close();
+      await metricsServer?.close();
       await pool.end();
     })();
     return stopping;
@@ -141,13 +188,13 @@ async function cancelRequested(pool: pg.Pool, running: Map<string, LocalRun>): P
 }
 
 /**
- * Heartbeat, then reap workers silent for longer than deadAfterMs (every
+ * Heartbeat (with the machine's latest load), then reap workers silent for longer than deadAfterMs (every
  * worker does it; reapWorkers hands each dead one to a single reaper).
  * Returns false when this worker itself was declared dead.
  */
-async function beat(worker: WorkerContext): Promise<boolean> {
+async function beat(worker: WorkerContext, load: WorkerLoadReport | undefined): Promise<boolean> {
   const { pool, workerId, config } = worker;
-  if (!(await recordHeartbeat(pool, workerId))) return false;
+  if (!(await recordHeartbeat(pool, workerId, load))) return false;
   const reaped = await reapWorkers(pool, { silentForMs: config.deadAfterMs }, `no heartbeat for ${config.deadAfterMs / 1000} s`);
   if (reaped.dead.length) worker.log.warn(reaped, "reaped dead workers");
   return true;

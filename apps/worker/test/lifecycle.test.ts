@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { type ArtifactStorage, artifactStoreConfig, openArtifactStore } from "@hindcast/artifact-store";
 import { cancelRun, saveDataset } from "@hindcast/db";
 import { longSpec, quickSpec, spawnWorker, stopWorker, type WorkerProcess } from "@hindcast/test-support";
 import { afterAll, describe, expect, it } from "vitest";
@@ -7,9 +6,11 @@ import { enqueue, lossSteps, runRow, type WorkerTestDatabase, waitForStatus, wor
 
 let db: WorkerTestDatabase;
 let workers: WorkerProcess[] = [];
+let artifacts: ArtifactStorage;
 
 workerTest.beforeAll(async ({ workerDb }) => {
   db = workerDb;
+  artifacts = openArtifactStore(db.pool, artifactStoreConfig({}));
   workers = await Promise.all([spawnWorker(db.url, db.artifactsDir), spawnWorker(db.url, db.artifactsDir)]);
 });
 
@@ -33,9 +34,11 @@ describe("worker: run lifecycle", () => {
     expect(stages.rows.map((r) => r.stage)).toEqual(["loadData", "prepare", "train", "retrodict", "persist", "finalize"]);
     const checkpoints = await db.pool.query(`SELECT "uri" FROM "Checkpoint" WHERE "runId" = $1`, [id]);
     expect(checkpoints.rowCount).toBeGreaterThan(0);
-    for (const c of checkpoints.rows) expect(existsSync(fileURLToPath(c.uri))).toBe(true);
+    // Every host reads them: the default store is the database every process shares.
+    for (const c of checkpoints.rows) expect((await artifacts.stat(c.uri))?.sizeBytes).toBeGreaterThan(0);
     const results = await db.pool.query(`SELECT "uri", "sizeBytes" FROM "Artifact" WHERE "runId" = $1 AND "name" = 'results.json'`, [id]);
-    expect(existsSync(fileURLToPath(results.rows[0]?.uri))).toBe(true);
+    expect(results.rows[0]?.uri).toMatch(/^pg-artifact:/);
+    expect((await artifacts.stat(results.rows[0]?.uri))?.sizeBytes).toBe(Number(results.rows[0]?.sizeBytes));
     const logs = await db.pool.query(`SELECT "message" FROM "LogLine" WHERE "runId" = $1 ORDER BY "id"`, [id]);
     expect(logs.rows.map((r) => r.message).join("\n")).toMatch(/Attempt 1 on wasm[\s\S]*Succeeded/);
     const summary = await db.pool.query(`SELECT "count", "lastStep" FROM "MetricSummary" WHERE "runId" = $1 AND "key" = 'train_loss'`, [
@@ -55,9 +58,9 @@ describe("worker: run lifecycle", () => {
     expect(summary.overall.rmse).toBeCloseTo(summary.baselines.thetaRmse, 12);
     const stages = await db.pool.query(`SELECT "stage" FROM "StageEvent" WHERE "runId" = $1 AND "kind" = 'SUCCEEDED' ORDER BY "id"`, [id]);
     expect(stages.rows.map((r) => r.stage)).toEqual(["loadData", "prepare", "train", "retrodict", "persist", "finalize"]);
-    const artifacts = await db.pool.query(`SELECT "name", "uri" FROM "Artifact" WHERE "runId" = $1 ORDER BY "name"`, [id]);
-    expect(artifacts.rows.map((r) => r.name)).toEqual(["model/params.json", "results.json"]);
-    const params = JSON.parse(readFileSync(fileURLToPath(artifacts.rows[0]?.uri), "utf8"));
+    const rows = await db.pool.query(`SELECT "name", "uri" FROM "Artifact" WHERE "runId" = $1 ORDER BY "name"`, [id]);
+    expect(rows.rows.map((r) => r.name)).toEqual(["model/params.json", "results.json"]);
+    const params = JSON.parse(new TextDecoder().decode(await artifacts.readAll(rows.rows[0]?.uri)));
     expect(params.kind).toBe("theta");
     expect(params.fits.map((f: { window: number; label: string }) => [f.window, f.label.slice(0, 6)])).toEqual([
       [0, "Theta("],

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep, setImmediate as yieldToEventLoop } from "node:timers/promises";
-import { pathToFileURL } from "node:url";
+import { artifactStoreConfig, openArtifactStore } from "@hindcast/artifact-store";
 import { migrate, NotificationHub, type RunEvent, runEventsChannel, startEmbeddedPostgres } from "@hindcast/db";
 import { forceRunState, seedRuns } from "@hindcast/db/runs/seed";
 import type { MetricPointRecord, ProgressSnapshot } from "@hindcast/engine";
@@ -11,8 +11,8 @@ import { dbTest, type ScratchDatabase } from "@hindcast/test-support";
 import pg from "pg";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { FileArtifactStore } from "../src/ports/artifact-store";
 import { DbMetricSink } from "../src/ports/metric-sink";
+import { RunArtifacts } from "../src/ports/run-artifacts";
 import { RunLogger } from "../src/ports/run-logger";
 import { DbRunStore } from "../src/ports/run-store";
 import { isTransientDbError, retryTransient } from "../src/ports/transient";
@@ -289,54 +289,53 @@ describe("DbRunStore", () => {
   });
 });
 
-describe("FileArtifactStore", () => {
-  it("writes, reads, replaces and removes artifacts under <root>/<runId>/, recording each in Artifact", async () => {
+describe("RunArtifacts", () => {
+  it("writes, reads, replaces and removes a run's artifacts in the PostgreSQL store, recording each in Artifact", async () => {
     const runId = await createRun();
-    const root = await mkdtemp(path.join(os.tmpdir(), "hindcast-artifacts-"));
     const artifactRows = async () =>
       (await pool.query(`SELECT "name", "kind", "uri", "contentType", "sizeBytes", "sha256" FROM "Artifact" WHERE "runId" = $1`, [runId]))
         .rows;
-    try {
-      const store = new FileArtifactStore(pool, runId, root);
-      const data = randomBytes(10_000);
-      const file = path.join(root, runId, "models", "model.bin");
-      const { uri, sizeBytes } = await store.put("models/model.bin", data, { kind: "model", contentType: "application/octet-stream" });
-      expect(uri).toBe(pathToFileURL(file).href);
-      expect(uri.startsWith(`file://${root}`)).toBe(true);
-      expect(sizeBytes).toBe(10_000);
-      expect(await store.get(uri)).toEqual(new Uint8Array(data));
-      const sha256 = createHash("sha256").update(data).digest("hex");
-      expect(await artifactRows()).toEqual([
-        { name: "models/model.bin", kind: "model", uri, contentType: "application/octet-stream", sizeBytes: "10000", sha256 },
-      ]);
+    const blobs = async () => Number((await pool.query(`SELECT count(*) AS n FROM "ArtifactBlob"`)).rows[0].n);
+    const blobsBefore = await blobs();
+    const store = new RunArtifacts(pool, runId, openArtifactStore(pool, artifactStoreConfig({})));
+    const data = randomBytes(3_000_000);
+    const { uri, sizeBytes } = await store.put("models/model.bin", data, { kind: "model", contentType: "application/octet-stream" });
+    expect(uri).toMatch(/^pg-artifact:/);
+    expect(sizeBytes).toBe(3_000_000);
+    expect(await store.get(uri)).toEqual(new Uint8Array(data));
+    const sha256 = createHash("sha256").update(data).digest("hex");
+    expect(await artifactRows()).toEqual([
+      { name: "models/model.bin", kind: "model", uri, contentType: "application/octet-stream", sizeBytes: "3000000", sha256 },
+    ]);
 
-      const replaced = await store.put("models/model.bin", "second version", { kind: "report", contentType: "text/plain" });
-      expect(replaced).toEqual({ uri, sizeBytes: 14 });
-      expect(Buffer.from(await store.get(uri)).toString()).toBe("second version");
-      expect(await artifactRows()).toEqual([
-        {
-          name: "models/model.bin",
-          kind: "report",
-          uri,
-          contentType: "text/plain",
-          sizeBytes: "14",
-          sha256: createHash("sha256").update("second version").digest("hex"),
-        },
-      ]);
-      expect(await readdir(path.dirname(file))).toEqual(["model.bin"]);
+    const replaced = await store.put("models/model.bin", "second version", { kind: "report", contentType: "text/plain" });
+    expect(replaced.sizeBytes).toBe(14);
+    expect(Buffer.from(await store.get(replaced.uri)).toString()).toBe("second version");
+    expect(await artifactRows()).toEqual([
+      {
+        name: "models/model.bin",
+        kind: "report",
+        uri: replaced.uri,
+        contentType: "text/plain",
+        sizeBytes: "14",
+        sha256: createHash("sha256").update("second version").digest("hex"),
+      },
+    ]);
+    // The first version's bytes went with the row that named them.
+    expect(await blobs()).toBe(blobsBefore + 1);
+    await expect(store.get(uri)).rejects.toThrow(`artifact ${uri} does not exist`);
 
-      for (const name of ["../escape.bin", "models/../../escape.bin", "/tmp/escape.bin", "./model.bin", "models//model.bin", ""]) {
-        await expect(store.put(name, "x", { kind: "model", contentType: "text/plain" })).rejects.toThrow(/must be a relative path inside/);
-      }
-      expect(await readdir(root)).toEqual([runId]);
-      expect(await artifactRows()).toHaveLength(1);
-
-      await store.remove(uri);
-      expect(await artifactRows()).toEqual([]);
-      await expect(store.get(uri)).rejects.toThrow(`artifact ${uri} does not exist`);
-    } finally {
-      await rm(root, { recursive: true, force: true });
+    for (const name of ["../escape.bin", "models/../../escape.bin", "/tmp/escape.bin", "./model.bin", "models//model.bin", ""]) {
+      await expect(store.put(name, "x", { kind: "model", contentType: "text/plain" })).rejects.toThrow(
+        /without "\.\.", "\." or empty segments/,
+      );
     }
+    expect(await artifactRows()).toHaveLength(1);
+
+    await store.remove(replaced.uri);
+    expect(await artifactRows()).toEqual([]);
+    expect(await blobs()).toBe(blobsBefore);
+    await expect(store.get(replaced.uri)).rejects.toThrow(`artifact ${replaced.uri} does not exist`);
   });
 });
 

@@ -1,12 +1,13 @@
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
-import { findArtifact, type NotificationHub } from "@hindcast/db";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { ArtifactCorruptError, type ArtifactStat, type ArtifactStorage } from "@hindcast/artifact-store";
+import { findArtifact, logger, type NotificationHub } from "@hindcast/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type pg from "pg";
 import { z } from "zod";
-import { artifactPath } from "./artifacts";
+import { artifactStoreOf, provideArtifactStore } from "./artifacts";
 import { bodyLimits, bodyTooLargeMessage, uploadProcedure } from "./body-limits";
 import { createContext } from "./context";
 import { clientError } from "./errors";
@@ -36,12 +37,43 @@ function servedOverHttps(req: IncomingMessage): boolean {
   return ("encrypted" in req.socket && Boolean(req.socket.encrypted)) || req.headers["x-forwarded-proto"] === "https";
 }
 
+/** Where the API reports its calls (@hindcast/observability's createServerMetrics fits it). */
+export interface ApiMetrics {
+  observeRequest(procedure: string, status: number, seconds: number): void;
+  sseClientOpened(): void;
+  sseClientClosed(): void;
+}
+
+// At run time `_def.procedures` is flat, keyed by the dotted path a URL names; its type is the nested router record.
+const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>;
+
+/**
+ * Times a tRPC call until its answer is sent or its connection drops, once per
+ * procedure of a batch (a name no procedure has reads "unknown", so a caller
+ * cannot mint label values); a subscription is an SSE stream, counted while open instead.
+ */
+function measureCall(metrics: ApiMetrics, procedurePath: string, res: ServerResponse): void {
+  const names = procedurePath.split(",").map((name) => (Object.hasOwn(procedures, name) ? name : "unknown"));
+  if (names.length === 1 && procedures[names[0] ?? ""]?._def.type === "subscription") {
+    metrics.sseClientOpened();
+    res.once("close", () => metrics.sseClientClosed());
+    return;
+  }
+  const started = process.hrtime.bigint();
+  res.once("close", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const name of new Set(names)) metrics.observeRequest(name, res.statusCode, seconds);
+  });
+}
+
 /**
  * The API's HTTP surface: tRPC (queries, mutations, SSE subscriptions) under
  * /api/trpc and artifact downloads under /api/artifacts/<id>. Returns false
  * for any other path, so a host server (the dashboard) can answer it.
  */
-export function createApiHandler(pool: pg.Pool, hub?: NotificationHub) {
+export function createApiHandler(pool: pg.Pool, hub?: NotificationHub, metrics?: ApiMetrics, artifacts?: ArtifactStorage) {
+  // Also what in-process callers on this pool read through; without it, the store this process's environment configures.
+  if (artifacts) provideArtifactStore(pool, artifacts);
   const loginThrottle = new LoginThrottle();
   // Bodies are read lazily, after the procedure's role check, and cut off at
   // the limit while they stream in: an anonymous or oversized POST costs no memory.
@@ -70,28 +102,39 @@ export function createApiHandler(pool: pg.Pool, hub?: NotificationHub) {
     if (!ctx.user) return fail(res, 401, "Sign in or send an API token (Authorization: Bearer hc_...)");
     const artifact = await findArtifact(pool, id);
     if (!artifact) return fail(res, 404, `No artifact ${id}`);
-    const file = artifactPath(artifact.uri);
-    const size = file
-      ? await stat(file).then(
-          (s) => s.size,
-          () => undefined,
-        )
-      : undefined;
-    if (!file || size === undefined) return fail(res, 410, `The file of artifact ${artifact.name} is gone from the artifact store`);
+    const store = artifactStoreOf(pool);
+    let found: ArtifactStat | undefined;
+    try {
+      found = await store.stat(artifact.uri);
+    } catch (error) {
+      // The log says why (it names the store); the client hears only that the file cannot be had.
+      logger.warn({ err: error, artifactId: id }, "artifact store cannot be reached for a download");
+      return fail(res, 410, `The file of artifact ${artifact.name} cannot be reached from this server's artifact store`);
+    }
+    if (!found) return fail(res, 410, `The file of artifact ${artifact.name} is gone from the artifact store`);
+    const sha256 = found.sha256 ?? artifact.sha256;
+    const etag = sha256 ? `"${sha256}"` : undefined;
+    if (etag && req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
     res.writeHead(200, {
       "content-type": artifact.contentType ?? "application/octet-stream",
-      "content-length": size,
+      "content-length": found.sizeBytes,
       "content-disposition": `attachment; filename="${artifact.name.replaceAll("/", "_").replaceAll('"', "")}"`,
+      ...(etag ? { etag } : {}),
     });
-    // The file may vanish between stat and open; the answer is then cut short rather than the process brought down.
-    createReadStream(file)
-      .on("error", () => res.destroy())
-      .pipe(res);
+    try {
+      await pipeline(Readable.from(store.read(artifact.uri)), res);
+    } catch (error) {
+      // Headers are out: the answer is cut short (the client sees a broken download, never bad bytes passed as good).
+      if (error instanceof ArtifactCorruptError) logger.error({ err: error, artifactId: id }, "corrupt artifact refused mid-download");
+      else logger.debug({ err: error, artifactId: id }, "artifact download cut short");
+      res.destroy();
+    }
   }
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (path.startsWith(apiBasePath)) {
+      if (metrics) measureCall(metrics, path.slice(apiBasePath.length), res);
       (path === `${apiBasePath}${uploadProcedure}` ? trpcUpload : trpc)(req, res);
       return true;
     }

@@ -12,7 +12,7 @@ export {
   verifyPassword,
 } from "./auth";
 export { type ApiContext, createContext } from "./context";
-export { apiBasePath, createApiHandler } from "./http";
+export { type ApiMetrics, apiBasePath, createApiHandler } from "./http";
 export { type AppRouter, appRouter, createCaller } from "./root";
 export type { RetrodictionResults } from "./run-results";
 export * from "./schemas";

@@ -28,9 +28,9 @@ export interface RetrodictionResults {
  * A stored results.json read as `schema`, or undefined when it cannot be: the
  * reason goes to the log, not to the client (it names a server path).
  */
-async function readResultsFile<T>({ runId, uri }: StoredFile, schema: z.ZodType<T>): Promise<T | undefined> {
+async function readResultsFile<T>(pool: pg.Pool, { runId, uri }: StoredFile, schema: z.ZodType<T>): Promise<T | undefined> {
   try {
-    const parsed = schema.safeParse(await readJsonArtifact(uri));
+    const parsed = schema.safeParse(await readJsonArtifact(pool, uri));
     if (parsed.success) return parsed.data;
     logger.warn({ runId, issues: parsed.error.issues.slice(0, 5) }, "results.json is not one Hindcast wrote");
   } catch (error) {
@@ -42,8 +42,8 @@ async function readResultsFile<T>({ runId, uri }: StoredFile, schema: z.ZodType<
 /** A results.json of either shape, read as the current one. */
 const currentResultsFile = z.preprocess((file) => upgradeResults(file), resultsFileSchema);
 
-async function readOrNotFound(file: StoredFile): Promise<ResultsFile> {
-  const results = await readResultsFile(file, currentResultsFile);
+async function readOrNotFound(pool: pg.Pool, file: StoredFile): Promise<ResultsFile> {
+  const results = await readResultsFile(pool, file, currentResultsFile);
   if (!results) {
     throw new NotFoundError(
       `results.json of run ${file.runId} cannot be read from the artifact store`,
@@ -83,9 +83,9 @@ const forecastWindows = (file: ResultsFile): RetrodictionResults["windows"] =>
 export async function readRunResults(pool: pg.Pool, runId: string): Promise<RetrodictionResults | null> {
   const [stored] = await resultsFiles(pool, [runId]);
   if (!stored) return null;
-  const file = await readOrNotFound(stored);
+  const file = await readOrNotFound(pool, stored);
   const windows = file.children
-    ? (await Promise.all((await childResultsFiles(pool, runId)).map(readOrNotFound)))
+    ? (await Promise.all((await childResultsFiles(pool, runId)).map((child) => readOrNotFound(pool, child))))
         .flatMap(forecastWindows)
         .sort((a, b) => a.window.startDate.localeCompare(b.window.startDate))
         .map((w, index) => ({ ...w, window: { ...w.window, index } }))
@@ -119,7 +119,7 @@ export async function readScoredWindows(
   return Promise.all(
     runIds.map(async (id) => {
       const file = stored.find((f) => f.runId === id);
-      const results = file && (await readResultsFile(file, scoredWindowsSchema));
+      const results = file && (await readResultsFile(pool, file, scoredWindowsSchema));
       const windows = results?.windows
         .map(({ window }) => ({ startDate: window.startDate, endDate: window.endDate }))
         .sort((a, b) => a.startDate.localeCompare(b.startDate));

@@ -1,5 +1,23 @@
 export { isUserFacingError, UserFacingError } from "@hindcast/contracts";
-export { type ArtifactRecord, deleteArtifact, findArtifact, recordArtifact } from "./artifacts";
+export {
+  type CompleteBlob,
+  completeArtifactBlob,
+  createArtifactBlob,
+  deleteArtifactBlob,
+  findArtifactBlob,
+  readArtifactChunk,
+  sweepIncompleteArtifactBlobs,
+  writeArtifactChunk,
+} from "./artifact-blobs";
+export {
+  type ArtifactLocation,
+  type ArtifactRecord,
+  artifactUrisWithPrefix,
+  deleteArtifact,
+  findArtifact,
+  moveArtifactUri,
+  recordArtifact,
+} from "./artifacts";
 export { type RunEvent, runCancelChannel, runEventsChannel } from "./channels";
 export { type CheckpointRecord, latestCheckpoint, pruneCheckpoints, recordCheckpoint } from "./checkpoints";
 export { createPrismaClient, type PrismaClient } from "./client";
@@ -25,6 +43,7 @@ export { createPool } from "./pool";
 export { installQueue, maxJobAttempts, prepareDatabase, QueueTask, queueLogger } from "./queue";
 export { type ComparedMetric, compareRuns, type RunComparison } from "./read/compare";
 export { type ExperimentRow, ensureExperiment, listExperiments } from "./read/experiments";
+export { type QueueDepth, queueDepthByTask, type RunsInStatus, runsByStatus } from "./read/fleet-stats";
 export {
   type LivePoints,
   type LivePosition,
@@ -76,7 +95,7 @@ export {
   userForTokenHash,
 } from "./read/tokens";
 export { createFirstAdmin, createUser, listUsers, recordLogin, setUserRole, type UserRow, userForLogin } from "./read/users";
-export { listWorkers, type WorkerCapabilities, type WorkerRow } from "./read/workers";
+export { listWorkers, type WorkerCapabilities, type WorkerLoad, type WorkerRow, workerLoadSchema } from "./read/workers";
 export { type BackoffOptions, describeExit, RestartBackoff, settlesWithin } from "./restarts";
 export * from "./runs/index";
 export { databaseErrorCode, isDatabaseUnavailable } from "./unavailable";

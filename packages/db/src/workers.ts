@@ -1,7 +1,8 @@
 import type pg from "pg";
 import { prismaOf } from "./client";
 import type { Worker } from "./generated/prisma/client";
-import type { WorkerCapabilities } from "./read/workers";
+import { logger } from "./logger";
+import { type WorkerCapabilities, type WorkerLoad, workerLoadSchema } from "./read/workers";
 import { unlockRunsOf } from "./runs/reap";
 
 export type NewWorker = Pick<Worker, "id" | "hostname" | "pid" | "backend" | "concurrency"> & { capabilities: WorkerCapabilities };
@@ -18,9 +19,20 @@ export async function registerWorker(pool: pg.Pool, worker: NewWorker): Promise<
   );
 }
 
-/** Stamps the worker's heartbeat; false when it was declared DEAD (it must then leave its runs alone). */
-export async function recordHeartbeat(pool: pg.Pool, workerId: string): Promise<boolean> {
-  const alive = await pool.query(`UPDATE "Worker" SET "heartbeatAt" = now() WHERE "id" = $1 AND "status" <> 'DEAD'`, [workerId]);
+/**
+ * Stamps the worker's heartbeat, with its machine's load when given (a
+ * heartbeat without one keeps the last load); false when it was declared
+ * DEAD (it must then leave its runs alone).
+ */
+export async function recordHeartbeat(pool: pg.Pool, workerId: string, load?: WorkerLoad): Promise<boolean> {
+  // A load that does not fit the schema is left out, never allowed to fail the heartbeat that keeps the worker alive.
+  const checked = load === undefined ? undefined : workerLoadSchema.safeParse(load);
+  if (checked && !checked.success)
+    logger.warn({ workerId, issues: checked.error.issues }, "heartbeat load left out: it does not fit workerLoadSchema");
+  const alive = await pool.query(
+    `UPDATE "Worker" SET "heartbeatAt" = now(), "load" = coalesce($2::jsonb, "load") WHERE "id" = $1 AND "status" <> 'DEAD'`,
+    [workerId, checked?.success ? JSON.stringify(checked.data) : null],
+  );
   return Boolean(alive.rowCount);
 }
 

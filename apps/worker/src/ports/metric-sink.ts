@@ -9,6 +9,8 @@ export interface MetricSinkOptions {
   flushIntervalMs?: number;
   /** Buffered points that start a write at once (default 5,000). */
   maxBuffered?: number;
+  /** Told of every batch stored: its points and how long storing it took. */
+  onStored?(points: number, seconds: number): void;
 }
 
 export interface MetricSinkStats {
@@ -32,11 +34,13 @@ export class DbMetricSink implements MetricSink {
   readonly #runId: string;
   readonly #buffer: BatchBuffer<MetricPointRecord>;
   readonly #stats: MetricSinkStats = { pointsWritten: 0, flushes: 0, retries: 0 };
+  readonly #onStored: MetricSinkOptions["onStored"];
   #closed = false;
 
   constructor(pool: pg.Pool, runId: string, options: MetricSinkOptions = {}) {
     this.#pool = pool;
     this.#runId = runId;
+    this.#onStored = options.onStored;
     this.#buffer = new BatchBuffer({
       writeBatch: (batch) => this.#store(batch),
       flushIntervalMs: options.flushIntervalMs ?? 250,
@@ -66,6 +70,7 @@ export class DbMetricSink implements MetricSink {
   async #store(batch: readonly MetricPointRecord[]): Promise<void> {
     const runId = this.#runId;
     const points = batch.map(({ key, step, value, wallTime }) => ({ runId, key, step, value, wallTime }));
+    const startedAt = performance.now();
     for (;;) {
       try {
         await retryTransient(() => writeMetricPoints(this.#pool, points), { onRetry: () => this.#stats.retries++ });
@@ -78,6 +83,7 @@ export class DbMetricSink implements MetricSink {
     }
     this.#stats.flushes++;
     this.#stats.pointsWritten += points.length;
+    this.#onStored?.(points.length, (performance.now() - startedAt) / 1000);
     // Live charts re-read on this; a lost one only delays them to the next flush, so it is never retried.
     await notify(this.#pool, runEventsChannel, { runId, kind: "metrics" }).catch(() => {});
   }

@@ -10,8 +10,9 @@ import {
   type StageEventRecord,
   trainingPipelines,
 } from "@hindcast/engine";
-import { pickBackend, preferBackends, probeForSpec, type TrainingSpec } from "@hindcast/models";
+import { pickBackend, preferBackends, probeForSpec, type TrainingSpec, tf } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
+import { SystemSampler, systemMetricPoints } from "@hindcast/observability";
 import { exitCodes } from "./exit";
 import type { CallMethod, StartMessage, TrainerCalls, TrainerMessage, TrainerOutcome, WorkerMessage } from "./protocol";
 import { rebuildError, transferError } from "./transfer";
@@ -69,13 +70,30 @@ class ForwardingMetricSink implements MetricSink {
   }
 }
 
+/** This process's CPU, memory, tensor memory and GPUs as system/* metrics of the run, at the step it has reached. */
+function sampleSystemMetrics(metrics: MetricSink, intervalMs: number, step: () => number): () => void {
+  const sampler = new SystemSampler();
+  const timer = setInterval(() => {
+    void sampler
+      .sample()
+      .then((sample) => metrics.write(systemMetricPoints(sample, { step: step(), tensorBytes: tf.memory().numBytes })))
+      .catch((error: unknown) => send({ kind: "log", level: "warn", message: `system metrics not sampled: ${errorMessage(error)}` }));
+  }, intervalMs);
+  return () => clearInterval(timer);
+}
+
 async function train(start: StartMessage): Promise<TrainerOutcome> {
   const metrics = new ForwardingMetricSink();
+  let step = 0;
   const store: RunStore = {
     recordStageEvent: (event: StageEventRecord) => call("recordStageEvent", event),
     // Progress is a snapshot the worker coalesces: nothing to wait for.
-    updateProgress: async (snapshot: ProgressSnapshot) => send({ kind: "progress", snapshot }),
+    updateProgress: async (snapshot: ProgressSnapshot) => {
+      step = snapshot.step;
+      send({ kind: "progress", snapshot });
+    },
   };
+  const stopSampling = sampleSystemMetrics(metrics, start.systemMetricsIntervalMs, () => step);
   const backendOrder = preferBackends(nodeBackends(), [start.backend]);
   const ctx = createTrainingContext(start.spec, {
     store,
@@ -98,7 +116,7 @@ async function train(start: StartMessage): Promise<TrainerOutcome> {
     store,
     onRecordError: (error) => send({ kind: "log", level: "warn", message: `stage event not recorded: ${errorMessage(error)}` }),
   });
-  const outcome = await pipeline.execute(ctx, { token: source.token, attempt: start.attempt });
+  const outcome = await pipeline.execute(ctx, { token: source.token, attempt: start.attempt }).finally(stopSampling);
   await metrics.flush();
   if (outcome.status === "succeeded") {
     return {

@@ -8,6 +8,7 @@ import { useChartUrlState } from "@/components/use-chart-url-state";
 import { formatCount, formatNumber } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./run.module.css";
+import { isSystemMetric, SystemMetrics } from "./system-metrics";
 import { useLiveSeries } from "./use-live-series";
 
 const defaultKeys = defaultChartKeys();
@@ -25,8 +26,10 @@ export function MetricPanel({ runId, active }: { runId: string; active: boolean 
   const trpc = useTRPC();
   const [separate, setSeparate] = useState(false);
   const keys = useQuery(trpc.metrics.keys.queryOptions({ runId }, { refetchInterval: active ? 3_000 : false }));
-  const available = keys.data ?? [];
-  const availableKeys = useMemo(() => (keys.data ?? []).map((k) => k.key), [keys.data]);
+  // system/* metrics get charts of their own below; the picker and the main chart are the training's.
+  const available = useMemo(() => (keys.data ?? []).filter((k) => !isSystemMetric(k.key)), [keys.data]);
+  const availableKeys = useMemo(() => available.map((k) => k.key), [available]);
+  const systemKeys = useMemo(() => (keys.data ?? []).map((k) => k.key).filter(isSystemMetric), [keys.data]);
   const { settings, setSettings, chosen, setChosen } = useChartUrlState(availableKeys);
   const { x } = settings;
   const fallback = available.some((k) => defaultKeys.includes(k.key))
@@ -47,7 +50,9 @@ export function MetricPanel({ runId, active }: { runId: string; active: boolean 
     <section className="card" aria-labelledby="metrics-title">
       <h2 id="metrics-title">Metrics</h2>
       {available.length === 0 ? (
-        <p className="muted">{keys.isPending ? "Loading metrics…" : active ? "No metric points yet." : "This run recorded no metrics."}</p>
+        <p className="muted">
+          {keys.isPending ? "Loading metrics…" : active ? "No training metric points yet." : "This run recorded no training metrics."}
+        </p>
       ) : (
         <>
           <fieldset className={styles.keyPicker}>
@@ -99,6 +104,7 @@ export function MetricPanel({ runId, active }: { runId: string; active: boolean 
           )}
         </>
       )}
+      {systemKeys.length > 0 && <SystemMetrics runId={runId} keys={systemKeys} active={active} settings={settings} />}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { RouterOutputs } from "@hindcast/api";
 import Link from "next/link";
 import { formatDate, formatDuration } from "@/lib/format";
+import { GpuCell, LoadCell, MemoryCell } from "./worker-load";
 import styles from "./workers.module.css";
 
 export type Worker = RouterOutputs["workers"]["list"][number];
@@ -52,6 +53,8 @@ export function WorkerTable({ workers }: { workers: Worker[] }) {
             <th>Worker</th>
             <th>Status</th>
             <th>Backend</th>
+            <th>CPU / load</th>
+            <th>Memory</th>
             <th>GPU</th>
             <th>Capabilities</th>
             <th className="num">Runs / slots</th>
@@ -79,7 +82,15 @@ export function WorkerTable({ workers }: { workers: Worker[] }) {
                 )}
               </td>
               <td data-testid="worker-backend">{w.backend}</td>
-              <td>{w.capabilities.gpu ? "yes" : "no"}</td>
+              <td>
+                <LoadCell load={w.load} />
+              </td>
+              <td>
+                <MemoryCell load={w.load} />
+              </td>
+              <td>
+                <GpuCell worker={w} />
+              </td>
               <td>
                 <Capabilities worker={w} />
               </td>

@@ -1,0 +1,10 @@
+export { type ArtifactData, chunksOf, collect, sha256Hex } from "./bytes";
+export { type ArtifactStoreConfig, type ArtifactStoreKind, artifactStoreConfig, artifactStoreKinds } from "./config";
+export { ArtifactCorruptError, ArtifactMissingError } from "./errors";
+export { FolderBackend } from "./folder-backend";
+export { assertArtifactKey } from "./keys";
+export { type MigrationOptions, type MigrationResult, migrateFileArtifacts } from "./migrate-file-artifacts";
+export { openArtifactStore } from "./open-store";
+export { chunkBytes, PostgresBackend, postgresScheme } from "./postgres-backend";
+export { S3Backend, type S3Settings } from "./s3-backend";
+export type { ArtifactBackend, ArtifactStat, ArtifactStorage, StoredArtifact } from "./storage";
