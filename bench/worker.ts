@@ -1,7 +1,9 @@
 // Worker benchmark, one run on one database: enqueue -> RUNNING latency,
 // cancel request -> CANCELLED latency (both as seen by a LISTENing client),
-// and training samples/s inside a real worker process against the bare engine
-// loop in this process, same spec and backend (wasm).
+// training samples/s inside a real worker process against the bare engine
+// loop in this process, same spec and backend (wasm); fleet throughput (N
+// simultaneous runs in one worker of concurrency N against N times one run
+// alone, N = 1..cores); and each artifact store's write/read MB/s.
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -22,11 +24,13 @@ import {
 import { spawnWorker, stopWorker } from "@hindcast/test-support/worker-process";
 import "@tensorflow/tfjs-backend-wasm";
 import pg from "pg";
+import { measureArtifactStores } from "./artifact-stores";
 import { openBenchDatabase } from "./bench-database";
 import { median, percentile } from "./stats";
 
 const latencySamples = Number(process.env.BENCH_LATENCY_SAMPLES ?? 30);
 const trainingRounds = Number(process.env.BENCH_TRAINING_ROUNDS ?? 5);
+const fleetRounds = Number(process.env.BENCH_FLEET_ROUNDS ?? 3);
 const tinySpec = {
   data: { dataset: "seattle_weather", target: "temp_max" },
   train: { epochs: 1, refitEpochs: 0 },
@@ -60,6 +64,61 @@ async function waitFor(pool: pg.Pool, runId: string, statuses: string[]): Promis
     const { rows } = await pool.query<{ status: string }>(`SELECT "status" FROM "Run" WHERE "id" = $1`, [runId]);
     if (statuses.includes(rows[0]?.status ?? "")) return;
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface TrainSpan {
+  startedAt: number;
+  endedAt: number;
+}
+
+/** When each run's train stage started and ended, by the stage events its trainer recorded. */
+async function trainSpans(pool: pg.Pool, runIds: string[]): Promise<TrainSpan[]> {
+  const { rows } = await pool.query<{ runId: string; kind: string; at: Date }>(
+    `SELECT "runId", "kind", "at" FROM "StageEvent" WHERE "runId" = ANY($1::uuid[]) AND "stage" = 'train' AND "kind" IN ('STARTED', 'SUCCEEDED')`,
+    [runIds],
+  );
+  return runIds.map((id) => {
+    const at = (kind: string) => rows.find((r) => r.runId === id && r.kind === kind)?.at.getTime() ?? Number.NaN;
+    return { startedAt: at("STARTED"), endedAt: at("SUCCEEDED") };
+  });
+}
+
+/**
+ * Total training samples/s of N identical runs started together in one worker
+ * of concurrency N, against N times the rate of one run alone in the same
+ * worker; each training is a trainer process of its own, so N cores are N
+ * times the work.
+ */
+async function fleetThroughput(url: string, pool: pg.Pool, samplesPerRun: number): Promise<void> {
+  const cores = os.availableParallelism();
+  for (let n = 1; n <= cores; n++) {
+    const worker = await spawnWorker(url, await mkdtemp(path.join(os.tmpdir(), "hindcast-bench-artifacts-")), {
+      env: { HINDCAST_BACKEND: "wasm", WORKER_CONCURRENCY: String(n) },
+      quickTimeouts: false,
+    });
+    try {
+      const ratios: number[] = [];
+      for (let round = 0; round < fleetRounds; round++) {
+        const alone = await enqueueRun(pool, { spec: trainingSpec, pipeline: "train-only" });
+        await waitFor(pool, alone, ["SUCCEEDED", "FAILED"]);
+        const [one] = await trainSpans(pool, [alone]);
+        const aloneRate = samplesPerRun / (((one?.endedAt ?? Number.NaN) - (one?.startedAt ?? Number.NaN)) / 1000);
+        const together = await Promise.all(
+          Array.from({ length: n }, () => enqueueRun(pool, { spec: trainingSpec, pipeline: "train-only" })),
+        );
+        for (const id of together) await waitFor(pool, id, ["SUCCEEDED", "FAILED"]);
+        const spans = await trainSpans(pool, together);
+        const wallMs = Math.max(...spans.map((s) => s.endedAt)) - Math.min(...spans.map((s) => s.startedAt));
+        ratios.push((n * samplesPerRun) / (wallMs / 1000) / (n * aloneRate));
+      }
+      console.log(
+        `fleet, ${n} run(s) at once in one worker (concurrency ${n}): total samples/s against ${n} x one run alone: median ${median(ratios).toFixed(3)} ` +
+          `(per round: ${ratios.map((r) => r.toFixed(3)).join(", ")})${n === cores ? ` [goal >= 0.85 at N = ${cores} cores]` : ""}`,
+      );
+    } finally {
+      await stopWorker(worker);
+    }
   }
 }
 
@@ -146,8 +205,16 @@ async function main(): Promise<void> {
       `training in the worker: median ${Math.round(median(workerRates))} samples/s; bare engine loop here: median ${Math.round(median(bareRates))} samples/s; ` +
         `ratio ${(median(workerRates) / median(bareRates)).toFixed(3)} (per round: ${workerRates.map((w, i) => (w / (bareRates[i] as number)).toFixed(3)).join(", ")}) [goal >= 0.98]`,
     );
-  } finally {
     await stopWorker(worker);
+
+    await fleetThroughput(url, pool, spec.train.epochs * train.count);
+
+    console.log("\nartifact stores (32 MB artifact, median of rounds): store, write MB/s, read MB/s");
+    for (const { store, writeMBps, readMBps } of await measureArtifactStores(pool)) {
+      console.log(`  ${store.padEnd(9)} ${writeMBps.toFixed(0).padStart(6)} ${readMBps.toFixed(0).padStart(6)}`);
+    }
+  } finally {
+    if (worker.process.exitCode === null) await stopWorker(worker);
     await hub.close();
     await pool.end();
     await drop();

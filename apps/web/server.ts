@@ -97,7 +97,7 @@ export async function startWebServer(
   const metrics = createWebMetrics(pool);
   const handleApi = createApiHandler(pool, options.hub, metrics, openArtifactStore(pool, artifactStoreConfig(process.env)));
   const server = createServer((req, res) => {
-    if (serveWasm(req, res) || serveMetricsRoute(metrics, req, res)) return;
+    if (serveWasm(req, res) || serveMetricsRoute(metrics, req, res, process.env.HINDCAST_METRICS_TOKEN)) return;
     if (hasMalformedEscape(req.url ?? "/")) {
       res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("Bad request: the address has a malformed %-escape");
       return;

@@ -54,4 +54,21 @@ describe("the dashboard's /metrics", () => {
     stream.abort();
     await expect.poll(async () => sampleValue(await scrape(), "hindcast_sse_clients")).toBe(0);
   });
+
+  apiTest("asks for the scrape token when HINDCAST_METRICS_TOKEN is set", async ({ api, onTestFinished }) => {
+    const metrics = createWebMetrics(api.pool);
+    const server = createServer((req, res) => {
+      if (!serveMetricsRoute(metrics, req, res, "scrape-secret")) res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
+    const refused = await fetch(url);
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toMatch(/HINDCAST_METRICS_TOKEN/);
+    expect((await fetch(url, { headers: { authorization: "Bearer wrong-secret!" } })).status).toBe(401);
+    const scraped = await fetch(url, { headers: { authorization: "Bearer scrape-secret" } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toMatch(/^# HELP/m);
+  });
 });

@@ -22,6 +22,8 @@ const workerConfigSchema = z.strictObject({
   keepCheckpoints: z.coerce.number().int().min(1).default(2),
   /** Heap limit of each trainer process in MB; Node's default when unset. */
   trainingMemoryMb: z.coerce.number().int().min(32).optional(),
+  /** Trainer processes kept started ahead of the next training (each ~200 MB idle; TF.js takes ~2 s to load). */
+  spareTrainers: z.coerce.number().int().min(0).max(64).default(1),
   /** How often each training samples its system/* metrics (CPU, memory, tensors, GPU). */
   systemMetricsIntervalMs: z.coerce.number().int().min(250).default(5_000),
   /** Serve Prometheus metrics on this port (0: any free one); off when unset, since `npm start` runs several workers on one machine. */
@@ -40,6 +42,7 @@ const envNames: Record<keyof WorkerConfig, string> = {
   keepCheckpoints: "WORKER_KEEP_CHECKPOINTS",
   checkpointIntervalMs: "WORKER_CHECKPOINT_INTERVAL_MS",
   trainingMemoryMb: "WORKER_TRAINING_MEMORY_MB",
+  spareTrainers: "WORKER_SPARE_TRAINERS",
   systemMetricsIntervalMs: "WORKER_SYSTEM_METRICS_MS",
   metricsPort: "WORKER_METRICS_PORT",
   metricsHost: "WORKER_METRICS_HOST",

@@ -5,6 +5,7 @@ import type { WorkerMetrics } from "@hindcast/observability";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { WorkerConfig } from "./config";
+import type { TrainerProcesses } from "./trainer/host";
 
 export interface LocalRun {
   source: CancellationSource;
@@ -31,6 +32,8 @@ export interface WorkerContext {
   running: Map<string, LocalRun>;
   /** Runs this worker handed back to the queue as it stopped. */
   handedBack: number;
+  /** Where trainings run: a process each, with spares started ahead. */
+  trainers: TrainerProcesses;
   /** Prometheus instruments of this worker (served when WORKER_METRICS_PORT is set). */
   metrics: WorkerMetrics;
 }

@@ -30,7 +30,7 @@ import { RunArtifacts } from "./ports/run-artifacts";
 import { RunLogger } from "./ports/run-logger";
 import { DbRunStore } from "./ports/run-store";
 import { retryTransient } from "./ports/transient";
-import { runTrainer, type TrainerHandlers } from "./trainer/host";
+import type { TrainerHandlers } from "./trainer/host";
 import type { StartMessage, TrainerCalls, TrainerOutcome } from "./trainer/protocol";
 
 const jobPayloadSchema = z.object({ runId: z.string().uuid() });
@@ -181,14 +181,16 @@ async function trainWithRestarts(worker: WorkerContext, claimed: ClaimedRun, run
   const startedAt = performance.now();
   for (;;) {
     const checkpoint = await retryTransient(() => latestCheckpoint(worker.pool, claimed.id));
-    run.runLog.info(
-      checkpoint
-        ? `Attempt ${claimed.attempt} on ${worker.backend.backend}: resuming at step ${checkpoint.step}`
-        : `Attempt ${claimed.attempt} on ${worker.backend.backend}`,
-      { workerId: worker.workerId, backend: worker.backend.backend },
-    );
-    await run.runLog.flush();
-    const result = await runTrainer(
+    const attempt = `Attempt ${claimed.attempt} on ${worker.backend.backend}`;
+    const started = (pid: number) => {
+      run.runLog.info(`${attempt} in trainer process ${pid}${checkpoint ? `: resuming at step ${checkpoint.step}` : ""}`, {
+        workerId: worker.workerId,
+        backend: worker.backend.backend,
+        pid,
+      });
+      void run.runLog.flush();
+    };
+    const result = await worker.trainers.run(
       {
         kind: "start",
         runId: claimed.id,
@@ -202,10 +204,7 @@ async function trainWithRestarts(worker: WorkerContext, claimed: ClaimedRun, run
       },
       run.handlers,
       run.source.token,
-      {
-        memoryMb: worker.config.trainingMemoryMb,
-        onStarted: (pid) => worker.log.debug({ runId: claimed.id, pid }, "trainer process started"),
-      },
+      started,
     );
     if (result.kind === "outcome") return result.outcome;
 

@@ -34,6 +34,7 @@ import { aggregateTaskHandler } from "./fan-out";
 import { pipelineRunners } from "./pipelines";
 import { retryTransient } from "./ports/transient";
 import { trainTaskHandler } from "./run-job";
+import { TrainerProcesses } from "./trainer/host";
 
 export interface WorkerHandle {
   id: string;
@@ -73,12 +74,14 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     onCollectError: (error, metric) => log.warn({ err: error, metric }, "metric not collected"),
   });
   const artifacts = openArtifactStore(pool, artifactStoreConfig(process.env));
+  const trainers = new TrainerProcesses({ memoryMb: config.trainingMemoryMb, spares: config.spareTrainers });
   const worker: WorkerContext = {
     pool,
     workerId,
     backend,
     config,
     artifacts,
+    trainers,
     log: log.child({ workerId }),
     running,
     handedBack: 0,
@@ -162,6 +165,7 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
         local.source.cancel(how === "release" ? shutdownReason : declaredDeadReason);
       }
       await runner.stop();
+      trainers.close();
       await markWorkerOffline(pool, workerId).catch(() => {});
       await hub.close();
       await metricsServer?.close();

@@ -16,10 +16,20 @@ afterAll(async () => {
   await stopWorker(worker, "SIGKILL");
 });
 
-/** The trainer processes a worker process runs now: its children running trainer/child.ts, as `ps` sees them. */
+/** The trainer processes a worker process runs now, spares included: its children running trainer/child.ts, as `ps` sees them. */
 async function trainerPids(workerPid: number): Promise<number[]> {
   const { stdout } = await promisify(execFile)("ps", ["-o", "pid=,args=", "--ppid", String(workerPid)]).catch(() => ({ stdout: "" }));
   return stdout.split("\n").flatMap((line) => (line.includes("trainer/child.ts") ? [Number.parseInt(line.trim(), 10)] : []));
+}
+
+/** The trainer process a run's attempt trains in now, as its log names it (the worker's other trainers are spares or other runs'). */
+async function trainerOf(runId: string): Promise<number | undefined> {
+  const { rows } = await db.pool.query<{ pid: number }>(
+    `SELECT ("fields"->>'pid')::int AS pid FROM "LogLine" WHERE "runId" = $1 AND "message" LIKE '%in trainer process%' ORDER BY "id" DESC LIMIT 1`,
+    [runId],
+  );
+  const pid = rows[0]?.pid;
+  return pid !== undefined && (await trainerPids(worker.pid)).includes(pid) ? pid : undefined;
 }
 
 async function newestCheckpointStep(runId: string): Promise<number> {
@@ -45,7 +55,7 @@ describe("worker: each training in a trainer process of its own", () => {
     const id = await enqueue(db.pool, longSpec(120));
     await waitForStatus(db.pool, id, (s) => s === "RUNNING");
     await expect.poll(() => newestCheckpointStep(id), { timeout: 60_000, interval: 50 }).toBeGreaterThan(0);
-    const [trainer] = await trainerPids(worker.pid);
+    const trainer = await trainerOf(id);
     expect(trainer).toBeDefined();
     process.kill(trainer as number, "SIGKILL");
     await expect.poll(() => recoveries(id), { timeout: 10_000 }).toHaveLength(1);
@@ -70,8 +80,8 @@ describe("worker: each training in a trainer process of its own", () => {
     while (killed.size < 5) {
       const row = await runRow(db.pool, id);
       if (row.status === "FAILED") break;
-      for (const pid of await trainerPids(worker.pid)) {
-        if (killed.has(pid)) continue;
+      const pid = await trainerOf(id);
+      if (pid !== undefined && !killed.has(pid)) {
         killed.add(pid);
         process.kill(pid, "SIGKILL");
       }

@@ -1,4 +1,4 @@
-import { fork } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { projectRoot } from "@hindcast/db";
 import type { CancellationToken, MetricPointRecord, ProgressSnapshot } from "@hindcast/engine";
@@ -19,42 +19,90 @@ export interface TrainerHandlers extends CallHandlers {
 }
 
 export interface TrainerOptions {
-  /** V8 heap limit of the trainer process (--max-old-space-size); Node's default when absent. */
+  /** V8 heap limit of each trainer process (--max-old-space-size); Node's default when absent. */
   memoryMb?: number;
-  /** Called with the trainer's pid once it runs (tests and `kill -9` find it so). */
-  onStarted?(pid: number): void;
+  /** Trainer processes kept started and idle, so that a training does not wait ~2 s for TF.js to load. */
+  spares: number;
 }
 
 /** The attempt's outcome as the trainer reported it, or the error its process died with before it could. */
 export type TrainerResult = { kind: "outcome"; outcome: TrainerOutcome } | { kind: "exited"; error: Error };
 
 /**
- * Runs one training attempt in a trainer process of its own (child.ts) and
- * serves its calls with `handlers` on this process's event loop, which stays
- * free for heartbeats, the queue and cancellation however heavy the training.
+ * The trainer processes of one worker. Each training attempt runs in a process
+ * of its own (child.ts), whose calls are served with the attempt's handlers on
+ * this process's event loop, which stays free for heartbeats, the queue and
+ * cancellation however heavy the training. `spares` processes are kept
+ * started ahead: loading TF.js takes a trainer about two seconds, which a run
+ * would otherwise wait at its start and a cancel at once after it.
  *
- * A child process, not a worker thread: @tensorflow/tfjs-node's native addon
+ * Child processes, not worker threads: @tensorflow/tfjs-node's native addon
  * does not load in worker threads in some versions, and a process can be
  * killed, run out of memory or crash without taking the worker with it.
  */
-export function runTrainer(
+export class TrainerProcesses {
+  readonly #options: TrainerOptions;
+  readonly #spares: ChildProcess[] = [];
+  #closed = false;
+
+  constructor(options: TrainerOptions) {
+    this.#options = options;
+    this.#refill();
+  }
+
+  /** Runs one attempt; `onStarted` hears the trainer's pid. */
+  run(start: StartMessage, handlers: TrainerHandlers, token: CancellationToken, onStarted?: (pid: number) => void): Promise<TrainerResult> {
+    const child = this.#take();
+    this.#refill();
+    if (child.pid !== undefined) onStarted?.(child.pid);
+    return serveAttempt(child, start, handlers, token);
+  }
+
+  /** Stops the idle spares; trainers running attempts end with them. */
+  close(): void {
+    this.#closed = true;
+    for (const spare of this.#spares.splice(0)) spare.kill("SIGKILL");
+  }
+
+  #take(): ChildProcess {
+    for (let spare = this.#spares.shift(); spare; spare = this.#spares.shift()) {
+      if (spare.connected && spare.exitCode === null && spare.signalCode === null) return spare;
+    }
+    return this.#fork();
+  }
+
+  #refill(): void {
+    while (!this.#closed && this.#spares.length < this.#options.spares) this.#spares.push(this.#fork());
+  }
+
+  #fork(): ChildProcess {
+    const child = fork(childMain, [], {
+      cwd: projectRoot,
+      execArgv: ["--import", "tsx", ...(this.#options.memoryMb ? [`--max-old-space-size=${this.#options.memoryMb}`] : [])],
+      serialization: "advanced",
+      stdio: ["ignore", "inherit", "pipe", "ipc"],
+    });
+    // An idle spare must not keep the worker alive, nor die unheard.
+    child.unref();
+    child.channel?.unref();
+    child.on("error", () => {});
+    return child;
+  }
+}
+
+function serveAttempt(
+  child: ChildProcess,
   start: StartMessage,
   handlers: TrainerHandlers,
   token: CancellationToken,
-  options: TrainerOptions = {},
 ): Promise<TrainerResult> {
-  const child = fork(childMain, [], {
-    cwd: projectRoot,
-    execArgv: ["--import", "tsx", ...(options.memoryMb ? [`--max-old-space-size=${options.memoryMb}`] : [])],
-    serialization: "advanced",
-    stdio: ["ignore", "inherit", "pipe", "ipc"],
-  });
+  child.ref();
+  child.channel?.ref();
   let stderrTail = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     process.stderr.write(chunk);
     stderrTail = (stderrTail + chunk.toString("utf8")).slice(-stderrTailBytes);
   });
-  if (child.pid !== undefined) options.onStarted?.(child.pid);
 
   const post = (message: WorkerMessage) => {
     if (child.connected) child.send(message);
@@ -90,15 +138,18 @@ export function runTrainer(
   });
   const stopListening = token.onCancel((reason) => post({ kind: "cancel", reason }));
   return new Promise((resolve) => {
+    const died = (code: number | null, signal: NodeJS.Signals | null) => {
+      stopListening();
+      resolve(outcome ? { kind: "outcome", outcome } : { kind: "exited", error: trainerExitError(code, signal, stderrTail) });
+    };
+    // A spare that died while idle: its exit has passed already.
+    if (child.exitCode !== null || child.signalCode !== null) return died(child.exitCode, child.signalCode);
     child.once("error", (error) => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
       stderrTail += `\n${error.message}`;
     });
     // "close", not "exit": by then every message the trainer sent has been handled, its outcome included.
-    child.once("close", (code, signal) => {
-      stopListening();
-      resolve(outcome ? { kind: "outcome", outcome } : { kind: "exited", error: trainerExitError(code, signal, stderrTail) });
-    });
+    child.once("close", died);
     post(start);
   });
 }
