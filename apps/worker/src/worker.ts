@@ -14,6 +14,7 @@ import {
   registerWorker,
   runCancelChannel,
   runsInStatus,
+  sweepIncompleteArtifactBlobs,
 } from "@hindcast/db";
 import { type BackendChoice, pickBackend, preferBackends, probeForSpec, trainingSpecSchema } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
@@ -35,6 +36,10 @@ import { pipelineRunners } from "./pipelines";
 import { retryTransient } from "./ports/transient";
 import { trainTaskHandler } from "./run-job";
 import { TrainerProcesses } from "./trainer/host";
+
+/** An artifact write unfinished this long was abandoned; sweeps run this often. */
+const abandonedWriteMinutes = 60;
+const sweepIntervalMs = 10 * 60_000;
 
 export interface WorkerHandle {
   id: string;
@@ -141,6 +146,10 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     );
   sampleLoad();
   const loadSampling = setInterval(sampleLoad, config.systemMetricsIntervalMs);
+  // Bytes a writer began and never finished (its process died mid-write) are no artifact's: every worker sweeps now and then.
+  const sweeping = setInterval(() => {
+    void sweepIncompleteArtifactBlobs(pool, abandonedWriteMinutes).catch((error) => log.warn({ err: error }, "artifact sweep failed"));
+  }, sweepIntervalMs);
 
   let stopping: Promise<void> | undefined;
   const heartbeat = setInterval(() => {
@@ -159,6 +168,7 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     stopping ??= (async () => {
       clearInterval(heartbeat);
       clearInterval(loadSampling);
+      clearInterval(sweeping);
       await markWorkerDraining(pool, workerId).catch(() => {});
       for (const local of running.values()) {
         local.stopping = how;

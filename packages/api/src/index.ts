@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root";
 
+export { artifactStoreOf, provideArtifactStore } from "./artifacts";
 export {
   bootstrapAdmin,
   createApiToken,

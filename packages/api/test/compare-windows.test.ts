@@ -1,32 +1,24 @@
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { enqueueRun } from "@hindcast/db";
 import { dbTest, seattleData } from "@hindcast/test-support";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createCaller } from "../src/index";
+import { storeGoneArtifact, storeJsonArtifact } from "./stored-artifact";
 
 let pool: pg.Pool;
-let dir: string;
 let viewer: ReturnType<typeof createCaller>;
 const spec = { data: seattleData };
 
-dbTest.beforeAll(({ pool: migrated, tempDir }) => {
+dbTest.beforeAll(({ pool: migrated }) => {
   pool = migrated;
-  dir = tempDir;
   viewer = createCaller({ pool, user: { id: "00000000-0000-4000-8000-000000000001", email: "viewer@example.com", role: "VIEWER" } });
 });
 
-/** A run whose results.json artifact holds `content` (or names a file that is not there, for undefined). */
+/** A run whose results.json artifact holds `content` (or whose bytes are gone from the store, for undefined). */
 async function runWithResults(content: unknown): Promise<string> {
   const id = await enqueueRun(pool, { spec, pipeline: "retrodiction" });
-  const file = path.join(dir, `${id}.json`);
-  if (content !== undefined) await writeFile(file, JSON.stringify(content));
-  await pool.query(
-    `INSERT INTO "Artifact" ("id", "runId", "name", "kind", "uri") VALUES (gen_random_uuid(), $1, 'results.json', 'results', $2)`,
-    [id, pathToFileURL(file).href],
-  );
+  if (content === undefined) await storeGoneArtifact(pool, id);
+  else await storeJsonArtifact(pool, id, content);
   return id;
 }
 

@@ -1,6 +1,3 @@
-import { writeFile } from "node:fs/promises";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { type NotificationHub, writeMetricPoints } from "@hindcast/db";
 import { forceRunState, seedRuns } from "@hindcast/db/runs/seed";
 import { apiTest, type TestApi, testPasswords } from "@hindcast/test-support";
@@ -8,6 +5,7 @@ import type pg from "pg";
 import superjson from "superjson";
 import { describe, expect, it } from "vitest";
 import { type ApiServer, appRouter, createCaller, sessionCookieName } from "../src/index";
+import { storeGoneArtifact, storeJsonArtifact } from "./stored-artifact";
 
 type Who = "anonymous" | "viewer" | "operator" | "admin";
 
@@ -60,7 +58,6 @@ let api: TestApi;
 let pool: pg.Pool;
 let hub: NotificationHub;
 let server: ApiServer;
-let artifactDir: string;
 const tokens: Partial<Record<Who, string>> = {};
 const origin = () => server.url.replace(/\/api\/trpc$/, "");
 
@@ -93,11 +90,10 @@ async function tableCounts(): Promise<Record<string, number>> {
   return rows[0];
 }
 
-apiTest.beforeAll(({ api: served, tempDir }) => {
+apiTest.beforeAll(({ api: served }) => {
   api = served;
   ({ pool, hub, server } = api);
   Object.assign(tokens, api.tokens);
-  artifactDir = tempDir;
 });
 
 describe("roles over HTTP", () => {
@@ -169,19 +165,15 @@ describe("browser session", () => {
       user: (await pool.query(`SELECT "id", "email", "role" FROM "User" WHERE "role" = 'OPERATOR'`)).rows[0],
     });
     const { id: runId } = await caller.training.start({ spec: { data: { dataset: "co2", target: "co2" } }, requireGpu: true });
-    const file = path.join(artifactDir, "results.json");
-    await writeFile(file, JSON.stringify({ windows: [], overall: null }));
-    const insert = (name: string, uri: string) =>
-      pool.query<{ id: string }>(
-        `INSERT INTO "Artifact" ("id", "runId", "name", "kind", "uri", "contentType") VALUES (gen_random_uuid(), $1, $2, 'results', $3, 'application/json') RETURNING "id"`,
-        [runId, name, uri],
-      );
-    const present = (await insert("results.json", pathToFileURL(file).href)).rows[0]?.id;
-    const gone = (await insert("gone.bin", pathToFileURL(path.join(artifactDir, "gone.bin")).href)).rows[0]?.id;
+    const results = await storeJsonArtifact(pool, runId, { windows: [], overall: null });
+    const { id: gone } = await storeGoneArtifact(pool, runId, "gone.bin");
+    const present = results.id;
     expect((await fetch(`${origin()}/api/artifacts/${present}`)).status).toBe(401);
     const download = await fetch(`${origin()}/api/artifacts/${present}`, { headers: auth("viewer") });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-disposition")).toBe('attachment; filename="results.json"');
+    expect(download.headers.get("etag")).toBe(`"${results.sha256}"`);
+    expect(download.headers.get("content-length")).toBe(String(results.sizeBytes));
     expect(await download.json()).toEqual({ windows: [], overall: null });
     expect((await fetch(`${origin()}/api/artifacts/${gone}`, { headers: auth("viewer") })).status).toBe(410);
     expect((await fetch(`${origin()}/api/artifacts/${crypto.randomUUID()}`, { headers: auth("viewer") })).status).toBe(404);

@@ -1,13 +1,10 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { enqueueRun, writeMetricPoints } from "@hindcast/db";
 import { forceRunState } from "@hindcast/db/runs/seed";
 import { dbTest, seattleData } from "@hindcast/test-support";
 import type pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createCaller } from "../src/index";
+import { storeJsonArtifact } from "./stored-artifact";
 
 let pool: pg.Pool;
 let viewer: ReturnType<typeof createCaller>;
@@ -70,21 +67,10 @@ describe("runs.results", () => {
   };
 
   async function storeResults(content: unknown): Promise<string> {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "hindcast-results-"));
-    const file = path.join(dir, "results.json");
-    await writeFile(file, JSON.stringify(content));
     const id = await enqueueRun(pool, { spec: { data: { dataset: "seattle_weather", target: "temp_max" } }, pipeline: "retrodiction" });
-    await pool.query(
-      `INSERT INTO "Artifact" ("id", "runId", "name", "kind", "uri") VALUES (gen_random_uuid(), $1, 'results.json', 'results', $2)`,
-      [id, pathToFileURL(file).href],
-    );
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await storeJsonArtifact(pool, id, content);
     return id;
   }
-  const cleanups: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    await Promise.all(cleanups.map((cleanup) => cleanup()));
-  });
 
   it("gives a run from before the classical baselines in the current shape: its two baselines, the others not computed, no verdict", async () => {
     const id = await storeResults({ windows: [legacyWindow], overall: legacyReport, summary: null, backend: null });

@@ -154,3 +154,7 @@ export function bestIndexes(direction: MetricDirection, values: readonly (number
 /** Tracked metrics drawn when a chart has none chosen. */
 export const defaultChartKeys = (catalog: MetricCatalog = metricCatalog): string[] =>
   catalog.tracked.filter((m) => m.chartedByDefault).map((m) => m.key);
+
+/** The prefix of the system metrics each training samples (CPU, memory, tensors, GPU); the run page charts them apart from the loss. */
+export const systemMetricPrefix = "system/";
+export const isSystemMetric = (key: string): boolean => key.startsWith(systemMetricPrefix);

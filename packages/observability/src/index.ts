@@ -4,7 +4,6 @@ export {
   type SystemPointsOptions,
   systemMetricKeys,
   systemMetricPoints,
-  systemMetricPrefix,
 } from "./metric-points";
 export { answerMetrics, type MetricsServer, metricsPath, serveMetrics } from "./serve-metrics";
 export { createServerMetrics, type ServerMetrics, type ServerMetricsOptions } from "./server-metrics";

@@ -1,15 +1,14 @@
+import { systemMetricPrefix } from "@hindcast/contracts";
 import type { GpuSample, SystemSample } from "./system-sampler";
 
 /** Keys of the system metrics a training records next to its loss (the run page charts every `system/` key in its own group). */
 export const systemMetricKeys = {
-  cpuPercent: "system/cpu_percent",
-  rssMb: "system/rss_mb",
-  tensorMb: "system/tensor_mb",
-  gpuUtilizationPercent: "system/gpu_utilization_percent",
-  gpuMemoryMb: "system/gpu_memory_mb",
+  cpuPercent: `${systemMetricPrefix}cpu_percent`,
+  rssMb: `${systemMetricPrefix}rss_mb`,
+  tensorMb: `${systemMetricPrefix}tensor_mb`,
+  gpuUtilizationPercent: `${systemMetricPrefix}gpu_utilization_percent`,
+  gpuMemoryMb: `${systemMetricPrefix}gpu_memory_mb`,
 } as const;
-
-export const systemMetricPrefix = "system/";
 
 /** The engine's MetricPointRecord (packages/engine/src/ports.ts), by shape: observability does not import the engine. */
 export interface SystemMetricPoint {

@@ -1,5 +1,5 @@
 "use client";
-import { defaultChartKeys, trackedMetricKeys } from "@hindcast/contracts";
+import { defaultChartKeys, isSystemMetric, trackedMetricKeys } from "@hindcast/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { ChartControls, chartX } from "@/components/chart-controls";
@@ -8,7 +8,7 @@ import { useChartUrlState } from "@/components/use-chart-url-state";
 import { formatCount, formatNumber } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./run.module.css";
-import { isSystemMetric, SystemMetrics } from "./system-metrics";
+import { SystemMetrics } from "./system-metrics";
 import { useLiveSeries } from "./use-live-series";
 
 const defaultKeys = defaultChartKeys();

@@ -1,13 +1,10 @@
 "use client";
+import { systemMetricPrefix } from "@hindcast/contracts";
 import { useMemo } from "react";
 import { type ChartSettings, chartX } from "@/components/chart-controls";
 import { MetricChart } from "@/components/metric-chart";
 import styles from "./run.module.css";
 import { useLiveSeries } from "./use-live-series";
-
-/** Keys the training's system sampler writes (CPU, memory, tensors, GPU: @hindcast/observability's systemMetricKeys). */
-export const systemMetricPrefix = "system/";
-export const isSystemMetric = (key: string) => key.startsWith(systemMetricPrefix);
 
 /**
  * The training process' system metrics, one small chart each, beside the
