@@ -9,7 +9,7 @@ import { projectRoot } from "@hindcast/db";
 import type pg from "pg";
 import { testPasswords } from "./api-server";
 import { killAll, processTree } from "./entry-point";
-import type { WorkerProcess } from "./worker-process";
+import { quickTimeouts, type WorkerProcess } from "./worker-process";
 
 const run = promisify(execFile);
 const workerMain = path.join(projectRoot, "apps", "worker", "src", "main.ts");
@@ -182,10 +182,7 @@ export async function startWorkerInHost(host: NetnsHost, pool: pg.Pool): Promise
   const worker = spawnInHost(host, workerMain, {
     HINDCAST_BACKEND: "wasm,cpu",
     WORKER_CONCURRENCY: "1",
-    WORKER_HEARTBEAT_MS: "200",
-    WORKER_DEAD_AFTER_MS: "1500",
-    WORKER_POLL_INTERVAL_MS: "250",
-    WORKER_CHECKPOINT_INTERVAL_MS: "0",
+    ...quickTimeouts,
   });
   let workerId = "";
   await waitFor(`the worker in ${host.namespace}`, worker, async () => {

@@ -9,7 +9,7 @@ const workerMain = path.join(projectRoot, "apps", "worker", "src", "main.ts");
  * Heartbeats, death and polling in fractions of a second, so a test sees a
  * killed worker's run handed back within seconds; a checkpoint every epoch.
  */
-const quickTimeouts = {
+export const quickTimeouts = {
   WORKER_HEARTBEAT_MS: "200",
   WORKER_DEAD_AFTER_MS: "1500",
   WORKER_POLL_INTERVAL_MS: "250",
