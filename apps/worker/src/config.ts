@@ -22,8 +22,8 @@ const workerConfigSchema = z.strictObject({
   keepCheckpoints: z.coerce.number().int().min(1).default(2),
   /** Heap limit of each trainer process in MB; Node's default when unset. */
   trainingMemoryMb: z.coerce.number().int().min(32).optional(),
-  /** Trainer processes kept started ahead of the next training (each ~200 MB idle; TF.js takes ~2 s to load). */
-  spareTrainers: z.coerce.number().int().min(0).max(64).default(1),
+  /** Trainer processes kept started ahead of the next trainings (each ~200 MB idle; TF.js takes ~2 s to load); default: the concurrency, at most 4. */
+  spareTrainers: z.coerce.number().int().min(0).max(64).optional(),
   /** How often each training samples its system/* metrics (CPU, memory, tensors, GPU). */
   systemMetricsIntervalMs: z.coerce.number().int().min(250).default(5_000),
   /** Serve Prometheus metrics on this port (0: any free one); off when unset, since `npm start` runs several workers on one machine. */

@@ -39,6 +39,8 @@ import { TrainerProcesses } from "./trainer/host";
 
 /** An artifact write unfinished this long was abandoned; sweeps run this often. */
 const abandonedWriteMinutes = 60;
+/** Spare trainers by default: one per concurrent training, up to this many (each holds ~200 MB idle). */
+const defaultSpareTrainersCap = 4;
 const sweepIntervalMs = 10 * 60_000;
 
 export interface WorkerHandle {
@@ -79,7 +81,10 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     onCollectError: (error, metric) => log.warn({ err: error, metric }, "metric not collected"),
   });
   const artifacts = openArtifactStore(pool, artifactStoreConfig(process.env));
-  const trainers = new TrainerProcesses({ memoryMb: config.trainingMemoryMb, spares: config.spareTrainers });
+  const trainers = new TrainerProcesses({
+    memoryMb: config.trainingMemoryMb,
+    spares: config.spareTrainers ?? Math.min(config.concurrency, defaultSpareTrainersCap),
+  });
   const worker: WorkerContext = {
     pool,
     workerId,

@@ -143,3 +143,5 @@ process.on("message", (message: WorkerMessage) => {
       .then((outcome) => process.send?.({ kind: "outcome", outcome } satisfies TrainerMessage, () => process.exit(exitCodes.done)));
   }
 });
+
+send({ kind: "ready" });

@@ -10,6 +10,9 @@ const childMain = fileURLToPath(new URL("./child.ts", import.meta.url));
 /** Enough of a dying process's stderr to say why it died. */
 const stderrTailBytes = 8_192;
 
+/** Trainers that said they are ready: their modules are loaded (a spare says so long before it is taken). */
+const loaded = new WeakSet<ChildProcess>();
+
 export type CallHandlers = { [M in keyof TrainerCalls]: (args: TrainerCalls[M]["args"]) => Promise<TrainerCalls[M]["result"]> };
 
 export interface TrainerHandlers extends CallHandlers {
@@ -33,8 +36,10 @@ export type TrainerResult = { kind: "outcome"; outcome: TrainerOutcome } | { kin
  * of its own (child.ts), whose calls are served with the attempt's handlers on
  * this process's event loop, which stays free for heartbeats, the queue and
  * cancellation however heavy the training. `spares` processes are kept
- * started ahead: loading TF.js takes a trainer about two seconds, which a run
- * would otherwise wait at its start and a cancel at once after it.
+ * started ahead: loading TF.js takes a trainer about two seconds of a core,
+ * which a run would otherwise wait at its start. A spare taken is replaced
+ * when its training ends, not while it trains, so that loading the next one
+ * does not take a core from the trainings running.
  *
  * Child processes, not worker threads: @tensorflow/tfjs-node's native addon
  * does not load in worker threads in some versions, and a process can be
@@ -53,9 +58,8 @@ export class TrainerProcesses {
   /** Runs one attempt; `onStarted` hears the trainer's pid. */
   run(start: StartMessage, handlers: TrainerHandlers, token: CancellationToken, onStarted?: (pid: number) => void): Promise<TrainerResult> {
     const child = this.#take();
-    this.#refill();
     if (child.pid !== undefined) onStarted?.(child.pid);
-    return serveAttempt(child, start, handlers, token);
+    return serveAttempt(child, start, handlers, token).finally(() => this.#refill());
   }
 
   /** Stops the idle spares; trainers running attempts end with them. */
@@ -88,6 +92,9 @@ export class TrainerProcesses {
     child.unref();
     child.channel?.unref();
     child.on("error", () => {});
+    child.on("message", (message: TrainerMessage) => {
+      if (message.kind === "ready") loaded.add(child);
+    });
     return child;
   }
 }
@@ -119,6 +126,7 @@ function serveAttempt(
   };
 
   let outcome: TrainerOutcome | undefined;
+  const startedAt = performance.now();
   child.on("message", (message: TrainerMessage) => {
     switch (message.kind) {
       case "call":
@@ -138,7 +146,13 @@ function serveAttempt(
         break;
     }
   });
-  const stopListening = token.onCancel((reason) => post({ kind: "cancel", reason }));
+  const stopListening = token.onCancel((reason) => {
+    // Still loading TF.js, it has done nothing to clean up: stopping it beats waiting for it.
+    if (!loaded.has(child)) {
+      outcome = { status: "cancelled", stage: "trainer", reason, durationMs: performance.now() - startedAt };
+      child.kill("SIGKILL");
+    } else post({ kind: "cancel", reason });
+  });
   return new Promise((resolve) => {
     const died = (code: number | null, signal: NodeJS.Signals | null) => {
       stopListening();

@@ -69,6 +69,8 @@ export type TrainerOutcome =
   | { status: "failed"; stage: string; error: TransferredError; durationMs: number };
 
 export type TrainerMessage =
+  /** Its modules (TF.js) are loaded: from now on a cancel is the pipeline's to handle. */
+  | { kind: "ready" }
   | CallMessage
   | ReplyMessage
   | { kind: "progress"; snapshot: ProgressSnapshot }
