@@ -99,7 +99,12 @@ export const tourPages: TourPage[] = [
     name: "workers",
     signedIn: true,
     url: () => "/workers",
-    ready: (page) => visible(page, "worker-table"),
+    ready: async (page) => {
+      await visible(page, "worker-table");
+      // Each worker's heartbeat carries its machine's load.
+      await expect(page.getByTestId("worker-cpu").first()).toContainText(/CPU \d/);
+      await expect(page.getByTestId("worker-memory").first()).toContainText(/GB of/);
+    },
   },
   {
     name: "tokens",

@@ -74,6 +74,7 @@ function expectedSqlType(field: DmmfField): string {
                   Boolean: "boolean",
                   Json: "jsonb",
                   DateTime: "timestamp(3) without time zone",
+                  Bytes: "bytea",
                 } as Record<string, string>
               )[field.type];
   if (!base) throw new Error(`no SQL type known for ${field.type} ${native ?? ""}`);
@@ -211,6 +212,8 @@ describe("generated client reads and writes every field of every model", () => {
           return { nested: [1, "two", { three: null }] };
         case "DateTime":
           return field.nativeType?.[0] === "Date" ? new Date("2021-03-04T00:00:00.000Z") : new Date("2021-03-04T05:06:07.089Z");
+        case "Bytes":
+          return new Uint8Array([0, 1, 254, 255]);
         default:
           throw new Error(`no sample for ${field.type}`);
       }

@@ -71,15 +71,20 @@ class ForwardingMetricSink implements MetricSink {
 }
 
 /** This process's CPU, memory, tensor memory and GPUs as system/* metrics of the run, at the step it has reached. */
-function sampleSystemMetrics(metrics: MetricSink, intervalMs: number, step: () => number): () => void {
+/** Samples at the start, every `intervalMs`, and once more when stopped (so a short training has its figures too). */
+function sampleSystemMetrics(metrics: MetricSink, intervalMs: number, step: () => number): () => Promise<void> {
   const sampler = new SystemSampler();
-  const timer = setInterval(() => {
-    void sampler
+  const sample = () =>
+    sampler
       .sample()
       .then((sample) => metrics.write(systemMetricPoints(sample, { step: step(), tensorBytes: tf.memory().numBytes })))
       .catch((error: unknown) => send({ kind: "log", level: "warn", message: `system metrics not sampled: ${errorMessage(error)}` }));
-  }, intervalMs);
-  return () => clearInterval(timer);
+  void sample();
+  const timer = setInterval(() => void sample(), intervalMs);
+  return () => {
+    clearInterval(timer);
+    return sample();
+  };
 }
 
 async function train(start: StartMessage): Promise<TrainerOutcome> {
