@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { UserFacingError } from "@hindcast/contracts";
-import { createPool, isUserFacingError, openDatabase } from "@hindcast/db";
+import { createPool, isUserFacingError, openDatabase, prepareDatabase } from "@hindcast/db";
 import { runMain } from "@hindcast/db/run-main";
 import { artifactStoreConfig } from "../config";
 import { FolderBackend } from "../folder-backend";
@@ -27,6 +27,8 @@ runMain(async () => {
     throw new UserFacingError("HINDCAST_ARTIFACT_STORE is file: file:// artifacts are already where it writes", "set it to postgres or s3");
   }
   const db = await openDatabase();
+  // The store's tables come with this version's migrations: an upgrade then a move is one command.
+  await prepareDatabase(db.url);
   const pool = createPool({ connectionString: db.url });
   try {
     const result = await migrateFileArtifacts(pool, new FolderBackend(config.folder), openArtifactStore(pool, config), {
