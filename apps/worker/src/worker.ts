@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import { artifactStoreConfig, openArtifactStore } from "@hindcast/artifact-store";
+import { artifactStoreConfig, openArtifactStore, postgresScheme } from "@hindcast/artifact-store";
 import {
   createPool,
   markWorkerDraining,
@@ -14,7 +14,7 @@ import {
   registerWorker,
   runCancelChannel,
   runsInStatus,
-  sweepIncompleteArtifactBlobs,
+  sweepAbandonedArtifactBlobs,
 } from "@hindcast/db";
 import { type BackendChoice, pickBackend, preferBackends, probeForSpec, trainingSpecSchema } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
@@ -151,9 +151,11 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     );
   sampleLoad();
   const loadSampling = setInterval(sampleLoad, config.systemMetricsIntervalMs);
-  // Bytes a writer began and never finished (its process died mid-write) are no artifact's: every worker sweeps now and then.
+  // Bytes no row names (a writer that died mid-write, a row replaced while its bytes stayed) are no artifact's: every worker sweeps now and then.
   const sweeping = setInterval(() => {
-    void sweepIncompleteArtifactBlobs(pool, abandonedWriteMinutes).catch((error) => log.warn({ err: error }, "artifact sweep failed"));
+    void sweepAbandonedArtifactBlobs(pool, abandonedWriteMinutes, postgresScheme).catch((error) =>
+      log.warn({ err: error }, "artifact sweep failed"),
+    );
   }, sweepIntervalMs);
 
   let stopping: Promise<void> | undefined;

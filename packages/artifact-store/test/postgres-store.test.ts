@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
-import { sweepIncompleteArtifactBlobs } from "@hindcast/db";
+import { recordArtifact, sweepAbandonedArtifactBlobs } from "@hindcast/db";
+import { seedRuns } from "@hindcast/db/runs/seed";
 import { dbTest } from "@hindcast/test-support";
 import { describe, expect } from "vitest";
-import { ArtifactCorruptError, ArtifactMissingError, artifactStoreConfig, openArtifactStore } from "../src/index";
+import { ArtifactCorruptError, ArtifactMissingError, artifactStoreConfig, openArtifactStore, postgresScheme } from "../src/index";
 
 const megabyte = 1024 * 1024;
 
@@ -104,7 +105,7 @@ describe("the postgres artifact store", () => {
     await expect(store.readAll(uri)).rejects.toThrow(/do not match the recorded size \(2097152\) and SHA-256/);
   });
 
-  dbTest("keeps a blob whose writer died invisible, and sweeps it", async ({ pool }) => {
+  dbTest("keeps a blob whose writer died invisible, and sweeps it with the blobs no row names", async ({ pool }) => {
     const store = storeOn(pool);
     async function* dies(): AsyncGenerator<Uint8Array> {
       yield randomBytes(2 * megabyte);
@@ -124,8 +125,27 @@ describe("the postgres artifact store", () => {
     expect(await store.stat(crashed)).toBeUndefined();
     await expect(store.readAll(crashed)).rejects.toBeInstanceOf(ArtifactMissingError);
     const recent = await store.write("run-1/recent.bin", new Uint8Array([1, 2, 3]));
-    expect(await sweepIncompleteArtifactBlobs(pool, 60)).toBe(1);
+    // Old and complete: kept while a row names it, swept once none does.
+    const [runId] = await seedRuns(pool, [{ pipeline: "retrodiction" }]);
+    const named = await store.write(`${runId}/named.bin`, new Uint8Array([4]));
+    const orphan = await store.write(`${runId}/orphan.bin`, new Uint8Array([5]));
+    await recordArtifact(pool, {
+      runId: runId as string,
+      name: "named.bin",
+      kind: "model",
+      uri: named.uri,
+      contentType: null,
+      sizeBytes: 1,
+      sha256: named.sha256,
+    });
+    await pool.query(`UPDATE "ArtifactBlob" SET "createdAt" = now() - interval '2 hours' WHERE 'pg-artifact:' || "id" IN ($1, $2)`, [
+      named.uri,
+      orphan.uri,
+    ]);
+    expect(await sweepAbandonedArtifactBlobs(pool, 60, postgresScheme)).toBe(2);
     expect((await pool.query(`SELECT count(*)::int AS n FROM "ArtifactChunk" WHERE "blobId" = $1`, [rows[0]?.id])).rows[0].n).toBe(0);
+    await expect(store.readAll(orphan.uri)).rejects.toBeInstanceOf(ArtifactMissingError);
+    expect(await store.readAll(named.uri)).toEqual(new Uint8Array([4]));
     expect(await store.readAll(recent.uri)).toEqual(new Uint8Array([1, 2, 3]));
   });
 

@@ -60,11 +60,20 @@ export async function deleteArtifactBlob(db: Queryable, blobId: string): Promise
   await db.query(`DELETE FROM "ArtifactBlob" WHERE "id" = $1`, [blobId]);
 }
 
-/** Deletes blobs left incomplete (a writer that crashed) for longer than `olderThanMinutes`; returns how many. */
-export async function sweepIncompleteArtifactBlobs(db: Queryable, olderThanMinutes: number): Promise<number> {
+/**
+ * Deletes blobs older than `olderThanMinutes` that no reader can reach: left
+ * incomplete (a writer that died), or complete but named by no Artifact or
+ * Checkpoint row (`uriPrefix` + id: a row replaced or deleted while its bytes
+ * stayed, e.g. a write retried after its commit). Returns how many.
+ */
+export async function sweepAbandonedArtifactBlobs(db: Queryable, olderThanMinutes: number, uriPrefix: string): Promise<number> {
   const { rowCount } = await db.query(
-    `DELETE FROM "ArtifactBlob" WHERE NOT "complete" AND "createdAt" < now() - make_interval(mins => $1)`,
-    [olderThanMinutes],
+    `DELETE FROM "ArtifactBlob" b
+      WHERE b."createdAt" < now() - make_interval(mins => $1)
+        AND (NOT b."complete"
+             OR (NOT EXISTS (SELECT 1 FROM "Artifact" a WHERE a."uri" = $2 || b."id"::text)
+                 AND NOT EXISTS (SELECT 1 FROM "Checkpoint" c WHERE c."uri" = $2 || b."id"::text)))`,
+    [olderThanMinutes, uriPrefix],
   );
   return rowCount ?? 0;
 }

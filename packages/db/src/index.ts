@@ -6,7 +6,7 @@ export {
   deleteArtifactBlob,
   findArtifactBlob,
   readArtifactChunk,
-  sweepIncompleteArtifactBlobs,
+  sweepAbandonedArtifactBlobs,
   writeArtifactChunk,
 } from "./artifact-blobs";
 export {
