@@ -99,7 +99,7 @@ export async function trainInTrainer(worker: WorkerContext, claimed: ClaimedRun,
       await metrics.flush();
       return undefined;
     },
-    loadDataset: (name) => loadAnyDataset(pool, name),
+    loadDataset: (name) => retryTransient(() => loadAnyDataset(pool, name)),
     putArtifact: ({ name, data, meta }) => artifacts.put(name, data, meta),
     getArtifact: (uri) => artifacts.get(uri),
     checkpoint: async (checkpoint) => {

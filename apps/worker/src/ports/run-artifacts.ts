@@ -20,14 +20,17 @@ export class RunArtifacts implements ArtifactStore {
     this.#store = store;
   }
 
-  /** Stores the bytes, then points the row at them; the bytes a replaced row named are deleted after, so the row never names missing bytes. */
+  /**
+   * Stores the bytes, then points the row at them; the bytes a replaced row named are deleted after, so the row never names missing bytes.
+   * The whole bytes are at hand, so a write the database broke off (a restart, a failover) is simply written again.
+   */
   async put(
     name: string,
     data: Uint8Array | string,
     meta: { kind: string; contentType: string },
   ): Promise<{ uri: string; sizeBytes: number }> {
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    const { uri, sizeBytes, sha256 } = await this.#store.write(`${this.#runId}/${name}`, bytes);
+    const { uri, sizeBytes, sha256 } = await retryTransient(() => this.#store.write(`${this.#runId}/${name}`, bytes));
     const replaced = await retryTransient(() =>
       recordArtifact(this.#pool, { runId: this.#runId, name, kind: meta.kind, uri, contentType: meta.contentType, sizeBytes, sha256 }),
     );
@@ -42,7 +45,7 @@ export class RunArtifacts implements ArtifactStore {
 
   /** Reads any artifact this host can reach, other runs' included (a resumed or child run reads its parent's), checked against its hash. */
   get(uri: string): Promise<Uint8Array> {
-    return this.#store.readAll(uri);
+    return retryTransient(() => this.#store.readAll(uri));
   }
 
   /**
@@ -50,6 +53,6 @@ export class RunArtifacts implements ArtifactStore {
    * missing bytes; bytes no row of this run named are left alone (another run's).
    */
   async remove(uri: string): Promise<void> {
-    if (await retryTransient(() => deleteArtifact(this.#pool, this.#runId, uri))) await this.#store.remove(uri);
+    if (await retryTransient(() => deleteArtifact(this.#pool, this.#runId, uri))) await retryTransient(() => this.#store.remove(uri));
   }
 }
