@@ -10,6 +10,9 @@ const stopDeadlineMs = 10_000;
 // `npm run worker`: one worker process; SIGTERM/SIGINT hand running trainings back to the queue.
 // Started by `npm start` (with an IPC channel), it also stops when that process dies.
 runMain(async () => {
+  // TensorFlow would give all of a GPU's memory to the first process that uses it (this one's backend probe, then one
+  // trainer): the worker and its trainers, which inherit this, take what they use and share the GPU.
+  process.env.TF_FORCE_GPU_ALLOW_GROWTH ??= "true";
   let worker: WorkerHandle | undefined;
   const shutdown = () => {
     if (!worker) process.exit(0);

@@ -85,8 +85,6 @@ export class TrainerProcesses {
       execArgv: ["--import", "tsx", ...(this.#options.memoryMb ? [`--max-old-space-size=${this.#options.memoryMb}`] : [])],
       serialization: "advanced",
       stdio: ["ignore", "inherit", "pipe", "ipc"],
-      // TensorFlow would take all of a GPU's memory for the first trainer: trainings sharing a GPU take what they use.
-      env: { ...process.env, TF_FORCE_GPU_ALLOW_GROWTH: process.env.TF_FORCE_GPU_ALLOW_GROWTH ?? "true" },
     });
     // An idle spare must not keep the worker alive, nor die unheard.
     child.unref();
