@@ -1,5 +1,6 @@
 import type { RouterOutputs } from "@hindcast/api";
 import Link from "next/link";
+import { ScrollRegion } from "@/components/scroll-region";
 import { formatDate, formatDuration } from "@/lib/format";
 import { GpuCell, LoadCell, MemoryCell } from "./worker-load";
 import styles from "./workers.module.css";
@@ -46,7 +47,7 @@ function Capabilities({ worker }: { worker: Worker }) {
 
 export function WorkerTable({ workers }: { workers: Worker[] }) {
   return (
-    <div className={styles.scroll}>
+    <ScrollRegion label="Workers">
       <table className={styles.table} data-testid="worker-table">
         <thead>
           <tr>
@@ -123,6 +124,6 @@ export function WorkerTable({ workers }: { workers: Worker[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollRegion>
   );
 }
