@@ -60,7 +60,6 @@ export function WorkerTable({ workers }: { workers: Worker[] }) {
             <th>Capabilities</th>
             <th className="num">Runs / slots</th>
             <th className="num">Heartbeat</th>
-            <th>Current runs</th>
           </tr>
         </thead>
         <tbody>
@@ -96,18 +95,9 @@ export function WorkerTable({ workers }: { workers: Worker[] }) {
                 <Capabilities worker={w} />
               </td>
               <td className="num">
-                {w.runIds.length} / {w.concurrency}
-              </td>
-              <td className="num">
-                {isStale(w) ? (
-                  <span className={styles.stale} title={`no heartbeat for ${formatDuration(w.heartbeatAgeSeconds)}`}>
-                    ⚠ {formatDuration(w.heartbeatAgeSeconds)} ago
-                  </span>
-                ) : (
-                  `${formatDuration(w.heartbeatAgeSeconds)} ago`
-                )}
-              </td>
-              <td>
+                <div>
+                  {w.runIds.length} / {w.concurrency}
+                </div>
                 <div className={styles.runs}>
                   {w.runIds.length === 0 ? (
                     <span className="muted">idle</span>
@@ -119,6 +109,15 @@ export function WorkerTable({ workers }: { workers: Worker[] }) {
                     ))
                   )}
                 </div>
+              </td>
+              <td className="num">
+                {isStale(w) ? (
+                  <span className={styles.stale} title={`no heartbeat for ${formatDuration(w.heartbeatAgeSeconds)}`}>
+                    ⚠ {formatDuration(w.heartbeatAgeSeconds)} ago
+                  </span>
+                ) : (
+                  `${formatDuration(w.heartbeatAgeSeconds)} ago`
+                )}
               </td>
             </tr>
           ))}
