@@ -15,10 +15,10 @@ export interface GpuSample {
 
 /** One look at this process and its machine. */
 export interface SystemSample {
-  /** CPU time of this process since the previous sample, as a share of one core's wall time (200 = two busy cores). */
+  /** CPU time of this process since the previous sample (the first: since it started), as a share of one core's wall time (200 = two busy cores). */
   cpuPercent: number;
   rssMb: number;
-  /** The machine's CPU use since the previous sample, over all its cores (0 to 100). */
+  /** The machine's CPU use since the previous sample (the first: since boot), over all its cores (0 to 100). */
   machineCpuPercent: number;
   /** The machine's 1, 5 and 15 minute load averages (zeros on Windows). */
   loadAverage: [number, number, number];
@@ -75,9 +75,10 @@ export interface SystemSamplerOptions {
  * sampler stops asking for GPUs: the machine will not grow one.
  */
 export class SystemSampler {
-  private lastCpu = process.cpuUsage();
-  private lastAt = process.hrtime.bigint();
-  private lastMachine = machineCpuTimes();
+  // The first sample covers the process' life and the machine's since boot, rather than the instant since construction.
+  private lastCpu: NodeJS.CpuUsage = { user: 0, system: 0 };
+  private lastAt = process.hrtime.bigint() - BigInt(Math.round(process.uptime() * 1e9));
+  private lastMachine = { total: 0, busy: 0 };
   private gpuProbe: "unknown" | "present" | "absent" = "unknown";
   private readonly nvidiaSmi: string;
 
