@@ -124,7 +124,6 @@ export async function trainInTrainer(worker: WorkerContext, claimed: ClaimedRun,
       artifacts,
       runLog,
       source,
-      decisions,
       stage: () => currentStage,
     });
     await metrics.close();
@@ -170,7 +169,6 @@ interface TrainerRun {
   artifacts: RunArtifacts;
   runLog: RunLogger;
   source: CancellationSource;
-  decisions: RecoveryDecision[];
   /** The stage the trainer last started: where a crash happened. */
   stage(): string;
 }
@@ -211,7 +209,7 @@ async function trainWithRestarts(worker: WorkerContext, claimed: ClaimedRun, run
     const stage = run.stage();
     const durationMs = performance.now() - startedAt;
     const decision = crashes.decide(result.error);
-    run.decisions.push(decision);
+    // Recorded through the trainer's own handler, which also keeps it among the run's decisions.
     await run.handlers
       .recordStageEvent({
         stage,

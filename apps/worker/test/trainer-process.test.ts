@@ -91,6 +91,7 @@ describe("worker: each training in a trainer process of its own", () => {
     expect(run.status).toBe("FAILED");
     expect(run.message).toMatch(/trainer process was killed by SIGKILL/);
     expect(run.error).toMatchObject({ class: "transient" });
+    expect((run.error as { recovery: unknown[] }).recovery).toHaveLength(5);
     expect(await recoveries(id)).toHaveLength(5);
     expect((await recoveries(id)).at(-1)).toMatch(/giving up after 5 attempts/);
 
