@@ -13,6 +13,7 @@ import {
 import { pickBackend, preferBackends, probeForSpec, type TrainingSpec, tf } from "@hindcast/models";
 import { nodeBackends } from "@hindcast/models/node";
 import { SystemSampler, systemMetricPoints } from "@hindcast/observability";
+import { BatchBuffer } from "../ports/batch-buffer";
 import { exitCodes } from "./exit";
 import type { CallMethod, StartMessage, TrainerCalls, TrainerMessage, TrainerOutcome, WorkerMessage } from "./protocol";
 import { rebuildError, transferError } from "./transfer";
@@ -44,34 +45,29 @@ function call<M extends CallMethod>(method: M, args: TrainerCalls[M]["args"]): P
   });
 }
 
-/** Metric points go to the worker in batches, a tenth of a second apart at most. */
+/** Metric points go to the worker in batches, a tenth of a second apart at most (the worker's own sink batches them again for COPY). */
 class ForwardingMetricSink implements MetricSink {
-  #pending: MetricPointRecord[] = [];
-  #timer: NodeJS.Timeout | undefined;
+  readonly #buffer = new BatchBuffer<MetricPointRecord>({
+    writeBatch: async (points) => send({ kind: "metrics", points }),
+    flushIntervalMs: 100,
+    maxBuffered: 2_000,
+  });
 
   write(points: readonly MetricPointRecord[]): void {
-    this.#pending.push(...points);
-    if (this.#pending.length >= 2_000) this.#send();
-    else this.#timer ??= setTimeout(() => this.#send(), 100);
+    this.#buffer.add(points);
   }
 
   /** IPC keeps order: the worker has every point sent before this call when it flushes. */
   async flush(): Promise<void> {
-    this.#send();
+    await this.#buffer.flush();
     await call("flushMetrics", undefined);
-  }
-
-  #send(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    if (this.#pending.length === 0) return;
-    send({ kind: "metrics", points: this.#pending });
-    this.#pending = [];
   }
 }
 
-/** This process's CPU, memory, tensor memory and GPUs as system/* metrics of the run, at the step it has reached. */
-/** Samples at the start, every `intervalMs`, and once more when stopped (so a short training has its figures too). */
+/**
+ * This process's CPU, memory, tensor memory and GPUs as system/* metrics of the run, at the step it has reached:
+ * sampled at the start, every `intervalMs`, and once more when stopped (so a short training has its figures too).
+ */
 function sampleSystemMetrics(metrics: MetricSink, intervalMs: number, step: () => number): () => Promise<void> {
   const sampler = new SystemSampler();
   const sample = () =>
