@@ -1,3 +1,4 @@
+import { runStatusSchema } from "@hindcast/contracts";
 import { z } from "zod";
 import { defineChannel } from "./notify";
 
@@ -7,7 +8,7 @@ export const runEventsChannel = defineChannel(
   z.object({
     runId: z.string().uuid(),
     kind: z.enum(["status", "progress", "stage", "metrics"]),
-    status: z.enum(["QUEUED", "RUNNING", "CANCELLING", "CANCELLED", "SUCCEEDED", "FAILED"]).optional(),
+    status: runStatusSchema.optional(),
     percent: z.number().optional(),
     message: z.string().optional(),
   }),

@@ -3,7 +3,7 @@ import { type RunStatus, runStatuses, terminalStatuses } from "@hindcast/contrac
 export { type RunStatus, runStatuses, terminalStatuses };
 
 /** A status a run ends in. */
-export type TerminalStatus = Extract<RunStatus, "SUCCEEDED" | "FAILED" | "CANCELLED">;
+export type TerminalStatus = Extract<RunStatus, "SUCCEEDED" | "FAILED" | "CANCELLED" | "STOPPED">;
 
 /**
  * Every way a run's status may change, by operation: the function that does
