@@ -20,11 +20,11 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { loadBuiltinDataset } from "@hindcast/datasets";
-import { planSpecWindows } from "@hindcast/engine";
 import {
   forecastPlan,
   overallReport,
   type PreparedSeries,
+  planSpecWindows,
   prepareSeries,
   type TrainingSpec,
   type TrainingSpecInput,

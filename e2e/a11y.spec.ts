@@ -3,14 +3,15 @@ import { contrastRatio, panelBackground } from "./support/contrast";
 import { expect, signIn, test } from "./support/fixtures";
 import { type FocusStop, tabThrough } from "./support/keyboard";
 import { openTourPage, type TourRuns, themes, tourPages } from "./support/pages";
-import { finishedPair } from "./support/runs";
+import { finishedPair, startTourSweep } from "./support/runs";
 
 test.describe.configure({ timeout: 300_000 });
 
 let runs: TourRuns;
 test.beforeAll(async () => {
   const tag = `a11y-${Date.now()}`;
-  runs = { tag, ids: await finishedPair(tag) };
+  const sweep = startTourSweep(tag);
+  runs = { tag, ids: await finishedPair(tag), sweep: await sweep };
 });
 
 for (const target of tourPages) {

@@ -2,7 +2,7 @@ import { contrastRatio, panelBackground } from "./support/contrast";
 import { expect, screenshot, test } from "./support/fixtures";
 import { overlappingTexts, unreachableHeaders } from "./support/layout";
 import { openTourPage, type TourRuns, themes, tourPages } from "./support/pages";
-import { finishedPair } from "./support/runs";
+import { finishedPair, startTourSweep } from "./support/runs";
 
 test.describe.configure({ timeout: 300_000 });
 test.use({ viewport: { width: 1400, height: 900 } });
@@ -13,7 +13,8 @@ const chartPages = new Set(["run", "compare", "datasets"]);
 let runs: TourRuns;
 test.beforeAll(async () => {
   const tag = `pages-${Date.now()}`;
-  runs = { tag, ids: await finishedPair(tag) };
+  const sweep = startTourSweep(tag);
+  runs = { tag, ids: await finishedPair(tag), sweep: await sweep };
 });
 
 for (const target of tourPages) {

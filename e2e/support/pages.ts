@@ -4,10 +4,11 @@ import { signIn } from "./fixtures";
 export const themes = ["light", "dark"] as const;
 export type Theme = (typeof themes)[number];
 
-/** The runs a tour of the pages shows: a finished run (its page) and a second one to compare it with. */
+/** The runs a tour of the pages shows: a finished run (its page) and a second one to compare it with, and a sweep. */
 export interface TourRuns {
   tag: string;
   ids: [string, string];
+  sweep: string;
 }
 
 export interface TourPage {
@@ -68,6 +69,18 @@ export const tourPages: TourPage[] = [
       await visible(page, "param-parallel");
       await chartDrawn(page, "compare-chart-train_loss");
     },
+  },
+  {
+    name: "sweeps",
+    signedIn: true,
+    url: () => "/sweeps",
+    ready: (page) => visible(page, "sweep-list"),
+  },
+  {
+    name: "sweep",
+    signedIn: true,
+    url: ({ sweep }) => `/sweeps/${sweep}`,
+    ready: (page) => visible(page, "trial-table"),
   },
   {
     name: "new",

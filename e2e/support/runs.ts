@@ -31,6 +31,26 @@ const pairSpecs = [
   },
 ];
 
+/**
+ * Starts a small sweep for the tour of the pages (two trials of the first of
+ * `pairSpecs`, refit epochs searched, tagged apart from the pair) and leaves
+ * it running; returns its id.
+ */
+export async function startTourSweep(tag: string): Promise<string> {
+  const api = await apiAs("operator");
+  const sweep = await api.sweeps.start.mutate({
+    name: `${tag} sweep`,
+    tags: [`${tag}-sweep`],
+    base: pairSpecs[0] as Record<string, unknown>,
+    space: { "train.refitEpochs": { int: [0, 1] } },
+    method: "random",
+    budget: { trials: 2 },
+    parallel: 2,
+    earlyStopping: { rule: "none" },
+  });
+  return sweep.id;
+}
+
 /** Starts the two runs of `pairSpecs` tagged `tag` and waits until both have SUCCEEDED; returns their ids. */
 export async function finishedPair(tag: string): Promise<[string, string]> {
   const api = await apiAs("operator");

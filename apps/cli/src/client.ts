@@ -67,10 +67,15 @@ export function describeApiError(error: unknown, server: string): CliError {
         ExitCode.usage,
       );
     }
-    return new CliError(
-      `Cannot reach the Hindcast server at ${server} (${networkReason(error)}). Fix: start it (npm start) or pass --server <url>`,
-      ExitCode.usage,
-    );
+    return unreachable(server, error);
   }
   return new CliError(String((error as Error)?.message ?? error));
+}
+
+/** The error of a request that found no server at `server`. */
+export function unreachable(server: string, error: unknown): CliError {
+  return new CliError(
+    `Cannot reach the Hindcast server at ${server} (${networkReason(error)}). Fix: start it (npm start) or pass --server <url>`,
+    ExitCode.usage,
+  );
 }

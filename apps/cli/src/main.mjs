@@ -126,6 +126,105 @@ train
     exitWith(await (await command(() => import("./commands/compare.js"))).compareRuns(server(), ids, options)),
   );
 
+const runIdsHelp = "run ids, or their first characters (at least 4) when they match one run each";
+program
+  .command("archive")
+  .description("archive runs: they leave the runs list (its Show archived filter brings them back) and are kept whole")
+  .argument("<ids...>", runIdsHelp)
+  .option("--json", "print JSON", false)
+  .action(async (ids, options) =>
+    exitWith(await (await command(() => import("./commands/archive.js"))).archiveRuns(server(), ids, options)),
+  );
+
+program
+  .command("restore")
+  .description("bring archived runs back into the runs list")
+  .argument("<ids...>", runIdsHelp)
+  .option("--json", "print JSON", false)
+  .action(async (ids, options) =>
+    exitWith(await (await command(() => import("./commands/archive.js"))).restoreRuns(server(), ids, options)),
+  );
+
+program
+  .command("delete")
+  .description(
+    "delete finished runs for good, with their child runs, metric points, logs and artifacts: prints what it frees and asks first (admins)",
+  )
+  .argument("<ids...>", runIdsHelp)
+  .option("--yes", "delete without asking", false)
+  .option("--json", "print JSON", false)
+  .action(async (ids, options) => exitWith(await (await command(() => import("./commands/delete.js"))).deleteRuns(server(), ids, options)));
+
+program
+  .command("note")
+  .description('set a run\'s free-text note ("" clears it)')
+  .argument("<id>", runIdHelp)
+  .argument("<text>", "the note, plain text (up to 10,000 characters)")
+  .action(async (id, text) => exitWith(await (await command(() => import("./commands/note.js"))).setNote(server(), id, text)));
+
+const exports = program.command("export").description("CSV to stdout: the runs table, a run's metric series, a sweep's trials");
+exports
+  .command("runs")
+  .description("the runs matching the filters, newest first: the table's usual columns, or with --all every field, param and metric")
+  .option("--all", "every column: run fields, headline metrics, every param and the last/min/max of every metric", false)
+  .option("--status <status...>", "runs with any of these statuses")
+  .option("--tag <tag...>", "runs carrying all these tags")
+  .addOption(new Option("--archived <which>", "archived runs").choices(["hide", "only", "include"]).default("hide"))
+  .action(async (options) => exitWith(await (await command(() => import("./commands/export.js"))).exportRuns(server(), options)));
+exports
+  .command("metrics")
+  .description("every point of a run's metric series at full resolution: run_id,key,step,value,wall_time")
+  .argument("<run>", runIdHelp)
+  .option("--key <key...>", "only these metrics")
+  .action(async (run, options) =>
+    exitWith(await (await command(() => import("./commands/export.js"))).exportMetrics(server(), run, options)),
+  );
+exports
+  .command("sweep")
+  .description("a sweep's trials: number, run, status, the searched values, the objective and the rung reached")
+  .argument("<id>", "the sweep's id")
+  .action(async (id) => exitWith(await (await command(() => import("./commands/export.js"))).exportSweep(server(), id)));
+
+const sweep = program.command("sweep").description("hyperparameter sweeps: trials are runs on the fleet, stopped early by ASHA");
+const sweepModule = () => command(() => import("./commands/sweep.js"));
+sweep
+  .command("start")
+  .description("start a sweep from a YAML or JSON file: base (a training spec), space, method, budget, metric, earlyStopping")
+  .argument("<file>", "the sweep file")
+  .option("--watch", "follow the sweep until it ends", false)
+  .option("--json", "print JSON", false)
+  .action(async (file, options) => exitWith(await (await sweepModule()).startSweep(server(), file, options)));
+sweep
+  .command("list")
+  .description("sweeps, newest first")
+  .option("--json", "print JSON", false)
+  .action(async (options) => exitWith(await (await sweepModule()).listSweeps(server(), options)));
+sweep
+  .command("watch")
+  .description("follow a sweep until it ends: trials by status and the best so far")
+  .argument("<id>", "a sweep id")
+  .action(async (id) => exitWith(await (await sweepModule()).watchSweep(server(), id)));
+for (const [action, description] of /** @type {[string, string][]} */ ([
+  ["pause", "start no new trials (running ones go on)"],
+  ["resume", "start trials again"],
+  ["cancel", "end the sweep and cancel its queued and running trials"],
+])) {
+  sweep
+    .command(action)
+    .description(description)
+    .argument("<id>", "a sweep id")
+    .option("--json", "print JSON", false)
+    .action(async (id, options) =>
+      exitWith(await (await sweepModule()).changeSweep(server(), /** @type {"pause" | "resume" | "cancel"} */ (action), id, options)),
+    );
+}
+sweep
+  .command("best")
+  .description("the best trial so far: its objective and config")
+  .argument("<id>", "a sweep id")
+  .option("--json", "print JSON", false)
+  .action(async (id, options) => exitWith(await (await sweepModule()).bestOfSweep(server(), id, options)));
+
 const datasets = program.command("datasets").description("datasets");
 datasets
   .command("list")
@@ -150,6 +249,19 @@ datasets
   .action(async (file, options) =>
     exitWith(await (await command(() => import("./commands/datasets.js"))).importDataset(server(), file, options)),
   );
+
+program
+  .command("groups")
+  .description("runs grouped by a param, tag, experiment or run group: each group's count, and each metric's mean ± std and best")
+  .requiredOption("--by <what>", "a spec key (model.kind, train.learningRate), tag, experiment or runGroup (the runs of one seed list)")
+  .option(
+    "--metric <key...>",
+    "headline metrics (skill_vs_best, rmse, ...) or tracked metrics, with :min or :max for that stat (val_loss:min); default: the skills",
+  )
+  .option("--status <status...>", "runs with any of these statuses (succeeded, failed, ...)")
+  .option("--tag <tag...>", "runs carrying all these tags")
+  .option("--json", "print JSON", false)
+  .action(async (options) => exitWith(await (await command(() => import("./commands/groups.js"))).listGroups(server(), options)));
 
 program
   .command("workers")

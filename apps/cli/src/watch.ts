@@ -5,7 +5,7 @@ import { ExitCode } from "./errors.mjs";
 import { precision, signedPercent, verdictLine } from "./summary";
 
 /** What watching needs of a run: training.get's answer, or an event of training.events. */
-type Run = Omit<Awaited<ReturnType<ApiClient["training"]["get"]["query"]>>, "stages" | "spec">;
+type Run = Omit<Awaited<ReturnType<ApiClient["training"]["get"]["query"]>>, "stages" | "spec" | "note">;
 
 function bar(percent: number, width = 24): string {
   const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);

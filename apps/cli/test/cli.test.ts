@@ -4,7 +4,7 @@ import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { type ApiServer, createApiToken, hashPassword, startApiServer } from "@hindcast/api";
-import { projectRoot } from "@hindcast/db";
+import { archiveRuns, projectRoot } from "@hindcast/db";
 import { seedRuns } from "@hindcast/db/runs/seed";
 import { baselineNames, verdictText } from "@hindcast/models";
 import { dbTest, longSpec, spawnWorker, stopWorker, type WorkerProcess } from "@hindcast/test-support";
@@ -227,6 +227,18 @@ describe("hindcast CLI against a running server", () => {
     expect(skills.length).toBeGreaterThanOrEqual(2);
     expect(skills.every(Number.isFinite), result.stdout).toBe(true);
     expect(skills).toEqual([...skills].sort((a, b) => b - a));
+  });
+
+  it("groups runs by a spec key: each group's count, and each metric's mean ± std and best", async () => {
+    const result = await hindcast(["groups", "--by", "model.kind", "--tag", "cli", "--metric", "skill_vs_naive", "val_loss:min"]);
+    expect(result.code, result.stderr).toBe(0);
+    const [header, row] = result.stdout.trim().split("\n");
+    expect(header).toMatch(/^model\.kind\s+runs\s+skill_vs_naive mean ± std\s+best\s+val_loss:min mean ± std\s+best$/);
+    expect(row).toMatch(/^linear\s+\d+\s+[+-]?\d+\.\d% ± \d+\.\d%\s+[+-]?\d+\.\d%\s+\d\.\d{3}/);
+    const json = JSON.parse((await hindcast(["groups", "--by", "model.kind", "--tag", "cli", "--json"])).stdout);
+    expect(json).toMatchObject({ groupBy: "param:model.kind", groups: [{ value: "linear" }], more: false });
+    const bad = await hindcast(["groups", "--by", "model.nope"]);
+    expect(bad.stderr).toMatch(/groupBy.*"nope" is not a field of model/);
   });
 
   it("replays a finished run with its saved model on this machine, to the run's numbers", async () => {
@@ -642,5 +654,31 @@ describe("hindcast CLI against a running server", () => {
     expect(conflict.code).toBe(2);
     expect(conflict.stderr).toMatch(/--all.*cannot be used with.*--limit/);
     await pool.query(`DELETE FROM "Run" WHERE "id" = ANY($1::uuid[])`, [ids]);
+  });
+
+  it("archives runs, notes one and (as an admin, saying what it frees, asking unless --yes) deletes them by their id prefixes", async () => {
+    const ids = await seedRuns(pool, [
+      { pipeline: "retrodiction", status: "SUCCEEDED", name: "tidy a" },
+      { pipeline: "retrodiction", status: "SUCCEEDED", name: "tidy b" },
+    ]);
+    await archiveRuns(pool, { ids: ids.slice(0, 1) });
+    const prefixes = ids.map((id) => id.slice(0, 8));
+    const archived = await hindcast(["archive", ...prefixes]);
+    expect(archived.stdout, archived.stderr).toBe("Archived 1 of 2 runs (1 already archived)\n");
+    expect((await hindcast(["note", prefixes[0] as string, "kept as the baseline"])).code).toBe(0);
+    expect((await pool.query(`SELECT "note" FROM "Run" WHERE "id" = $1`, [ids[0]])).rows[0].note).toBe("kept as the baseline");
+
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO "User" ("id", "email", "role", "passwordHash") VALUES (gen_random_uuid(), 'admin@example.com', 'ADMIN', 'x') RETURNING "id"`,
+    );
+    const admin = { HINDCAST_TOKEN: (await createApiToken(pool, rows[0]?.id as string, "cli admin")).token };
+    const unasked = await hindcast(["delete", ...prefixes], admin);
+    expect(unasked.code).toBe(2);
+    expect(unasked.stderr).toBe(
+      "Deleting 2 runs frees 0 metric points, 0 log lines and 0.0 KiB of artifacts (0 files, 0 checkpoints).\n" +
+        "hindcast: Not deleted: nobody to ask. Fix: add --yes to delete without asking\n",
+    );
+    const deleted = await hindcast(["delete", "--yes", ...prefixes], admin);
+    expect(deleted.stdout, deleted.stderr).toBe("Deleted 2 runs; a worker removes their data and artifacts now\n");
   });
 });

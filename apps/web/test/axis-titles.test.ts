@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { layAxisTitles } from "../src/app/(dashboard)/compare/axis-titles";
+import { layAxisTitles } from "../src/components/axis-titles";
 
 /** Every character 7 units wide, the ellipsis too. */
 const widthOf = (text: string) => text.length * 7;

@@ -26,6 +26,13 @@ describe("the runs page's URL", () => {
     expect(viewFromSearch(new URLSearchParams(search)).columns).toEqual({ ...none, trend: undefined });
   });
 
+  it("keeps the archived choice, hidden being the default a plain link leaves out", () => {
+    expect(roundTrip("archived=only").archived).toBe("only");
+    expect(roundTrip("archived=include&tags=a")).toMatchObject({ archived: "include", tags: ["a"] });
+    expect(viewFromSearch(new URLSearchParams("archived=all")).archived).toBe("hide");
+    expect(searchFromView(viewFromSearch(new URLSearchParams("archived=hide&tags=a")))).toBe("tags=a");
+  });
+
   it("caps metric columns at what training.list returns", () => {
     const many = Array.from({ length: 30 }, (_, i) => `mcol=m${i}`).join("&");
     expect(roundTrip(many).columns?.metrics).toHaveLength(20);

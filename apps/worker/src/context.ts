@@ -16,6 +16,8 @@ export interface LocalRun {
    */
   stopping?: "release" | "abandon";
   task: string;
+  /** Why its sweep's early-stopping rule stopped it: the run ends STOPPED, not CANCELLED. */
+  stoppedBySweep?: string;
   /** Samples trained so far and samples/s, from the training's latest progress. */
   samples?: { done: number; perSecond: number };
 }

@@ -1,10 +1,11 @@
 import type { PipelineName } from "@hindcast/contracts";
 import { loadAnyDataset } from "@hindcast/datasets";
 import { type ClaimedRun, childOutcomes, type Ending, endParentRun, fanOut, type TerminalStatus } from "@hindcast/db";
-import { errorMessage, planSpecWindows } from "@hindcast/engine";
+import { errorMessage } from "@hindcast/engine";
 import {
   flattenParams,
   overallReport,
+  planSpecWindows,
   prepareSeries,
   reportHeadline,
   type TrainingSpec,

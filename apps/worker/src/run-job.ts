@@ -5,8 +5,10 @@ import {
   claimRun,
   latestCheckpoint,
   pruneCheckpoints,
+  readSweepConfig,
   recordCheckpoint,
   releaseRun,
+  reportRung,
   runStatus,
   trainTask,
 } from "@hindcast/db";
@@ -17,9 +19,11 @@ import {
   type ProgressSnapshot,
   RecoveryController,
   type RecoveryDecision,
+  type RungValue,
   systemClock,
 } from "@hindcast/engine";
 import { type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
+import { promotable, rungEpochs, storedSweepSchema } from "@hindcast/sweeps";
 import type pg from "pg";
 import { z } from "zod";
 import type { LocalRun, WorkerContext } from "./context";
@@ -87,6 +91,7 @@ export async function trainInTrainer(worker: WorkerContext, claimed: ClaimedRun,
   const artifacts = new RunArtifacts(pool, claimed.id, worker.artifacts);
   const store = new DbRunStore(pool, claimed.id);
   const decisions: RecoveryDecision[] = [];
+  const trial = claimed.sweepId ? await sweepTrialRules(worker, claimed.sweepId, spec) : null;
   let currentStage = "trainer";
   const handlers: TrainerHandlers = {
     recordStageEvent: async (event) => {
@@ -113,12 +118,27 @@ export async function trainInTrainer(worker: WorkerContext, claimed: ClaimedRun,
     },
     metrics: (points) => metrics.write(points),
     log: (level, message) => runLog[level](message),
+    reachRung: async (rung) => {
+      if (!trial || !claimed.sweepId) return undefined;
+      const stopped = await judgeRung(
+        worker,
+        { sweepId: claimed.sweepId, runId: claimed.id, reductionFactor: trial.reductionFactor },
+        rung,
+      );
+      if (stopped) {
+        local.stoppedBySweep = stopped;
+        runLog.info(stopped);
+        source.cancel(stopped);
+      }
+      return undefined;
+    },
   };
   let abandoned = false;
   try {
     await cancelIfRequested(pool, claimed.id, source);
     const outcome = await trainWithRestarts(worker, claimed, {
       pipeline,
+      rungs: trial?.rungs ?? [],
       spec,
       handlers,
       artifacts,
@@ -164,6 +184,8 @@ function setSamplesPerSecond(worker: WorkerContext): void {
 
 interface TrainerRun {
   pipeline: TrainerPipeline;
+  /** A sweep trial's rungs (epochs done), else empty. */
+  rungs: number[];
   spec: TrainingSpec;
   handlers: TrainerHandlers;
   artifacts: RunArtifacts;
@@ -199,6 +221,7 @@ async function trainWithRestarts(worker: WorkerContext, claimed: ClaimedRun, run
         resumeFrom: checkpoint ? await run.artifacts.get(checkpoint.uri) : null,
         checkpointIntervalMs: worker.config.checkpointIntervalMs,
         systemMetricsIntervalMs: worker.config.systemMetricsIntervalMs,
+        rungs: run.rungs,
       },
       run.handlers,
       run.source.token,
@@ -254,6 +277,8 @@ async function endRun(
       resultSummary: { ...outcome.resultSummary, stopReason: outcome.stopReason },
     });
     runLog.info(`Succeeded in ${Math.round(outcome.durationMs)} ms`);
+  } else if (outcome.status === "cancelled" && local?.stoppedBySweep) {
+    await endHeldRun(worker, claimed.id, "STOPPED", { message: local.stoppedBySweep });
   } else if (outcome.status === "cancelled") {
     let reason = outcome.reason;
     if (local?.stopping === "release") {
@@ -280,6 +305,37 @@ async function endRun(
     });
     runLog.error(`Failed in ${outcome.stage} (${errorClass}): ${message}`);
   }
+}
+
+/** A sweep trial's ASHA rungs and reduction factor, from its sweep's stored config (none when the sweep has no such rule). */
+async function sweepTrialRules(
+  worker: WorkerContext,
+  sweepId: string,
+  spec: TrainingSpec,
+): Promise<{ rungs: number[]; reductionFactor: number } | null> {
+  const stored = storedSweepSchema.safeParse(await retryTransient(() => readSweepConfig(worker.pool, sweepId)));
+  if (!stored.success) return null;
+  const rule = stored.data.spec.earlyStopping;
+  return rule.rule === "asha" ? { rungs: rungEpochs(rule, spec.train.epochs), reductionFactor: rule.reductionFactor } : null;
+}
+
+/** Records a trial's loss at a rung; the reason it stops there, or null when it goes on. */
+async function judgeRung(
+  worker: WorkerContext,
+  trial: { sweepId: string; runId: string; reductionFactor: number },
+  { rung, epoch, value }: RungValue,
+): Promise<string | null> {
+  const decided = await retryTransient(() =>
+    reportRung(worker.pool, {
+      ...trial,
+      rung,
+      epoch,
+      value,
+      decide: (own, competing) => promotable(own, competing, trial.reductionFactor),
+    }),
+  );
+  if (decided.promoted) return null;
+  return `Stopped by ASHA at rung ${rung + 1} (epoch ${epoch}): validation loss ${value.toPrecision(4)} is not in the best 1/${trial.reductionFactor} of the ${decided.competing} trials that reached it`;
 }
 
 /** A cancel requested while this attempt was being claimed: the NOTIFY may have gone to nobody. */

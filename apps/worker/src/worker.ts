@@ -34,7 +34,9 @@ import { declaredDeadReason, type LocalRun, shutdownReason, type WorkerContext }
 import { aggregateTaskHandler } from "./fan-out";
 import { pipelineRunners } from "./pipelines";
 import { retryTransient } from "./ports/transient";
+import { purgeTaskHandler } from "./purge";
 import { trainTaskHandler } from "./run-job";
+import { sweepStepTaskHandler } from "./sweep-step";
 import { TrainerProcesses } from "./trainer/host";
 
 /** An artifact write unfinished this long was abandoned; sweeps run this often. */
@@ -102,6 +104,8 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
   const taskList: TaskList = {
     [QueueTask.trainAny]: trainTaskHandler(worker, pipelines),
     [QueueTask.aggregate]: aggregateTaskHandler(worker),
+    [QueueTask.purge]: purgeTaskHandler(worker),
+    [QueueTask.sweepStep]: sweepStepTaskHandler(worker),
   };
   if (backend.gpu) taskList[QueueTask.trainGpu] = trainTaskHandler(worker, pipelines);
   capabilities.tasks = Object.keys(taskList);

@@ -11,6 +11,7 @@ import { artifactStoreOf, provideArtifactStore } from "./artifacts";
 import { bodyLimits, bodyTooLargeMessage, uploadProcedure } from "./body-limits";
 import { createContext } from "./context";
 import { clientError } from "./errors";
+import { serveExport } from "./exports";
 import { LoginThrottle, LoginThrottledError } from "./login-throttle";
 import { appRouter } from "./root";
 import { sessionCookie } from "./session";
@@ -30,6 +31,12 @@ function toHeaders(incoming: IncomingHttpHeaders): Headers {
 
 function fail(res: ServerResponse, status: number, message: string): void {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end(message);
+}
+
+/** An error thrown before an answer started, as its status and one line of text. */
+function failWith(res: ServerResponse, error: unknown): void {
+  const answer = clientError(error);
+  fail(res, getHTTPStatusCodeFromError(answer), answer.message);
 }
 
 /** Behind a TLS-terminating proxy the socket is plain: the proxy says so in X-Forwarded-Proto. */
@@ -68,7 +75,8 @@ function measureCall(metrics: ApiMetrics, procedurePath: string, res: ServerResp
 
 /**
  * The API's HTTP surface: tRPC (queries, mutations, SSE subscriptions) under
- * /api/trpc and artifact downloads under /api/artifacts/<id>. Returns false
+ * /api/trpc, artifact downloads under /api/artifacts/<id> and CSV exports
+ * under /api/exports (exports.ts). Returns false
  * for any other path, so a host server (the dashboard) can answer it.
  */
 export function createApiHandler(pool: pg.Pool, hub?: NotificationHub, metrics?: ApiMetrics, artifacts?: ArtifactStorage) {
@@ -148,13 +156,12 @@ export function createApiHandler(pool: pg.Pool, hub?: NotificationHub, metrics?:
     if (artifact && req.method === "GET") {
       const id = artifactId.safeParse(artifact[1]);
       if (!id.success) fail(res, 404, "No such artifact: an artifact id is a UUID");
-      else
-        await downloadArtifact(req, res, id.data).catch((error: unknown) => {
-          const answer = clientError(error);
-          fail(res, getHTTPStatusCodeFromError(answer), answer.message);
-        });
+      else await downloadArtifact(req, res, id.data).catch((error: unknown) => failWith(res, error));
       return true;
     }
-    return false;
+    return serveExport(pool, req, res, toHeaders(req.headers)).catch((error: unknown) => {
+      failWith(res, error);
+      return true;
+    });
   };
 }

@@ -1,22 +1,24 @@
+import { createHash, randomUUID } from "node:crypto";
 import { ConflictError, issuePath, isTerminalStatus, type PipelineName, UserFacingError, zodIssueLines } from "@hindcast/contracts";
 import { type DatasetSummary, listAllDatasets } from "@hindcast/datasets";
-import { enqueueRun, ensureExperiment, readRunSource } from "@hindcast/db";
+import { enqueueRun, ensureExperiment, insertRun, type NewRun, readRunSource, withTransaction } from "@hindcast/db";
 import { flattenParams, setPath, type TrainingSpec, trainingSpecSchema } from "@hindcast/models";
 import type pg from "pg";
 import { assertRunFitsMemory } from "./run-memory";
+import type { StartSpec } from "./schemas";
 
 /** The spec's dataset, after checking it exists and has the target and feature columns; a 400 naming the field otherwise. */
-async function assertSpecData(pool: pg.Pool, spec: TrainingSpec): Promise<DatasetSummary> {
+export async function assertSpecData(pool: pg.Pool, spec: TrainingSpec, at = "spec"): Promise<DatasetSummary> {
   const datasets = await listAllDatasets(pool);
   const known = datasets.find((d) => d.name === spec.data.dataset);
   if (!known) {
     throw new UserFacingError(`unknown dataset "${spec.data.dataset}"`, `use one of ${datasets.map((d) => d.name).join(", ")}`, {
-      path: "spec.data.dataset",
+      path: `${at}.data.dataset`,
     });
   }
   for (const [path, column] of [
-    ["spec.data.target", spec.data.target],
-    ...spec.data.features.map((f, i) => [`spec.data.features.${i}`, f] as const),
+    [`${at}.data.target`, spec.data.target],
+    ...spec.data.features.map((f, i) => [`${at}.data.features.${i}`, f] as const),
   ] as const) {
     if (!known.columns.includes(column)) {
       throw new UserFacingError(`"${column}" is not a column of ${known.name}`, `use one of ${known.columns.join(", ")}`, { path });
@@ -26,7 +28,8 @@ async function assertSpecData(pool: pg.Pool, spec: TrainingSpec): Promise<Datase
 }
 
 export interface RunRequest {
-  spec: TrainingSpec;
+  /** A list of seeds starts one run per seed. */
+  spec: StartSpec;
   pipeline: PipelineName;
   /** Only workers whose backend is a GPU may take the run. */
   requireGpu: boolean;
@@ -36,20 +39,59 @@ export interface RunRequest {
   experiment?: string;
 }
 
-/** Queues a run after checking its data and its memory against the server's budget. */
-export async function startRun(pool: pg.Pool, userId: string, request: RunRequest): Promise<{ id: string; status: "QUEUED" }> {
-  await assertRunFitsMemory(pool, request.spec, await assertSpecData(pool, request.spec));
-  const id = await enqueueRun(pool, {
-    spec: request.spec,
+export interface StartedRuns {
+  /** The first run's id. */
+  id: string;
+  /** Every run started: one, or one per seed. */
+  ids: string[];
+  /** The run group of a seed list's runs; null for a single run. */
+  runGroup: string | null;
+  status: "QUEUED";
+}
+
+/** The first characters of a spec's SHA-256 without its seed: a name for what a seed list's runs share. */
+function specHash(spec: TrainingSpec): string {
+  const { seed: _, ...train } = spec.train;
+  return createHash("sha256")
+    .update(JSON.stringify({ ...spec, train }))
+    .digest("hex")
+    .slice(0, 8);
+}
+
+/**
+ * Queues a run after checking its data and its memory against the server's
+ * budget; a list of seeds queues one run per seed in one transaction, each
+ * with its one seed, named "<name> seed N" and sharing a new run group.
+ */
+export async function startRun(pool: pg.Pool, userId: string, request: RunRequest): Promise<StartedRuns> {
+  const { seed } = request.spec.train;
+  const withSeed = (one: number): TrainingSpec => ({ ...request.spec, train: { ...request.spec.train, seed: one } });
+  const seeds = Array.isArray(seed) ? seed : [seed];
+  const first = withSeed(seeds[0] as number);
+  await assertRunFitsMemory(pool, first, await assertSpecData(pool, first));
+  const experimentId = request.experiment ? await ensureExperiment(pool, request.experiment, userId) : undefined;
+  const run = (spec: TrainingSpec): NewRun => ({
+    spec,
     pipeline: request.pipeline,
     queue: request.requireGpu ? "gpu" : "any",
-    params: flattenParams(request.spec),
+    params: flattenParams(spec),
     tags: request.tags,
     name: request.name,
     createdById: userId,
-    experimentId: request.experiment ? await ensureExperiment(pool, request.experiment, userId) : undefined,
+    experimentId,
   });
-  return { id, status: "QUEUED" };
+  if (!Array.isArray(seed)) {
+    const id = await enqueueRun(pool, run(first));
+    return { id, ids: [id], runGroup: null, status: "QUEUED" };
+  }
+  const label = request.name ?? specHash(first);
+  const runGroup = `${label} seeds ${randomUUID().slice(0, 8)}`;
+  const ids = await withTransaction(pool, async (client) => {
+    const started: string[] = [];
+    for (const one of seeds) started.push(await insertRun(client, { ...run(withSeed(one)), name: `${label} seed ${one}`, runGroup }));
+    return started;
+  });
+  return { id: ids[0] as string, ids, runGroup, status: "QUEUED" };
 }
 
 export interface CloneRequest {

@@ -1,8 +1,18 @@
-import { defaultPipeline, metricCatalog, pipelineNameSchema, runStatusSchema } from "@hindcast/contracts";
+import {
+  defaultPipeline,
+  groupKinds,
+  groupParamPrefix,
+  metricCatalog,
+  parseGroupBy,
+  pipelineNameSchema,
+  runExportColumnSchema,
+  runStatusSchema,
+} from "@hindcast/contracts";
 import { csvDateFormats } from "@hindcast/datasets/dates";
 import { specPathProblem } from "@hindcast/models/spec-paths";
-import { trainingSpecSchema } from "@hindcast/models/specs";
+import { trainingSpecSchema, trainSpecSchema } from "@hindcast/models/specs";
 import { plainText } from "@hindcast/models/text";
+import superjson from "superjson";
 import { z } from "zod";
 
 /** Column ranges (prisma/schema.prisma): Int is int4, BigInt is int8. */
@@ -36,9 +46,32 @@ const tag = z
   .max(64)
   .regex(/^[\w.:/-]+$/, "use letters, digits and . _ : / -");
 
+/** A start takes at most this many seeds. */
+export const maxSeeds = 50;
+const seed = trainSpecSchema.shape.seed.unwrap();
+const seedList = z
+  .array(seed)
+  .min(1, "name one seed or more")
+  .max(maxSeeds, `must have at most ${maxSeeds} seeds`)
+  .refine((seeds) => new Set(seeds).size === seeds.length, "must not repeat a seed");
+/** train.seed as a start takes it: one seed, or a list that starts one run per seed; each checked as train.seed, so issues keep their code and path. */
+const seedOrSeeds = z.custom<number | number[]>().superRefine((value, ctx) => {
+  for (const issue of (Array.isArray(value) ? seedList : seed).safeParse(value).error?.issues ?? []) ctx.addIssue({ ...issue });
+});
+const startTrainSchema = trainSpecSchema.extend({ seed: seedOrSeeds.default(trainSpecSchema.parse({}).seed) });
+/**
+ * A training spec whose train.seed may be a list of seeds (`[1, 2, 3]`).
+ * zod's typing of safeExtend refuses a field type that is not the old one's;
+ * the spec's own checks (kept by safeExtend) never read the seed.
+ */
+export const startSpecSchema = trainingSpecSchema.safeExtend<{ train: z.ZodPrefault<typeof startTrainSchema> }>({
+  train: startTrainSchema.prefault({}),
+} as never);
+export type StartSpec = z.output<typeof startSpecSchema>;
+
 /** What the dashboard form and `hindcast train start` send. */
 export const startTrainingInput = z.object({
-  spec: trainingSpecSchema,
+  spec: startSpecSchema,
   pipeline: pipelineNameSchema.default(defaultPipeline),
   name: displayName.optional(),
   tags: z.array(tag).max(32).default([]),
@@ -67,6 +100,34 @@ const runIdPrefix = z
 export const resolveRunIdsInput = z.object({ prefixes: z.array(runIdPrefix).min(1).max(100) });
 
 const headlineKeys = metricCatalog.headline.map((metric) => metric.key);
+
+/** What runs are grouped by, as the runs page's URL and the CLI write it: param:<a spec key>, tag, experiment or runGroup. */
+export const groupByInput = z
+  .string()
+  .max(300, { abort: true })
+  .superRefine((text, ctx) => {
+    const by = parseGroupBy(text);
+    const problem = by
+      ? by.kind === "param"
+        ? specPathProblem(by.key.split("."))
+        : undefined
+      : `use ${groupParamPrefix}<a spec key like model.kind>, ${groupKinds.join(", ")}`;
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+const scalarParam = z.union([plainText().max(10_000), z.number(), z.boolean()]);
+/** One group: its runs' value of what they are grouped by (a param's value, possibly a list; a tag; an experiment's name; a run group); null for runs without one. */
+const groupFilterInput = z.object({
+  by: groupByInput,
+  value: z.union([scalarParam, z.array(scalarParam).max(1_000), z.null()]),
+});
+
+const groupStats = ["last", "min", "max"] as const;
+/** A number to summarise groups by: a headline metric of the runs' results, or a stat of a metric they tracked. */
+const groupMetricInput = z.discriminatedUnion("source", [
+  z.object({ source: z.literal("headline"), key: z.enum(headlineKeys) }),
+  z.object({ source: z.literal("metric"), key: metricKey, stat: z.enum(groupStats).default("last") }),
+]);
 
 /** Sorts named before any headline metric could be sorted by (old links, older clients): the catalog key each one sorts by. */
 export const headlineSortAliases = { skill: "skill_vs_naive", skillVsBest: "skill_vs_best" } as const;
@@ -108,6 +169,10 @@ export const listRunsInput = z.object({
     .default(null),
   createdFrom: instant.optional(),
   createdTo: instant.optional(),
+  /** The runs of one group of the grouped table. */
+  group: groupFilterInput.optional(),
+  /** Archived runs: left out (the default), the only ones listed, or listed with the rest. */
+  archived: z.enum(["hide", "only", "include"]).default("hide"),
   sort: sortFields
     .refine((sort) => sort.by !== "metric" || sort.key, { message: "name the metric to sort by", path: ["key"] })
     .refine((sort) => sort.by !== "headline" || headlineKeys.includes(sort.key ?? ""), {
@@ -125,6 +190,45 @@ export const listRunsInput = z.object({
 
 /** The filters of a runs list without its sort and paging: what training.summary counts. */
 export const runFiltersInput = listRunsInput.omit({ sort: true, metricKeys: true, limit: true, cursor: true });
+
+/** Runs matching the filters, grouped; each group with the mean, spread and best of `metrics`. */
+export const runGroupsInput = runFiltersInput.extend({
+  groupBy: groupByInput,
+  metrics: z.array(groupMetricInput).max(20).default([]),
+  limit: z.number().int().min(1).max(1_000).default(200),
+});
+
+/** One metric of a group's runs, bucket by bucket: their mean with its spread, and each run's line when `members`. */
+export const groupSeriesInput = runFiltersInput.extend({
+  group: groupFilterInput,
+  key: metricKey,
+  buckets: z.number().int().min(16).max(1_000).default(500),
+  members: z.boolean().default(false),
+});
+
+/** The most runs a bulk action names by id; more are selected by a filter. */
+export const maxSelectedRuns = 1_000;
+
+const selectionFields = {
+  ids: z.array(z.string().uuid()).min(1).max(maxSelectedRuns).optional(),
+  /** Every run these filters match (as the runs list shows them). */
+  filter: runFiltersInput.optional(),
+};
+const oneSelection = {
+  check: (selection: { ids?: unknown; filter?: unknown }) => (selection.ids === undefined) !== (selection.filter === undefined),
+  message: { message: "give either ids (the runs chosen) or filter (every run it matches), not both", path: ["ids"] },
+};
+
+/** The runs a bulk action acts on: by id, or every run matching a runs list's filters. */
+export const runSelectionInput = z.object(selectionFields).refine(oneSelection.check, oneSelection.message);
+
+export const tagRunsInput = z
+  .object({ ...selectionFields, add: z.array(tag).max(32).default([]), remove: z.array(tag).max(32).default([]) })
+  .refine(oneSelection.check, oneSelection.message)
+  .refine((input) => input.add.length + input.remove.length > 0, { message: "name a tag to add or to remove", path: ["add"] });
+
+/** A run's free-text note; empty clears it. */
+export const runNoteInput = z.object({ id: z.string().uuid(), note: plainText({ multiline: true }).max(10_000) });
 
 export const seriesInput = z.object({
   runIds: z.array(z.string().uuid()).min(1).max(20),
@@ -171,6 +275,27 @@ export const cloneRunInput = z.object({
 });
 
 export const compareRunsInput = z.object({ ids: z.array(z.string().uuid()).min(2).max(20) });
+
+/**
+ * A CSV export of the runs table: a runs list's filters and the columns
+ * (runExportColumnId's ids, in order), "all" of them, or when left out the
+ * table's usual ones.
+ */
+export const exportRunsInput = runFiltersInput.extend({
+  columns: z.union([z.literal("all"), z.array(runExportColumnSchema).min(1).max(1_000)]).optional(),
+});
+export type ExportRunsInput = z.input<typeof exportRunsInput>;
+
+/** Where the API serves CSV downloads (GET, with the session cookie or an API token), relative to the server's origin. */
+export const csvExportPaths = {
+  runs: "/api/exports/runs.csv",
+  metrics: (runId: string) => `/api/exports/runs/${runId}/metrics.csv`,
+  sweep: (sweepId: string) => `/api/exports/sweeps/${sweepId}/trials.csv`,
+};
+
+/** The runs export of `input`: superjson in `input`, as tRPC's GET queries send theirs. */
+export const runsCsvPath = (input: ExportRunsInput) =>
+  `${csvExportPaths.runs}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
 
 /**
  * How a CSV upload's day-month-year dates (01/13/2021) read, when its rows do

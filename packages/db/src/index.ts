@@ -18,7 +18,7 @@ export {
   moveArtifactUri,
   recordArtifact,
 } from "./artifacts";
-export { type RunEvent, runCancelChannel, runEventsChannel } from "./channels";
+export { type RunEvent, runCancelChannel, runEventsChannel, sweepEventsChannel } from "./channels";
 export { type CheckpointRecord, latestCheckpoint, pruneCheckpoints, recordCheckpoint } from "./checkpoints";
 export { createPrismaClient, type PrismaClient } from "./client";
 export { parseDatabaseUrl, redact, withDatabase } from "./connection-url";
@@ -42,8 +42,19 @@ export { hindcastHome, projectRoot } from "./paths";
 export { createPool } from "./pool";
 export { installQueue, maxJobAttempts, prepareDatabase, QueueTask, queueLogger } from "./queue";
 export { type ComparedMetric, compareRuns, type RunComparison } from "./read/compare";
+export { type DeletePreview, previewDelete } from "./read/delete-preview";
 export { type ExperimentRow, ensureExperiment, listExperiments } from "./read/experiments";
+export {
+  type ExportCell,
+  type ExportRows,
+  exportMetricSeries,
+  exportRuns,
+  exportSweepTrials,
+  type RunExportRequest,
+} from "./read/exports";
 export { type QueueDepth, queueDepthByTask, type RunsInStatus, runsByStatus } from "./read/fleet-stats";
+export type { GroupFilter } from "./read/group-by";
+export { type GroupSeries, type GroupSeriesQuery, maxGroupChartRuns, readGroupSeries } from "./read/group-series";
 export {
   type LivePoints,
   type LivePosition,
@@ -57,6 +68,7 @@ export {
   type Sparkline,
 } from "./read/metrics";
 export { childResultsFiles, resultsFiles, type StoredFile } from "./read/results-files";
+export { type GroupMetric, type GroupStats, groupRuns, type RunGroup, type RunGroups, type RunGroupsQuery } from "./read/run-groups";
 export { resolveRunIds } from "./read/run-ids";
 export {
   countRuns,
@@ -84,6 +96,7 @@ export {
   readRunSource,
 } from "./read/run-page";
 export type { RunError, RunRow } from "./read/run-row";
+export { listSweeps, readSweep, readSweepConfig, type SweepRow, type SweepTrialRow } from "./read/sweeps";
 export {
   listTokens,
   type NewToken,
@@ -98,6 +111,20 @@ export { createFirstAdmin, createUser, listUsers, recordLogin, setUserRole, type
 export { listWorkers, type WorkerCapabilities, type WorkerLoad, type WorkerRow, workerLoadSchema } from "./read/workers";
 export { type BackoffOptions, describeExit, RestartBackoff, settlesWithin } from "./restarts";
 export * from "./runs/index";
+export { addSweepJob } from "./sweeps/jobs";
+export {
+  changeSweep,
+  createSweep,
+  type LockedSweep,
+  lockSweep,
+  type NewSweep,
+  type RungReport,
+  recordSweepStep,
+  reportRung,
+  type SweepAction,
+  type SweepTrial,
+  sweepTrials,
+} from "./sweeps/sweeps";
 export { databaseErrorCode, isDatabaseUnavailable } from "./unavailable";
 export { watchRun } from "./watch-run";
 export {

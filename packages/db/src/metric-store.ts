@@ -1,6 +1,7 @@
 import { UserFacingError } from "@hindcast/contracts";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import type { MetricSummary } from "./generated/prisma/client";
 import {
   type Aggregate,
   aggregateSeries,
@@ -289,33 +290,81 @@ const minBudget = 8;
  * max are always among the points. Small ranges come back raw.
  */
 export async function readSeries(db: pg.Pool | pg.PoolClient, query: SeriesQuery): Promise<SeriesResult> {
-  const maxPoints = query.maxPoints ?? 2000;
+  const maxPoints = checkedBudget(query.maxPoints);
+  const summary = await db.query<SeriesStats>(`SELECT "count", "lastStep" FROM "MetricSummary" WHERE "runId" = $1 AND "key" = $2`, [
+    query.runId,
+    query.key,
+  ]);
+  const stats = summary.rows[0];
+  if (!stats) return { points: [], count: 0, downsampled: false };
+  const from = Math.max(0, query.fromStep ?? 0);
+  const to = Math.min(stats.lastStep, query.toStep ?? stats.lastStep);
+  if (from > to) return { points: [], count: 0, downsampled: false };
+  // Buckets no wider than a column of the picture, folded into the columns by fitBudget.
+  const cover = chooseCover(from, to, maxPoints);
+  if (drawnFromRaw(stats, cover, maxPoints)) return fromRaw((await readRaw(db, query, [{ from, to }])).points, from, to, maxPoints);
+  const [buckets, edges] = await Promise.all([readBuckets(db, query, cover.segments), readRaw(db, query, cover.raw)]);
+  let count = edges.count;
+  for (const b of buckets) count += b.count;
+  if (count <= maxPoints) return readRaw(db, query, [{ from, to }]);
+  const points = edges.points;
+  for (const b of buckets) points.push(...representatives(b));
+  return { points: fitBudget(sortUnique(points), maxPoints, from, to), count, downsampled: true };
+}
+
+type SeriesStats = Pick<MetricSummary, "count" | "lastStep">;
+
+function checkedBudget(maxPoints = 2000): number {
   if (!Number.isInteger(maxPoints) || maxPoints < minBudget) {
     throw new UserFacingError(
       `maxPoints must be an integer of at least ${minBudget}, got ${maxPoints}`,
       `ask for ${minBudget} points or more`,
     );
   }
-  const summary = await db.query<{ count: number; lastStep: number }>(
-    `SELECT "count", "lastStep" FROM "MetricSummary" WHERE "runId" = $1 AND "key" = $2`,
-    [query.runId, query.key],
-  );
-  const stats = summary.rows[0];
-  if (!stats) return { points: [], count: 0, downsampled: false };
-  const from = Math.max(0, query.fromStep ?? 0);
-  const to = Math.min(stats.lastStep, query.toStep ?? stats.lastStep);
-  if (from > to) return { points: [], count: 0, downsampled: false };
-  if (stats.count <= maxPoints) return readRaw(db, query, [{ from, to }]);
+  return maxPoints;
+}
 
-  // Buckets no wider than a column of the picture, folded into the columns by fitBudget.
-  const cover = chooseCover(from, to, maxPoints);
-  const [buckets, edges] = await Promise.all([readBuckets(db, query, cover.segments), readRaw(db, query, cover.raw)]);
-  let count = edges.count;
-  for (const b of buckets) count += b.count;
-  if (count <= maxPoints) return cover.segments.length ? readRaw(db, query, [{ from, to }]) : edges;
-  const points = edges.points;
-  for (const b of buckets) points.push(...representatives(b));
-  return { points: fitBudget(sortUnique(points), maxPoints, from, to), count, downsampled: true };
+/** Whether a range is drawn from its raw points alone: few enough of them, or no rollup bucket fits in a column of the picture. */
+const drawnFromRaw = (stats: SeriesStats, cover: Cover, maxPoints: number) => stats.count <= maxPoints || cover.segments.length === 0;
+
+/** A range drawn from all its raw points: as they are, or folded into the budget's columns. */
+function fromRaw(points: StepValue[], from: number, to: number, maxPoints: number): SeriesResult {
+  if (points.length <= maxPoints) return { points, count: points.length, downsampled: false };
+  return { points: fitBudget(sortUnique(points), maxPoints, from, to), count: points.length, downsampled: true };
+}
+
+/**
+ * Whole series of one key for many runs (a page of sparklines), each the
+ * points readSeries gives it, in a few queries rather than two or three per
+ * run: the series drawn from raw points alone (most short ones) are read
+ * together; longer ones through their rollups, one readSeries each. Runs
+ * without the key are left out.
+ */
+export async function readSeriesOfRuns(
+  db: pg.Pool,
+  runIds: readonly string[],
+  key: string,
+  maxPoints: number,
+): Promise<Map<string, SeriesResult>> {
+  checkedBudget(maxPoints);
+  const { rows: series } = await db.query<SeriesStats & { runId: string }>(
+    `SELECT "runId", "count", "lastStep" FROM "MetricSummary" WHERE "runId" = ANY($1::uuid[]) AND "key" = $2`,
+    [runIds, key],
+  );
+  const raw = series.filter((s) => drawnFromRaw(s, chooseCover(0, s.lastStep, maxPoints), maxPoints));
+  const rolled = series.filter((s) => !drawnFromRaw(s, chooseCover(0, s.lastStep, maxPoints), maxPoints));
+  const [points, others] = await Promise.all([
+    raw.length
+      ? db.query<StepValue & { runId: string }>(
+          `SELECT "runId", "step", "value" FROM "MetricPoint" WHERE "runId" = ANY($1::uuid[]) AND "key" = $2 ORDER BY "runId", "step"`,
+          [raw.map((s) => s.runId), key],
+        )
+      : { rows: [] },
+    Promise.all(rolled.map(async (s) => [s.runId, await readSeries(db, { runId: s.runId, key, maxPoints })] as const)),
+  ]);
+  const byRun = new Map<string, StepValue[]>(raw.map((s) => [s.runId, []]));
+  for (const { runId, step, value } of points.rows) byRun.get(runId)?.push({ step, value });
+  return new Map([...raw.map((s) => [s.runId, fromRaw(byRun.get(s.runId) ?? [], 0, s.lastStep, maxPoints)] as const), ...others]);
 }
 
 async function readBuckets(db: pg.Pool | pg.PoolClient, query: SeriesQuery, segments: Cover["segments"]): Promise<Aggregate[]> {

@@ -8,6 +8,10 @@ export const QueueTask = {
   trainAny: "train_any",
   trainGpu: "train_gpu",
   aggregate: "aggregate_run",
+  /** Removes the runs marked deleted, with their artifact bytes (job key: the task's name, so it is queued once). */
+  purge: "purge_runs",
+  /** Starts a sweep's next trials and ends the sweep when its budget is spent (job key: the sweep). */
+  sweepStep: "sweep_step",
 } as const;
 
 /** Retries of a job are our recovery policy's business; this only bounds crash-resumes. */

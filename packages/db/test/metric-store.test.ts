@@ -4,6 +4,7 @@ import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type MetricPointInput, readSeries, UserFacingError, writeMetricPoints } from "../src/index";
 import { rollupWidths } from "../src/metric-rollup";
+import { readSeriesOfRuns } from "../src/metric-store";
 import { seedRuns } from "../src/runs/seed";
 
 let pool: pg.Pool;
@@ -277,5 +278,27 @@ describe("readSeries", () => {
     await expect(readSeries(pool, { runId, key: "train/loss", maxPoints: 3 })).rejects.toThrow(
       /maxPoints must be an integer of at least 8/,
     );
+  });
+});
+
+describe("readSeriesOfRuns", () => {
+  it("gives each run the points readSeries gives it, in a few queries", async () => {
+    const runs = await Promise.all(Array.from({ length: 5 }, () => createRun()));
+    const [short, dense, long, sparse, none] = runs as [string, string, string, string, string];
+    await writeMetricPoints(pool, [
+      ...Array.from({ length: 5 }, (_, i) => ({ runId: short, key: "val_loss", step: i + 1, value: 5 - i })),
+      // Over the budget but narrower than a rollup bucket per column: drawn from raw points.
+      ...Array.from({ length: 2_000 }, (_, i) => ({ runId: dense, key: "val_loss", step: i, value: Math.sin(i / 50) })),
+      // Wide enough for rollups.
+      ...Array.from({ length: 40_000 }, (_, i) => ({ runId: long, key: "val_loss", step: i, value: i === 4_321 ? -5 : 1 / (i + 1) })),
+      ...Array.from({ length: 300 }, (_, i) => ({ runId: sparse, key: "val_loss", step: i * 1_000, value: i })),
+      { runId: short, key: "other", step: 1, value: 1 },
+    ]);
+    const many = await readSeriesOfRuns(pool, runs, "val_loss", 48);
+    expect([...many.keys()].sort()).toEqual([short, dense, long, sparse].sort());
+    for (const id of [short, dense, long, sparse])
+      expect(many.get(id), id).toEqual(await readSeries(pool, { runId: id, key: "val_loss", maxPoints: 48 }));
+    expect(many.get(dense)?.downsampled).toBe(true);
+    expect(many.has(none)).toBe(false);
   });
 });

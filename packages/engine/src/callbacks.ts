@@ -114,3 +114,31 @@ export class ReduceLROnPlateau implements Callback {
     }
   }
 }
+
+/** A trial's loss at a rung of its sweep's early-stopping rule. */
+export interface RungValue {
+  /** The rung's index (0: the first). */
+  rung: number;
+  /** Epochs done. */
+  epoch: number;
+  value: number;
+}
+
+/**
+ * Reports the monitored loss when the epochs done reach a rung (a sweep's
+ * ASHA rungs) and waits for the report, so training does not run on past a
+ * rung before its decision; a trial told to stop is cancelled by its worker.
+ */
+export class RungReporter implements Callback {
+  readonly name = "RungReporter";
+
+  constructor(
+    private readonly rungs: readonly number[],
+    private readonly report: (value: RungValue) => Promise<void>,
+  ) {}
+
+  async onEpochEnd(control: TrainingControl, epoch: number): Promise<void> {
+    const rung = this.rungs.indexOf(epoch + 1);
+    if (rung >= 0) await this.report({ rung, epoch: epoch + 1, value: monitored(control, MetricKey.valLoss) ?? Number.NaN });
+  }
+}

@@ -10,7 +10,7 @@ import {
   makeWindows,
   overallReport,
   type PreparedSeries,
-  planRetrodiction,
+  planSpecWindows,
   predictStatisticalWindow,
   predictWindow,
   prepareSeries,
@@ -41,14 +41,6 @@ import { yieldToEventLoop } from "./yield";
 type TrainingStage = Stage<TrainingContext>;
 
 const retrodictStageName = "retrodict";
-
-/** Rows every fit needs at least, before the first retrodiction window. */
-const minTrainWindows = 32;
-
-/** The retrodiction windows of a spec over its prepared series (one plan for in-process and fanned-out runs). */
-export function planSpecWindows(series: PreparedSeries, spec: TrainingSpec): RetrodictionWindow[] {
-  return planRetrodiction(series, spec.retrodiction, spec.window, Math.max(minTrainWindows, spec.train.batchSize));
-}
 
 /** Gap handling + transform, the retrodiction plan, and the scaler fitted on the rows before the first window. */
 export function prepareRetrodictionData(dataset: Dataset, spec: TrainingSpec) {

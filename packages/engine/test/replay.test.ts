@@ -1,7 +1,7 @@
 import { loadBuiltinDataset } from "@hindcast/datasets";
-import { prepareSeries, type TrainingSpecInput, trainingSpecSchema } from "@hindcast/models";
+import { planSpecWindows, prepareSeries, type TrainingSpecInput, trainingSpecSchema } from "@hindcast/models";
 import { describe, expect, it } from "vitest";
-import { planSpecWindows, replayRetrodiction } from "../src/index";
+import { replayRetrodiction } from "../src/index";
 import { runTraining } from "./helpers";
 
 const spec = (refitEpochs: number, retrodiction: TrainingSpecInput["retrodiction"] = { windows: 3, batchSizeDays: 30 }) => ({

@@ -37,6 +37,7 @@ export { seededRandom, shuffledIndices } from "./random";
 export {
   overallReport,
   planRetrodiction,
+  planSpecWindows,
   predictStatisticalWindow,
   predictWindow,
   type RetrodictionWindow,

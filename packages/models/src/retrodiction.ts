@@ -9,7 +9,7 @@ import { alignToWindow, conformalBands, type ForecastPlan, forecastPlan, windowS
 import type { Bands } from "./intervals";
 import { type ForecastReport, forecastReport, naiveScale, type Predictions } from "./metrics";
 import type { PreparedSeries } from "./prepare";
-import type { RetrodictionSpec, StatisticalModelSpec, WindowSpec } from "./specs";
+import type { RetrodictionSpec, StatisticalModelSpec, TrainingSpec, WindowSpec } from "./specs";
 import { type Scaler, unscaleTarget, writeInputs } from "./windows";
 
 /** One walk-forward window: fit on rows [0, startRow), predict rows [startRow, endRow). */
@@ -65,6 +65,14 @@ export function planRetrodiction(
     );
   }
   return windows;
+}
+
+/** Rows every fit needs at least, before the first retrodiction window. */
+const minTrainWindows = 32;
+
+/** The retrodiction windows of a spec over its prepared series (one plan for in-process and fanned-out runs, and for a sweep's trials). */
+export function planSpecWindows(series: PreparedSeries, spec: TrainingSpec): RetrodictionWindow[] {
+  return planRetrodiction(series, spec.retrodiction, spec.window, Math.max(minTrainWindows, spec.train.batchSize));
 }
 
 export interface WindowResult {

@@ -53,7 +53,7 @@ CREATE INDEX "Sweep_createdAt_id_idx" ON "Sweep"("createdAt" DESC, "id");
 CREATE INDEX "SweepRung_runId_idx" ON "SweepRung"("runId");
 
 -- CreateIndex
-CREATE INDEX "Run_sweepId_trialNumber_idx" ON "Run"("sweepId", "trialNumber");
+CREATE UNIQUE INDEX "Run_sweepId_trialNumber_key" ON "Run"("sweepId", "trialNumber");
 
 -- CreateIndex
 CREATE INDEX "Run_runGroup_idx" ON "Run"("runGroup");

@@ -19,7 +19,7 @@ export interface ListOptions {
 }
 
 /** --status values in any case, as run statuses. */
-function statusesOf(typed: string[] | undefined): RunStatus[] | undefined {
+export function statusesOf(typed: string[] | undefined): RunStatus[] | undefined {
   return typed?.map((status) => {
     const parsed = runStatusSchema.safeParse(status.toUpperCase());
     if (!parsed.success) throw new CliError(`--status ${status}: use one of ${runStatuses.map((s) => s.toLowerCase()).join(", ")}`);

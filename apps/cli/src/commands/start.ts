@@ -14,7 +14,11 @@ export interface StartOptions {
   json: boolean;
 }
 
-/** `train start`: queues a training from a spec file (checked here first, with file:line errors), and follows it with --watch. */
+/**
+ * `train start`: queues a training from a spec file (checked here first, with
+ * file:line errors), or one per seed when train.seed is a list, and follows
+ * it (the first) with --watch.
+ */
 export function startTraining(serverOption: string | undefined, file: string, options: StartOptions): Promise<number> {
   const spec = readSpecFile(file, options.set);
   return withClient(serverOption, async (client) => {
@@ -26,7 +30,12 @@ export function startTraining(serverOption: string | undefined, file: string, op
       experiment: options.experiment,
       requireGpu: options.gpu,
     });
-    print(run, options.json, () => `Queued run ${run.id}`);
+    print(run, options.json, () =>
+      run.runGroup
+        ? [`Queued ${run.ids.length} runs (one per seed) in run group "${run.runGroup}":`, ...run.ids].join("\n")
+        : `Queued run ${run.id}`,
+    );
+    // A seed list's --watch follows its first run; `hindcast groups --by runGroup` shows them all.
     if (options.watch) return (await import("../watch")).watchRun(client, run.id);
   });
 }

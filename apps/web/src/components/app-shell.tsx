@@ -27,6 +27,7 @@ export const canOperate = (user: CurrentUser) => user.role !== "VIEWER";
 
 const links = [
   { href: "/runs", label: "Runs" },
+  { href: "/sweeps", label: "Sweeps" },
   { href: "/new", label: "New training" },
   { href: "/preview", label: "Preview" },
   { href: "/datasets", label: "Datasets" },

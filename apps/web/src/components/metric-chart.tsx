@@ -13,6 +13,8 @@ export interface ChartSeries {
   dash?: number[];
   /** Line width in CSS pixels (default 1.5). */
   width?: number;
+  /** Marks at each point and no line between them (a value per trial rather than a curve). */
+  points?: boolean;
 }
 
 /** The area between two series (named by label), e.g. a prediction interval. */
@@ -32,6 +34,10 @@ export interface MetricChartProps {
   smoothing?: number;
   height?: number;
   title?: string;
+  /** The x axis' title, where the default (step, seconds) is not what x counts. */
+  xLabel?: string;
+  /** The y axis' tick labels, where uPlot's (at most 3 decimals) would make close values look the same. */
+  yFormat?: (value: number) => string;
   testId?: string;
   bands?: ChartBand[];
 }
@@ -95,6 +101,8 @@ export function MetricChart({
   smoothing = 0,
   height = 260,
   title,
+  xLabel,
+  yFormat,
   testId,
   bands = [],
 }: MetricChartProps) {
@@ -103,7 +111,7 @@ export function MetricChart({
   const data = useMemo(() => align(series, smoothing), [series, smoothing]);
   const scheme = useColorScheme();
   const bandShape = bands.map((b) => `${b.upper}>${b.lower}|${b.fill}`).join(",");
-  const shape = `${series.map((s) => `${s.label}|${s.color ?? ""}|${s.dash ?? ""}|${s.width ?? ""}`).join(",")}|${bandShape}|${xKind}|${logScale}|${height}|${scheme}`;
+  const shape = `${series.map((s) => `${s.label}|${s.color ?? ""}|${s.dash ?? ""}|${s.width ?? ""}|${s.points ?? ""}`).join(",")}|${bandShape}|${xKind}|${xLabel ?? ""}|${logScale}|${height}|${scheme}`;
   const dataRef = useRef(data);
   dataRef.current = data;
 
@@ -123,23 +131,26 @@ export function MetricChart({
       scales: { x: { time: xKind === "wall" || xKind === "date" }, y: logScale ? { distr: 3 } : {} },
       axes: [
         {
-          label: xKind === "relative" ? "seconds" : xKind === "step" ? "step" : undefined,
+          label: xLabel ?? (xKind === "relative" ? "seconds" : xKind === "step" ? "step" : undefined),
           // Only when set: an undefined option would replace uPlot's default.
           ...(xKind === "step" ? { incrs: integerIncrements } : {}),
           ...axis,
         },
-        { ...axis, size: fitAxisToLabels },
+        { ...axis, size: fitAxisToLabels, ...(yFormat ? { values: (_: uPlot, splits: number[]) => splits.map(yFormat) } : {}) },
       ],
       series: [
-        { label: xKind },
-        ...series.map((s, i) => ({
-          label: s.label,
-          stroke: canvasColor(element, s.color ?? (palette[i % palette.length] as string)),
-          dash: s.dash,
-          width: s.width ?? 1.5,
-          spanGaps: true,
-          points: { show: false },
-        })),
+        { label: xLabel ?? xKind },
+        ...series.map((s, i) => {
+          const stroke = canvasColor(element, s.color ?? (palette[i % palette.length] as string));
+          return {
+            label: s.label,
+            stroke,
+            dash: s.dash,
+            width: s.width ?? 1.5,
+            spanGaps: true,
+            ...(s.points ? { paths: () => null, points: { show: true, size: 8, width: 1, fill: stroke } } : { points: { show: false } }),
+          };
+        }),
       ],
       bands: plotBands(element, series, bands),
       cursor: { drag: { x: true, y: false } },

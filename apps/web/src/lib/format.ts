@@ -53,6 +53,19 @@ export function formatCount(value: number, locale?: string): string {
   return countFormat(locale).format(value);
 }
 
+/** A size in bytes with its binary unit: "512 B", "4.2 MiB"; "—" for none. */
+export function formatBytes(bytes: number | null, locale?: string): string {
+  if (bytes === null) return "—";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? formatCount(value, locale) : formatTenths(value, locale)} ${units[unit]}`;
+}
+
 /** A number with one decimal, ungrouped: "3.4", "3,4" in German. */
 export function formatTenths(value: number, locale?: string): string {
   return tenthFormat(locale).format(value);

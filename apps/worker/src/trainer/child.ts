@@ -6,6 +6,7 @@ import {
   type MetricPointRecord,
   type MetricSink,
   type ProgressSnapshot,
+  RungReporter,
   type RunStore,
   type StageEventRecord,
   trainingPipelines,
@@ -107,6 +108,7 @@ async function train(start: StartMessage): Promise<TrainerOutcome> {
     pickBackend: (spec: TrainingSpec) => pickBackend(backendOrder, probeForSpec(spec)),
     resumeFrom: start.resumeFrom ? decodeCheckpoint(start.resumeFrom) : undefined,
     checkpointIntervalMs: start.checkpointIntervalMs,
+    callbacks: start.rungs.length ? [new RungReporter(start.rungs, (value) => call("reachRung", value))] : [],
     onCheckpoint: async (checkpoint, uri) => {
       await metrics.flush();
       const { epoch, step, tag, valLoss, learningRate } = checkpoint;

@@ -1,5 +1,5 @@
 import type { PipelineName } from "@hindcast/contracts";
-import type { ErrorClass, MetricPointRecord, ProgressSnapshot, ResultSummary, StageEventRecord } from "@hindcast/engine";
+import type { ErrorClass, MetricPointRecord, ProgressSnapshot, ResultSummary, RungValue, StageEventRecord } from "@hindcast/engine";
 import type { Dataset, TrainingSpec } from "@hindcast/models";
 
 /*
@@ -23,6 +23,8 @@ export interface StartMessage {
   checkpointIntervalMs: number;
   /** How often system/* metrics are sampled (ms). */
   systemMetricsIntervalMs: number;
+  /** A sweep trial's rungs (epochs done) at which it reports its loss (reachRung); empty for other runs. */
+  rungs: number[];
 }
 
 export interface CancelMessage {
@@ -45,6 +47,8 @@ export interface TrainerCalls {
     args: { uri: string; epoch: number; step: number; tag: string; valLoss: number | null; learningRate: number };
     result: undefined;
   };
+  /** A sweep trial reached a rung: the worker records it and, when the trial is not promoted, cancels it as stopped. */
+  reachRung: { args: RungValue; result: undefined };
 }
 export type CallMethod = keyof TrainerCalls;
 

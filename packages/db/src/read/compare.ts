@@ -21,7 +21,7 @@ const sameJson = (values: readonly unknown[]) => values.every((v) => JSON.string
 /** Runs side by side, in the order of `ids`: their params split into differing and shared, and last/min/max of every metric. */
 export async function compareRuns(pool: pg.Pool, ids: readonly string[]): Promise<RunComparison> {
   const found = await prismaOf(pool).run.findMany({
-    where: { id: { in: [...ids] } },
+    where: { id: { in: [...ids] }, deletedAt: null },
     select: {
       id: true,
       name: true,

@@ -16,7 +16,7 @@ export async function listExperiments(pool: pg.Pool): Promise<ExperimentRow[]> {
             count(r."id")::int AS "runs",
             count(r."id") FILTER (WHERE r."status" IN ('QUEUED', 'RUNNING', 'CANCELLING'))::int AS "active",
             max(r."createdAt") AS "lastRunAt"
-       FROM "Experiment" e LEFT JOIN "Run" r ON r."experimentId" = e."id"
+       FROM "Experiment" e LEFT JOIN "Run" r ON r."experimentId" = e."id" AND r."deletedAt" IS NULL
       GROUP BY e."id" ORDER BY max(r."createdAt") DESC NULLS LAST, e."createdAt" DESC`,
   );
   return rows;

@@ -2,7 +2,7 @@ import { isTerminalStatus } from "@hindcast/contracts";
 import type pg from "pg";
 import { prismaOf } from "../client";
 import type { MetricPoint, MetricSummary } from "../generated/prisma/client";
-import { readSeries } from "../metric-store";
+import { readSeries, readSeriesOfRuns } from "../metric-store";
 import type { NotificationHub } from "../notify";
 import { runStatus } from "../runs/index";
 import { watchRun } from "../watch-run";
@@ -121,13 +121,12 @@ export interface Sparkline {
  * extremes kept (the same rollup reads as series), for the runs table's trend
  * column. Runs without the metric come back with no points.
  */
-export function readSparklines(pool: pg.Pool, runIds: readonly string[], key: string, points: number): Promise<Sparkline[]> {
-  return Promise.all(
-    [...new Set(runIds)].map(async (runId) => {
-      const series = await readSeries(pool, { runId, key, maxPoints: points });
-      return { runId, steps: series.points.map((p) => p.step), values: series.points.map((p) => p.value) };
-    }),
-  );
+export async function readSparklines(pool: pg.Pool, runIds: readonly string[], key: string, points: number): Promise<Sparkline[]> {
+  const series = await readSeriesOfRuns(pool, runIds, key, points);
+  return [...new Set(runIds)].map((runId) => {
+    const line = series.get(runId)?.points ?? [];
+    return { runId, steps: line.map((p) => p.step), values: line.map((p) => p.value) };
+  });
 }
 
 /** Points a live batch carries at most; a run that wrote more is caught up over the next batches. */

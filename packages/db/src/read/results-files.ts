@@ -8,7 +8,7 @@ export type StoredFile = Pick<Artifact, "runId" | "uri">;
 /** Where each of these runs' results.json is stored; runs without one are left out. */
 export function resultsFiles(pool: pg.Pool, runIds: readonly string[]): Promise<StoredFile[]> {
   return prismaOf(pool).artifact.findMany({
-    where: { runId: { in: [...runIds] }, name: artifactNames.results },
+    where: { runId: { in: [...runIds] }, run: { deletedAt: null }, name: artifactNames.results },
     select: { runId: true, uri: true },
   });
 }

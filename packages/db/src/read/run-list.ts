@@ -2,6 +2,8 @@ import { type HeadlineMetric, type MetricCatalog, metricCatalog, type RunStatus,
 import type pg from "pg";
 import { z } from "zod";
 import type { MetricSummary } from "../generated/prisma/client";
+import { type GroupFilter, groupMemberSql } from "./group-by";
+import { maintainedCounts, type StatusCounts } from "./run-counts";
 import { type RunRow, runRowColumns, type StoredRunRow, toRunRow } from "./run-row";
 
 /** Which runs a list shows (the API's runs list input, without sort and paging). */
@@ -19,6 +21,10 @@ export interface RunFilters {
   parentId: string | null;
   createdFrom?: Date;
   createdTo?: Date;
+  /** Archived runs: left out ("hide", the default), the only ones listed ("only"), or listed with the rest ("include"). */
+  archived?: "hide" | "only" | "include";
+  /** The runs of one group of a grouped table (see run-groups.ts). */
+  group?: GroupFilter;
 }
 
 export interface RunSort {
@@ -81,7 +87,7 @@ function cursorValue(value: string | number | Date): string | number {
 }
 
 /** Numbered query parameters: `param(value)` adds one and returns its placeholder. */
-function sqlParameters() {
+export function sqlParameters() {
   const values: unknown[] = [];
   const param = (value: unknown) => {
     values.push(value);
@@ -95,21 +101,23 @@ function sqlParameters() {
  * (`pathParam`: the placeholder of that path as text[]); null where the run
  * has no number there, as the catalog's `pick` reads it.
  */
-const headlineSql = (pathParam: string) =>
+export const headlineSql = (pathParam: string) =>
   `(CASE WHEN jsonb_typeof(r."resultSummary" #> ${pathParam}::text[]) = 'number' THEN (r."resultSummary" #>> ${pathParam}::text[])::float8 END)`;
-const beatsAllSql = `(r."resultSummary" #>> '{verdict,beatsAll}')::boolean`;
+/** A run's verdict.beatsAll; null where it holds no boolean (as the maintained counts read it, see run-counts.ts). */
+const beatsAllSql = `(CASE WHEN jsonb_typeof(r."resultSummary" #> '{verdict,beatsAll}') = 'boolean' THEN (r."resultSummary" #>> '{verdict,beatsAll}')::boolean END)`;
 
-/** The catalog's headline metric of a key; a user error naming sort.key for one it does not have. */
-function headlineMetricOf(key: string | undefined, catalog: MetricCatalog): HeadlineMetric {
+/** The catalog's headline metric of a key; a user error naming `path` (sort.key) for one it does not have. */
+export function headlineMetricOf(key: string | undefined, catalog: MetricCatalog, path = "sort.key"): HeadlineMetric {
   const metric = catalog.headline.find((m) => m.key === key);
   if (metric) return metric;
   const keys = catalog.headline.map((m) => m.key).join(", ");
-  throw new UserFacingError(`"${key ?? ""}" is no headline metric`, `use one of ${keys}`, { path: "sort.key" });
+  throw new UserFacingError(`"${key ?? ""}" is no headline metric`, `use one of ${keys}`, { path });
 }
 
-/** The SQL conditions of a list's filters, with their values added through `param`. */
-function runFilters(filters: RunFilters, param: (value: unknown) => string): string[] {
-  const where: string[] = [];
+/** The SQL conditions of a list's filters over `"Run" r`, with their values added through `param`; runs being deleted never match. */
+export function runFilters(filters: RunFilters, param: (value: unknown) => string): string[] {
+  const where = [`r."deletedAt" IS NULL`];
+  if (filters.archived !== "include") where.push(`r."archivedAt" IS ${filters.archived === "only" ? "NOT NULL" : "NULL"}`);
   if (filters.status?.length) where.push(`r."status" = ANY(${param(filters.status)}::"RunStatus"[])`);
   if (filters.tags?.length) where.push(`r."tags" @> ${param(filters.tags)}::text[]`);
   if (filters.params && Object.keys(filters.params).length) where.push(`r."params" @> ${param(JSON.stringify(filters.params))}::jsonb`);
@@ -118,6 +126,7 @@ function runFilters(filters: RunFilters, param: (value: unknown) => string): str
     where.push(filters.parentId === null ? `r."parentId" IS NULL` : `r."parentId" = ${param(filters.parentId)}`);
   if (filters.createdFrom) where.push(`r."createdAt" >= ${param(filters.createdFrom)}`);
   if (filters.createdTo) where.push(`r."createdAt" < ${param(filters.createdTo)}`);
+  if (filters.group) where.push(groupMemberSql(filters.group, param));
   if (filters.search) {
     const pattern = param(`%${filters.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     where.push(
@@ -127,7 +136,7 @@ function runFilters(filters: RunFilters, param: (value: unknown) => string): str
   return where;
 }
 
-const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(" AND ")}` : "");
+export const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(" AND ")}` : "");
 
 /** The SQL a sort orders by, never null (missing metrics sort last), and the type its cursor value is cast to. */
 function sortOrder(
@@ -192,7 +201,10 @@ export async function listRuns(pool: pg.Pool, query: RunListQuery, catalog: Metr
 
 /** The same rows as `listRuns` for these ids (in no particular order): how a live table refreshes the runs it shows. */
 export async function runRowsByIds(pool: pg.Pool, ids: readonly string[], metricKeys: readonly string[]): Promise<RunListRow[]> {
-  const { rows } = await pool.query<StoredRunRow>(`SELECT ${runRowColumns} FROM "Run" r WHERE r."id" = ANY($1::uuid[])`, [ids]);
+  const { rows } = await pool.query<StoredRunRow>(
+    `SELECT ${runRowColumns} FROM "Run" r WHERE r."id" = ANY($1::uuid[]) AND r."deletedAt" IS NULL`,
+    [ids],
+  );
   return withMetrics(pool, rows.map(toRunRow), metricKeys);
 }
 
@@ -256,22 +268,8 @@ export interface RunCounts {
  * from before the classical baselines have only that).
  */
 export async function countRuns(pool: pg.Pool, filters: RunFilters): Promise<RunCounts> {
-  const { values, param } = sqlParameters();
-  const skillSql = headlineSql(param(headlineMetricOf("skill_vs_naive", metricCatalog).path));
-  const { rows } = await pool.query<{
-    status: RunStatus;
-    runs: number;
-    scored: number;
-    beatNaive: number;
-    judged: number;
-    beatBest: number;
-  }>(
-    `SELECT r."status", count(*)::int AS "runs",
-            count(${skillSql})::int AS "scored", count(*) FILTER (WHERE ${skillSql} > 0)::int AS "beatNaive",
-            count(${beatsAllSql})::int AS "judged", count(*) FILTER (WHERE ${beatsAllSql})::int AS "beatBest"
-       FROM "Run" r ${whereClause(runFilters(filters, param))} GROUP BY r."status"`,
-    values,
-  );
+  const skillPath = headlineMetricOf("skill_vs_naive", metricCatalog).path;
+  const rows = (await maintainedCounts(pool, filters, skillPath)) ?? (await scannedCounts(pool, filters, skillPath));
   const sum = (key: "runs" | "scored" | "beatNaive" | "judged" | "beatBest") => rows.reduce((n, row) => n + row[key], 0);
   return {
     total: sum("runs"),
@@ -281,4 +279,18 @@ export async function countRuns(pool: pg.Pool, filters: RunFilters): Promise<Run
     withVerdict: sum("judged"),
     beatBest: sum("beatBest"),
   };
+}
+
+/** countRuns' answer read from the runs themselves: for filters the maintained counts are not kept by. */
+async function scannedCounts(pool: pg.Pool, filters: RunFilters, skillPath: readonly string[]): Promise<StatusCounts[]> {
+  const { values, param } = sqlParameters();
+  const skillSql = headlineSql(param(skillPath));
+  const { rows } = await pool.query<StatusCounts>(
+    `SELECT r."status", count(*)::int AS "runs",
+            count(${skillSql})::int AS "scored", count(*) FILTER (WHERE ${skillSql} > 0)::int AS "beatNaive",
+            count(${beatsAllSql})::int AS "judged", count(*) FILTER (WHERE ${beatsAllSql})::int AS "beatBest"
+       FROM "Run" r ${whereClause(runFilters(filters, param))} GROUP BY r."status"`,
+    values,
+  );
+  return rows;
 }

@@ -21,6 +21,7 @@ export type RunState = RunRow & { metrics: RunMetricSummary[] };
 /** Everything the run page shows of a run but its logs, artifacts and results. */
 export type RunDetails = RunState & {
   spec: unknown;
+  note: string | null;
   stages: Pick<StageEvent, "stage" | "kind" | "attempt" | "durationMs" | "message" | "details" | "at">[];
 };
 
@@ -30,14 +31,21 @@ const metricSummarySelect = { key: true, last: true, lastStep: true, min: true, 
 export const runNotFound = (id: string, path = "id") =>
   new NotFoundError(`Run ${id} does not exist`, "check the run id (hindcast train list shows them)", { path });
 
+/** A run as read with its `deletedAt`: 404 when there is none, or when it is being deleted. */
+function existing<Run extends { deletedAt: Date | null }>(run: Run | null, id: string): Omit<Run, "deletedAt"> {
+  if (!run) throw runNotFound(id);
+  const { deletedAt, ...rest } = run;
+  if (deletedAt) throw new NotFoundError(`Run ${id} was deleted`, "hindcast train list shows the runs that remain", { path: "id" });
+  return rest;
+}
+
 /** A run's state; 404 when there is no such run. */
 async function readRunState(pool: pg.Pool, id: string): Promise<RunState> {
   const run = await prismaOf(pool).run.findUnique({
     where: { id },
-    select: { ...runRowSelect, metricSummaries: { select: metricSummarySelect, orderBy: { key: "asc" } } },
+    select: { ...runRowSelect, deletedAt: true, metricSummaries: { select: metricSummarySelect, orderBy: { key: "asc" } } },
   });
-  if (!run) throw runNotFound(id);
-  const { metricSummaries, ...row } = run;
+  const { metricSummaries, ...row } = existing(run, id);
   return { ...runRowOf(row), metrics: metricSummaries };
 }
 
@@ -47,7 +55,9 @@ export async function readRunDetails(pool: pg.Pool, id: string): Promise<RunDeta
     where: { id },
     select: {
       ...runRowSelect,
+      deletedAt: true,
       spec: true,
+      note: true,
       stageEvents: {
         select: { stage: true, kind: true, attempt: true, durationMs: true, message: true, details: true, at: true },
         orderBy: { id: "asc" },
@@ -55,9 +65,8 @@ export async function readRunDetails(pool: pg.Pool, id: string): Promise<RunDeta
       metricSummaries: { select: metricSummarySelect, orderBy: { key: "asc" } },
     },
   });
-  if (!run) throw runNotFound(id);
-  const { metricSummaries, stageEvents, spec, ...row } = run;
-  return { ...runRowOf(row), metrics: metricSummaries, spec, stages: stageEvents };
+  const { metricSummaries, stageEvents, spec, note, ...row } = existing(run, id);
+  return { ...runRowOf(row), metrics: metricSummaries, spec, note, stages: stageEvents };
 }
 
 /**
@@ -81,7 +90,7 @@ export type RunLogLine = Pick<LogLine, "attempt" | "level" | "message" | "fields
 /** Log lines after `afterId` (oldest first), or the newest `limit` when no `afterId` is given. */
 export async function readRunLogs(pool: pg.Pool, runId: string, afterId: string | undefined, limit: number): Promise<RunLogLine[]> {
   const lines = await prismaOf(pool).logLine.findMany({
-    where: { runId, ...(afterId === undefined ? {} : { id: { gt: BigInt(afterId) } }) },
+    where: { runId, run: { deletedAt: null }, ...(afterId === undefined ? {} : { id: { gt: BigInt(afterId) } }) },
     select: { id: true, attempt: true, level: true, message: true, fields: true, at: true },
     // Newest first for the tail, then turned around; sorted by the bigint id, never its text ("10" < "9").
     orderBy: { id: afterId === undefined ? "desc" : "asc" },
@@ -98,18 +107,18 @@ export async function readRunSource(
 ): Promise<Pick<Run, "spec" | "queue" | "tags" | "name" | "status"> & { pipeline: PipelineName }> {
   const run = await prismaOf(pool).run.findUnique({
     where: { id },
-    select: { spec: true, pipeline: true, queue: true, tags: true, name: true, status: true },
+    select: { spec: true, pipeline: true, queue: true, tags: true, name: true, status: true, deletedAt: true },
   });
-  if (!run) throw runNotFound(id);
-  const pipeline = pipelineNameSchema.safeParse(run.pipeline);
+  const source = existing(run, id);
+  const pipeline = pipelineNameSchema.safeParse(source.pipeline);
   if (!pipeline.success) {
     throw new UserFacingError(
-      `run ${id} names the pipeline "${run.pipeline}", which this version does not have`,
+      `run ${id} names the pipeline "${source.pipeline}", which this version does not have`,
       `start a new run with one of ${pipelineNames.join(", ")}`,
       { path: "id" },
     );
   }
-  return { ...run, pipeline: pipeline.data };
+  return { ...source, pipeline: pipeline.data };
 }
 
 export type RunArtifact = Pick<Artifact, "id" | "name" | "kind" | "contentType" | "createdAt"> & {
@@ -121,7 +130,7 @@ export type RunArtifact = Pick<Artifact, "id" | "name" | "kind" | "contentType" 
 /** A run's artifacts by kind and name, with the URL the API downloads each from (never their store URIs). */
 export async function readRunArtifacts(pool: pg.Pool, runId: string): Promise<RunArtifact[]> {
   const artifacts = await prismaOf(pool).artifact.findMany({
-    where: { runId },
+    where: { runId, run: { deletedAt: null } },
     select: { id: true, name: true, kind: true, contentType: true, sizeBytes: true, createdAt: true },
     orderBy: [{ kind: "asc" }, { name: "asc" }],
   });

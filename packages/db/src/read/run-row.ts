@@ -30,6 +30,7 @@ export type RunRow = Pick<
   | "createdAt"
   | "startedAt"
   | "finishedAt"
+  | "archivedAt"
 > & {
   /** The spec flattened to dotted keys ("model.kind", "train.epochs"). */
   params: Record<string, unknown>;
@@ -69,8 +70,8 @@ export function toRunRow({ params, resultSummary, error, ...row }: StoredRunRow)
 /** The columns of a RunRow in plain SQL over `"Run" r`. */
 export const runRowColumns = `r."id", r."name", r."status", r."pipeline", r."queue", r."tags", r."params", r."attempt", r."backend",
   r."phase", r."step", r."totalSteps", r."itemsDone", r."itemsTotal", r."percent", r."etaSeconds", r."samplesPerSecond",
-  r."message", r."resultSummary", r."error", r."parentId", r."workerId", r."experimentId", r."createdAt", r."startedAt", r."finishedAt",
-  (SELECT count(*)::int FROM "Run" c WHERE c."parentId" = r."id") AS "childCount"`;
+  r."message", r."resultSummary", r."error", r."parentId", r."workerId", r."experimentId", r."createdAt", r."startedAt", r."finishedAt", r."archivedAt",
+  (SELECT count(*)::int FROM "Run" c WHERE c."parentId" = r."id" AND c."deletedAt" IS NULL) AS "childCount"`;
 
 /** The same columns through Prisma, as a `select`; `runRowOf` reads its result. */
 export const runRowSelect = {
@@ -100,7 +101,8 @@ export const runRowSelect = {
   createdAt: true,
   startedAt: true,
   finishedAt: true,
-  _count: { select: { children: true } },
+  archivedAt: true,
+  _count: { select: { children: { where: { deletedAt: null } } } },
 } as const;
 
 /** A run read with `runRowSelect`, as a RunRow. */

@@ -59,16 +59,22 @@ export async function storeToken(pool: pg.Pool, token: NewToken): Promise<{ id: 
 
 /**
  * The user behind a live token (not revoked, not expired, user not disabled),
- * stamping the token's lastUsedAt; null otherwise. One statement on the
- * database's clock, since every API call asks.
+ * stamping the token's lastUsedAt when it is a minute old or more; null
+ * otherwise. One statement on the database's clock, since every API call
+ * asks; a call that stamps nothing writes nothing, so it waits for no commit
+ * to reach the disk.
  */
 export async function userForTokenHash(pool: pg.Pool, tokenHash: string): Promise<Pick<User, "id" | "email" | "role"> | null> {
   const { rows } = await pool.query<Pick<User, "id" | "email" | "role">>(
-    `UPDATE "ApiToken" t SET "lastUsedAt" = now()
-       FROM "User" u
-      WHERE t."tokenHash" = $1 AND u."id" = t."userId" AND t."revokedAt" IS NULL
-        AND (t."expiresAt" IS NULL OR t."expiresAt" > now()) AND NOT u."disabled"
-      RETURNING u."id", u."email", u."role"`,
+    `WITH live AS (
+       SELECT t."id" AS "tokenId", t."lastUsedAt", u."id", u."email", u."role"
+         FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId"
+        WHERE t."tokenHash" = $1 AND t."revokedAt" IS NULL AND (t."expiresAt" IS NULL OR t."expiresAt" > now()) AND NOT u."disabled"
+     ), stamped AS (
+       UPDATE "ApiToken" t SET "lastUsedAt" = now() FROM live
+        WHERE t."id" = live."tokenId" AND (live."lastUsedAt" IS NULL OR live."lastUsedAt" < now() - interval '1 minute')
+     )
+     SELECT "id", "email", "role" FROM live`,
     [tokenHash],
   );
   return rows[0] ?? null;

@@ -14,7 +14,7 @@ export interface CancelResult {
 }
 
 /** The statuses a cancel changes; a finished run, or one already cancelling, is left as it is. */
-const cancellable: readonly RunStatus[] = [...allowedFrom("cancel-queued"), ...allowedFrom("cancel-running")];
+export const cancellable: readonly RunStatus[] = [...allowedFrom("cancel-queued"), ...allowedFrom("cancel-running")];
 
 /**
  * Cancels a run and its children. A QUEUED run leaves the queue and ends
@@ -25,7 +25,8 @@ export function cancelRun(pool: pg.Pool, runId: string, reason = "cancelled by u
   return withTransaction(pool, (client) => cancelInTransaction(client, runId, reason));
 }
 
-async function cancelInTransaction(db: Queryable, runId: string, reason: string): Promise<CancelResult> {
+/** cancelRun inside the caller's transaction. */
+export async function cancelInTransaction(db: Queryable, runId: string, reason: string): Promise<CancelResult> {
   const { rows } = await db.query<{ status: RunStatus }>(`SELECT "status" FROM "Run" WHERE "id" = $1 FOR UPDATE`, [runId]);
   const current = rows[0]?.status;
   if (!current) throw new NotFoundError(`Run ${runId} does not exist`, "check the run id (hindcast train list shows them)");

@@ -13,6 +13,8 @@ export interface ClaimedRun {
   queue: "any" | "gpu";
   attempt: number;
   parentId: string | null;
+  /** The sweep whose trial this run is. */
+  sweepId: string | null;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function claim(db: Queryable, runId: string, workerId: string, back
     to: "RUNNING",
     set: (value) =>
       `"workerId" = ${value(workerId)}, "backend" = ${value(backend)}, "attempt" = "attempt" + 1, "startedAt" = coalesce("startedAt", now())`,
-    returning: `"id", "spec", "pipeline", "queue", "attempt", "parentId"`,
+    returning: `"id", "spec", "pipeline", "queue", "attempt", "parentId", "sweepId"`,
   });
   if (claimed.ok) await notify(db, runEventsChannel, { runId, kind: "status", status: "RUNNING" });
   return claimed;

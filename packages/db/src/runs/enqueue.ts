@@ -17,6 +17,12 @@ export interface NewRun {
   experimentId?: string;
   parentId?: string;
   createdById?: string;
+  /** A sweep trial: its sweep, number and searched values. */
+  sweepId?: string;
+  trialNumber?: number;
+  trial?: Record<string, unknown>;
+  /** Runs started together (a list of seeds). */
+  runGroup?: string;
 }
 
 /** Task that trains a run from `queue`. */
@@ -41,8 +47,9 @@ export async function insertRun(db: Queryable, run: NewRun): Promise<string> {
   const [status] = runTransitions.enqueue.to;
   const queue = run.queue ?? "any";
   const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO "Run" ("id", "status", "name", "pipeline", "queue", "spec", "params", "tags", "experimentId", "parentId", "createdById", "updatedAt")
-     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now()) RETURNING "id"`,
+    `INSERT INTO "Run" ("id", "status", "name", "pipeline", "queue", "spec", "params", "tags", "experimentId", "parentId", "createdById",
+                        "sweepId", "trialNumber", "trial", "runGroup", "updatedAt")
+     VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now()) RETURNING "id"`,
     [
       status,
       run.name ?? null,
@@ -54,6 +61,10 @@ export async function insertRun(db: Queryable, run: NewRun): Promise<string> {
       run.experimentId ?? null,
       run.parentId ?? null,
       run.createdById ?? null,
+      run.sweepId ?? null,
+      run.trialNumber ?? null,
+      run.trial === undefined ? null : JSON.stringify(run.trial),
+      run.runGroup ?? null,
     ],
   );
   const id = (rows[0] as { id: string }).id;

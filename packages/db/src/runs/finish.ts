@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { runEventsChannel } from "../channels";
 import { notify } from "../notify";
+import { addSweepJob } from "../sweeps/jobs";
 import { changeStatus, type StatusChange } from "./change-status";
 import { countChildDone } from "./fan-in";
 import { notifiedMessage } from "./run-events";
@@ -17,20 +18,20 @@ const json = (value: unknown) => (value === undefined ? null : JSON.stringify(va
 
 /**
  * A run's last status change, whichever operation makes it: watchers are
- * told, and a child run counts itself done on its parent (the last one
- * queues the parent's aggregate step).
+ * told, a child run counts itself done on its parent (the last one
+ * queues the parent's aggregate step), and a sweep trial wakes its sweep.
  */
 export async function endRun(
   db: Queryable,
   end: { operation: RunOperation; runId: string; status: TerminalStatus; ending: Ending; fence?: StatusChange["fence"]; alsoSet?: string },
 ): Promise<Transition> {
   const { runId, status, ending } = end;
-  const ended = await changeStatus<{ parentId: string | null }>(db, {
+  const ended = await changeStatus<{ parentId: string | null; sweepId: string | null }>(db, {
     operation: end.operation,
     runId,
     to: status,
     fence: end.fence,
-    returning: `"parentId"`,
+    returning: `"parentId", "sweepId"`,
     set: (value) =>
       [
         `"finishedAt" = now()`,
@@ -49,6 +50,7 @@ export async function endRun(
     ...(ending.message ? { message: notifiedMessage(ending.message) } : {}),
   });
   if (ended.row.parentId) await countChildDone(db, ended.row.parentId);
+  if (ended.row.sweepId) await addSweepJob(db, ended.row.sweepId);
   return ended;
 }
 

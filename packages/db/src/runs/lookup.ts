@@ -34,7 +34,7 @@ export async function runsByIdPrefix(db: Queryable, prefixes: readonly string[],
   const { rows } = await db.query<RunMatch & { index: string }>(
     `SELECT p."index", r."id", r."name", r."status"
        FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS p("low", "high", "index")
-       CROSS JOIN LATERAL (SELECT "id", "name", "status" FROM "Run" WHERE "id" BETWEEN p."low" AND p."high" ORDER BY "id" LIMIT $3) r
+       CROSS JOIN LATERAL (SELECT "id", "name", "status" FROM "Run" WHERE "id" BETWEEN p."low" AND p."high" AND "deletedAt" IS NULL ORDER BY "id" LIMIT $3) r
       ORDER BY p."index", r."id"`,
     [hex.map((h) => uuid(h.padEnd(32, "0"))), hex.map((h) => uuid(h.padEnd(32, "f"))), limit],
   );

@@ -55,11 +55,13 @@ export function valueAt(root: unknown, path: string): unknown {
 /** Sets (or, with undefined, removes) the value at a dotted path, in place. */
 export function putValue(root: JsonObject, path: string, value: unknown): void {
   const keys = path.split(".");
+  const parent = valueAt(root, keys.slice(0, -1).join("."));
   if (value !== undefined) {
-    setPath(root, keys, value);
+    // Into an item of a list (a sweep's searched fields) as into an object: setPath from the root would replace the list.
+    if (parent !== null && typeof parent === "object") setPath(parent as JsonObject, keys.slice(-1), value);
+    else setPath(root, keys, value);
     return;
   }
-  const parent = valueAt(root, keys.slice(0, -1).join("."));
   if (parent !== null && typeof parent === "object") delete (parent as JsonObject)[keys.at(-1) as string];
 }
 
@@ -81,7 +83,9 @@ export function listFromInput(text: string, kind: "number" | "text"): unknown[] 
   return numbers.every(Number.isFinite) ? numbers : text;
 }
 
-export const listToInput = (value: unknown): string => (Array.isArray(value) ? value.join(", ") : typeof value === "string" ? value : "");
+/** A list as its field shows it; a single number (a seed) or text as it is. */
+export const listToInput = (value: unknown): string =>
+  Array.isArray(value) ? value.join(", ") : typeof value === "string" || typeof value === "number" ? String(value) : "";
 
 /** The form filled from an existing run, for "clone and change". */
 export function draftFromRun(run: {

@@ -1,5 +1,5 @@
 "use client";
-import { type InputHTMLAttributes, type ReactNode, useEffect, useState } from "react";
+import { type InputHTMLAttributes, type ReactNode, useCallback, useEffect, useState } from "react";
 import { type ControlProps, Field, FieldMessages } from "@/components/form-field";
 import { listFromInput, listToInput, numberFromInput, valueAt } from "./draft";
 import { fieldId, useDraftForm } from "./form-context";
@@ -111,15 +111,30 @@ export function SelectField({
   );
 }
 
-/** Comma-separated numbers or words; keeps the text as typed ("64, ") while the draft holds the parsed list. */
-export function ListField({ path, label, hint, kind, placeholder }: FieldBase & { kind: "number" | "text"; placeholder?: string }) {
+/**
+ * Comma-separated numbers or words; keeps the text as typed ("64, ") while
+ * the draft holds the parsed list. With `single`, text without a comma is
+ * one number rather than a list of one (a seed, or a list of seeds).
+ */
+export function ListField({
+  path,
+  label,
+  hint,
+  kind,
+  placeholder,
+  single = false,
+}: FieldBase & { kind: "number" | "text"; placeholder?: string; single?: boolean }) {
   const form = useDraftForm();
   const value = valueAt(form.draft, path);
+  const parse = useCallback(
+    (typed: string) => (single && !typed.includes(",") ? numberFromInput(typed) : listFromInput(typed, kind)),
+    [single, kind],
+  );
   const [text, setText] = useState(() => listToInput(value));
   useEffect(() => {
     // Take the draft's value when it changed elsewhere (spec editor, family switch), not when it is this text parsed.
-    setText((typed) => (JSON.stringify(listFromInput(typed, kind)) === JSON.stringify(value ?? []) ? typed : listToInput(value)));
-  }, [value, kind]);
+    setText((typed) => (JSON.stringify(parse(typed)) === JSON.stringify(value ?? []) ? typed : listToInput(value)));
+  }, [value, parse]);
   return (
     <DraftField path={path} label={label} hint={hint}>
       {(control) => (
@@ -130,7 +145,7 @@ export function ListField({ path, label, hint, kind, placeholder }: FieldBase & 
           value={text}
           onChange={(event) => {
             setText(event.target.value);
-            form.set(path, listFromInput(event.target.value, kind));
+            form.set(path, parse(event.target.value));
           }}
         />
       )}

@@ -11,6 +11,8 @@ import { ModelSection } from "./model-section";
 import styles from "./new-training.module.css";
 import { RunSection } from "./run-section";
 import { SpecEditor } from "./spec-editor";
+import { applySweepSpec, formPath, initialSweep, sweepInput, sweepOf, sweepPath, validateSweepDraft } from "./sweep-draft";
+import { ModeSwitch, type StartMode, SweepSection } from "./sweep-section";
 import { TrainingSection, WindowSection } from "./training-section";
 import { errorAt, type FieldErrors, validateDraft } from "./validation";
 
@@ -46,6 +48,7 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
   const datasets = useQuery(trpc.datasets.list.queryOptions());
   const [draft, setDraft] = useState(initial);
   const [tab, setTab] = useState<Tab>("form");
+  const [mode, setMode] = useState<StartMode>("once");
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [changed, setChanged] = useState<ReadonlySet<string>>(new Set());
   const [submitted, setSubmitted] = useState(false);
@@ -56,7 +59,9 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
     trpc.training.start.mutationOptions({
       onSuccess: async (run) => {
         await queryClient.invalidateQueries({ queryKey: trpc.training.list.pathKey() });
-        router.push(`/runs/${run.id}`);
+        // A list of seeds started a group of runs: the runs table shows that group, with its members and chart.
+        const group = run.runGroup && new URLSearchParams({ groupBy: "runGroup", group: JSON.stringify(run.runGroup) });
+        router.push(group ? `/runs?${group}` : `/runs/${run.id}`);
       },
       onError: (error) => {
         setServerErrors(fieldErrors(error));
@@ -65,7 +70,22 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
     }),
   );
 
-  const validation = useMemo(() => validateDraft(draft), [draft]);
+  const startSweep = useMutation(
+    trpc.sweeps.start.mutationOptions({
+      onSuccess: (sweep) => router.push(`/sweeps/${sweep.id}`),
+      onError: (error) => {
+        const rows = sweepOf(draft).space;
+        setServerErrors(Object.fromEntries(Object.entries(fieldErrors(error)).map(([path, message]) => [formPath(path, rows), message])));
+        requestAnimationFrame(() => summary.current?.focus());
+      },
+    }),
+  );
+  const starting = mode === "sweep" ? startSweep : start;
+
+  const once = useMemo(() => validateDraft(draft), [draft]);
+  // A sweep is the draft's spec as its base, plus the sweep's settings (draft.sweep), checked as the API checks a sweep.
+  const sweep = useMemo(() => (mode === "sweep" ? validateSweepDraft(draft, once.errors) : undefined), [mode, draft, once.errors]);
+  const validation = sweep ?? once;
   const shown: FieldErrors = useMemo(() => {
     // Tabbing past an untouched empty field is no mistake: a field is judged once it was changed and left.
     const judged = [...touched].filter((path) => [...changed].some((change) => sameField(path, change)));
@@ -103,21 +123,30 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
       requestAnimationFrame(() => summary.current?.focus());
       return;
     }
-    start.mutate(validation.input);
+    if (sweep?.input) startSweep.mutate(sweep.input);
+    else if (once.input) start.mutate(once.input);
   };
+
+  const switchMode = (next: StartMode) => {
+    if (next === "sweep" && !draft.sweep) setDraft((current) => ({ ...current, sweep: initialSweep(current.spec) }));
+    setMode(next);
+    setServerErrors({});
+  };
+  // The form's paths as a sweep spec names them (base.train.epochs), for the summary and the YAML tab.
+  const shownPath = (path: string) => (mode === "sweep" ? sweepPath(path, sweepOf(draft).space) : path);
 
   const dataset = datasets.data?.find((d) => d.name === valueAt(draft, "spec.data.dataset"));
   // The summary comes with a submit; before that, errors show next to the fields left (a summary appearing
   // on blur would move the page under the pointer on its way to the button).
-  const problems = submitted || start.error ? Object.entries(shown) : [];
+  const problems = submitted || starting.error ? Object.entries(shown) : [];
 
   return (
     <DraftFormContext.Provider value={form}>
       <form onSubmit={submit} noValidate aria-label="New training">
         {problems.length > 0 && (
           <div ref={summary} tabIndex={-1} role="alert" className={`banner-error ${styles.summary}`} data-testid="form-errors">
-            {start.error
-              ? "The server refused the run:"
+            {starting.error
+              ? `The server refused the ${mode === "sweep" ? "sweep" : "run"}:`
               : problems.length === 1
                 ? "1 field needs attention:"
                 : `${problems.length} fields need attention:`}
@@ -132,7 +161,7 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
                       requestAnimationFrame(() => focusField(path));
                     }}
                   >
-                    {path}
+                    {shownPath(path)}
                   </a>
                   : {message}
                 </li>
@@ -140,12 +169,13 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
             </ul>
           </div>
         )}
-        {start.error && problems.length === 0 && (
+        {starting.error && problems.length === 0 && (
           <div ref={summary} tabIndex={-1} role="alert" className="banner-error">
-            The server refused the run: {errorMessage(start.error)}
+            The server refused the {mode === "sweep" ? "sweep" : "run"}: {errorMessage(starting.error)}
           </div>
         )}
         <div className={styles.toolbar}>
+          <ModeSwitch mode={mode} onChange={switchMode} />
           <div className={styles.tabs} role="tablist" aria-label="Edit as">
             {(
               [
@@ -167,13 +197,18 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
             ))}
           </div>
           <span className={styles.spacer} />
-          <button type="submit" className="primary" disabled={readOnly || start.isPending}>
-            {start.isPending ? "Starting…" : "Start training"}
+          <button type="submit" className="primary" disabled={readOnly || starting.isPending}>
+            {starting.isPending ? "Starting…" : mode === "sweep" ? "Start sweep" : "Start training"}
           </button>
         </div>
         <fieldset disabled={readOnly} className={styles.bare}>
           {tab === "form" ? (
             <div id="panel-form" role="tabpanel" aria-labelledby="tab-form" className={styles.sections}>
+              {mode === "sweep" && (
+                <div className={styles.wide}>
+                  <SweepSection />
+                </div>
+              )}
               <div className={styles.column}>
                 <DataSection datasets={datasets.data ?? []} loading={datasets.isPending} />
                 <RunSection />
@@ -186,7 +221,20 @@ export function NewTrainingForm({ initial, readOnly }: { initial: Draft; readOnl
             </div>
           ) : (
             <div id="panel-spec" role="tabpanel" aria-labelledby="tab-spec" className="card">
-              <SpecEditor spec={draft.spec} errors={validation.errors} readOnly={readOnly} onChange={(spec) => form.set("spec", spec)} />
+              {mode === "sweep" ? (
+                <SpecEditor
+                  key="sweep"
+                  subject="sweep"
+                  spec={sweepInput(draft)}
+                  errors={Object.fromEntries(
+                    Object.entries({ ...validation.errors, ...serverErrors }).map(([path, message]) => [shownPath(path), message]),
+                  )}
+                  readOnly={readOnly}
+                  onChange={(spec) => update("sweep", (next) => applySweepSpec(next, spec))}
+                />
+              ) : (
+                <SpecEditor spec={draft.spec} errors={validation.errors} readOnly={readOnly} onChange={(spec) => form.set("spec", spec)} />
+              )}
             </div>
           )}
         </fieldset>

@@ -4,11 +4,33 @@ import styles from "./new-training.module.css";
 import { parseSpec, printSpec, type SpecFormat } from "./spec-text";
 import type { FieldErrors } from "./validation";
 
+/** What the editor edits: a training spec, or a whole sweep spec (its base spec, search space and settings). */
+const subjects = {
+  spec: {
+    name: "Spec",
+    file: "a spec file for `hindcast train start`",
+    notMapping: undefined,
+    /** The input's errors about the spec, by their path within it. */
+    issues: (errors: FieldErrors) =>
+      Object.entries(errors)
+        .filter(([path]) => path === "spec" || path.startsWith("spec."))
+        .map(([path, message]) => ({ path: path.replace(/^spec\.?/, "") || "(spec)", message })),
+  },
+  sweep: {
+    name: "Sweep spec",
+    file: "a sweep file for `hindcast sweep start`",
+    notMapping: "The sweep spec must be a mapping with base, space and the sweep's settings",
+    /** Every error, by its path in the sweep spec. */
+    issues: (errors: FieldErrors) => Object.entries(errors).map(([path, message]) => ({ path: path || "(sweep)", message })),
+  },
+} as const;
+
 export interface SpecEditorProps {
   spec: unknown;
+  subject?: keyof typeof subjects;
   /** Called with every edit that parses; the form shows the same draft. */
   onChange(spec: Record<string, unknown>): void;
-  /** Validation errors of the whole input; the ones under "spec." are listed here. */
+  /** Validation errors of the whole input; the ones under "spec." are listed here (for a sweep: all, by their sweep spec path). */
   errors: FieldErrors;
   readOnly: boolean;
 }
@@ -18,7 +40,8 @@ export interface SpecEditorProps {
  * reads). It is the source while it is open: each edit that parses replaces
  * the form's spec; the text is printed afresh when it opens or the format changes.
  */
-export function SpecEditor({ spec, onChange, errors, readOnly }: SpecEditorProps) {
+export function SpecEditor({ spec, subject = "spec", onChange, errors, readOnly }: SpecEditorProps) {
+  const what = subjects[subject];
   const [format, setFormat] = useState<SpecFormat>("yaml");
   const [text, setText] = useState(() => printSpec(spec, format));
   const [parseError, setParseError] = useState<string | null>(null);
@@ -30,15 +53,13 @@ export function SpecEditor({ spec, onChange, errors, readOnly }: SpecEditorProps
   };
   const edit = (next: string) => {
     setText(next);
-    const parsed = parseSpec(next, format);
+    const parsed = parseSpec(next, format, what.notMapping);
     if ("error" in parsed) return setParseError(parsed.error);
     setParseError(null);
     onChange(parsed.spec);
   };
 
-  const specErrors = Object.entries(errors)
-    .filter(([path]) => path === "spec" || path.startsWith("spec."))
-    .map(([path, message]) => ({ path: path.replace(/^spec\.?/, "") || "(spec)", message }));
+  const specErrors = what.issues(errors);
 
   return (
     <div>
@@ -49,10 +70,10 @@ export function SpecEditor({ spec, onChange, errors, readOnly }: SpecEditorProps
             {f.toUpperCase()}
           </label>
         ))}
-        <span className="muted">Same format as a spec file for `hindcast train start`.</span>
+        <span className="muted">Same format as {what.file}.</span>
       </div>
       <label htmlFor="spec-text" className={`muted ${styles.editorLabel}`}>
-        Spec as {format.toUpperCase()}
+        {what.name} as {format.toUpperCase()}
       </label>
       <textarea
         id="spec-text"
@@ -82,7 +103,7 @@ export function SpecEditor({ spec, onChange, errors, readOnly }: SpecEditorProps
             </ul>
           </div>
         ) : (
-          <p className="banner-ok">The spec is valid.</p>
+          <p className="banner-ok">The {what.name.toLowerCase()} is valid.</p>
         )}
       </div>
     </div>

@@ -12,8 +12,12 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
 }
 
-/** The spec written as YAML or JSON, or what is wrong with the text and on which line. */
-export function parseSpec(text: string, format: SpecFormat): { spec: Record<string, unknown> } | { error: string } {
+/** The spec written as YAML or JSON, or what is wrong with the text and on which line; `notMapping` says what else it must be. */
+export function parseSpec(
+  text: string,
+  format: SpecFormat,
+  notMapping = "The spec must be a mapping with data, window, model, train and retrodiction",
+): { spec: Record<string, unknown> } | { error: string } {
   let value: unknown;
   try {
     value = format === "json" ? JSON.parse(text) : parse(text);
@@ -33,7 +37,7 @@ export function parseSpec(text: string, format: SpecFormat): { spec: Record<stri
     return { error: `Line ${line}, column ${column}: ${reason}` };
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { error: "The spec must be a mapping with data, window, model, train and retrodiction" };
+    return { error: notMapping };
   }
   return { spec: value as Record<string, unknown> };
 }

@@ -1,6 +1,6 @@
 "use client";
 import { retrodictionSpecSchema, trainSpecSchema, windowSpecSchema } from "@hindcast/models/specs";
-import { DateField, NumberField, SelectField } from "./fields";
+import { DateField, ListField, NumberField, SelectField } from "./fields";
 import styles from "./new-training.module.css";
 import type { DatasetSummary } from "./types";
 
@@ -27,7 +27,7 @@ export function TrainingSection() {
           label="Validation fraction"
           hint={defaultHint(t.validationFraction, "0 to 0.5")}
         />
-        <NumberField path="spec.train.seed" label="Seed" integer hint={defaultHint(t.seed)} />
+        <ListField path="spec.train.seed" label="Seed" kind="number" single hint={defaultHint(t.seed, "1, 2, 3: a run per seed")} />
         <NumberField path="spec.train.patience" label="Patience" integer hint={defaultHint(t.patience, "epochs; 0 = no early stop")} />
         <NumberField path="spec.train.checkpointEvery" label="Checkpoint every" integer hint={defaultHint(t.checkpointEvery, "epochs")} />
         <NumberField path="spec.train.refitEpochs" label="Refit epochs" integer hint={defaultHint(t.refitEpochs, "per later window")} />

@@ -9,7 +9,7 @@ export type FieldErrors = Record<string, string>;
 export type StartInput = z.output<typeof startTrainingInput>;
 
 /** Zod's wording, said in terms of what the person typed. */
-function explain(issue: z.core.$ZodIssue, typed: unknown): string {
+export function explain(issue: z.core.$ZodIssue, typed: unknown): string {
   if (typed === "" || (Array.isArray(typed) && typed.length === 0 && issue.code === "too_small")) return "required";
   switch (issue.code) {
     case "invalid_type":

@@ -1,20 +1,8 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import { formatCount, formatDate, formatTenths } from "@/lib/format";
+import { formatBytes, formatDate } from "@/lib/format";
 import { useTRPC } from "@/lib/trpc";
 import styles from "./run.module.css";
-
-function formatBytes(bytes: number | null): string {
-  if (bytes === null) return "—";
-  const units = ["B", "KiB", "MiB", "GiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? formatCount(value) : formatTenths(value)} ${units[unit]}`;
-}
 
 /** Files the run saved (results, model, checkpoints), each downloadable with the session cookie. */
 export function ArtifactsList({ runId, active }: { runId: string; active: boolean }) {

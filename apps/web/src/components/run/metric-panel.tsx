@@ -1,4 +1,5 @@
 "use client";
+import { csvExportPaths } from "@hindcast/api/schemas";
 import { defaultChartKeys, isSystemMetric, trackedMetricKeys } from "@hindcast/contracts";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
@@ -73,6 +74,9 @@ export function MetricPanel({ runId, active }: { runId: string; active: boolean 
               One chart per series
             </label>
             <ChartControls value={settings} onChange={setSettings} />
+            <a className="btn" href={csvExportPaths.metrics(runId)} download title="Every point of every series, at full resolution">
+              Download CSV
+            </a>
           </div>
           {series.error && <p className="banner-error">Cannot load the series: {series.error.message}</p>}
           {selected.length === 0 ? (

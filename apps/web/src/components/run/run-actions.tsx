@@ -5,13 +5,14 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { canOperate, useCurrentUser } from "@/components/app-shell";
 import { ConfirmDialog } from "@/components/confirm-dialog";
+import { DeleteRunsDialog } from "@/components/runs-table/delete-runs-dialog";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import { type CloneChange, CloneEditor, changeErrors, changesToSet } from "./clone-editor";
 import styles from "./run.module.css";
 import { isActive, type RunDetail } from "./types";
 
-type Pending = "cancel" | "retry" | "clone" | null;
+type Pending = "cancel" | "retry" | "clone" | "delete" | null;
 
 interface InputIssue {
   path: PropertyKey[];
@@ -29,14 +30,14 @@ function inputErrors(issues: readonly InputIssue[], changes: CloneChange[]): Rec
   return errors;
 }
 
-/** Cancel, Retry and Clone with changes, for operators and admins only; each asks first. */
+/** Cancel, Retry, Clone with changes and Archive (or Restore) for operators and admins, Delete for admins; all but Archive ask first. */
 export function RunActions({ run }: { run: RunDetail }) {
   const user = useCurrentUser();
   if (!canOperate(user)) return null;
-  return <OperatorActions run={run} />;
+  return <OperatorActions run={run} admin={user.role === "ADMIN"} />;
 }
 
-function OperatorActions({ run }: { run: RunDetail }) {
+function OperatorActions({ run, admin }: { run: RunDetail; admin: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -63,6 +64,12 @@ function OperatorActions({ run }: { run: RunDetail }) {
       },
     }),
   );
+  const archiving = {
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.training.pathKey() }),
+    onError: (failure: unknown) => setError(`${run.archivedAt ? "Restore" : "Archive"} failed: ${errorMessage(failure)}`),
+  };
+  const archive = useMutation(trpc.lifecycle.archive.mutationOptions(archiving));
+  const restore = useMutation(trpc.lifecycle.restore.mutationOptions(archiving));
   const goTo = ({ id }: { id: string }) => router.push(`/runs/${id}`);
   const retry = useMutation(
     trpc.training.retry.mutationOptions({ onSuccess: goTo, onError: (failure) => setError(`Retry failed: ${errorMessage(failure)}`) }),
@@ -114,6 +121,20 @@ function OperatorActions({ run }: { run: RunDetail }) {
       <button type="button" onClick={() => setDialog("clone")}>
         Clone with changes
       </button>
+      {run.archivedAt ? (
+        <button type="button" disabled={restore.isPending} onClick={() => restore.mutate({ ids: [run.id] })}>
+          {restore.isPending ? "Restoring…" : "Restore"}
+        </button>
+      ) : (
+        <button type="button" disabled={archive.isPending} onClick={() => archive.mutate({ ids: [run.id] })}>
+          {archive.isPending ? "Archiving…" : "Archive"}
+        </button>
+      )}
+      {admin && (
+        <button type="button" className="danger" onClick={() => setDialog("delete")}>
+          Delete…
+        </button>
+      )}
       {error && (
         <div className="banner-error" role="alert">
           {error}
@@ -158,6 +179,18 @@ function OperatorActions({ run }: { run: RunDetail }) {
           </p>
         )}
       </ConfirmDialog>
+      {admin && (
+        <DeleteRunsDialog
+          open={dialog === "delete"}
+          selection={{ ids: [run.id] }}
+          onClose={() => setDialog(null)}
+          onDeleted={() => {
+            for (const query of [trpc.training.list, trpc.training.summary])
+              void queryClient.invalidateQueries({ queryKey: query.pathKey() });
+            router.push("/runs");
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { formatDate, formatDuration, formatParam } from "@/lib/format";
 import { FactList } from "./fact-list";
 import styles from "./run.module.css";
 import { RunActions } from "./run-actions";
+import { RunNote } from "./run-note";
 import type { RunDetail } from "./types";
 
 function elapsedSeconds(run: RunDetail): number | null {
@@ -49,6 +50,11 @@ export function RunHeader({ run }: { run: RunDetail }) {
       <div className={styles.titleRow}>
         <h1 className={styles.title}>
           {run.name ?? `Run ${run.id.slice(0, 8)}`} <StatusChip status={run.status} />
+          {run.archivedAt && (
+            <span className="chip" data-testid="run-archived" title={`Archived ${formatDate(run.archivedAt)}; hidden from the runs list`}>
+              Archived
+            </span>
+          )}
         </h1>
         <RunActions run={run} />
       </div>
@@ -71,6 +77,7 @@ export function RunHeader({ run }: { run: RunDetail }) {
           ))}
         </ul>
       )}
+      <RunNote run={run} />
     </header>
   );
 }

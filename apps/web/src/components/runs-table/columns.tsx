@@ -98,9 +98,12 @@ const fixedColumns: RunsColumn[] = [
     width: 220,
     sort: { by: "name", stat: "last" },
     cell: (run) => (
-      <Link href={`/runs/${run.id}`} className={styles.nameLink} title={run.name ?? run.id}>
-        {run.name ?? run.id.slice(0, 8)}
-      </Link>
+      <>
+        {run.archivedAt && <span className={`chip ${styles.archived}`}>archived</span>}
+        <Link href={`/runs/${run.id}`} className={styles.nameLink} title={run.name ?? run.id}>
+          {run.name ?? run.id.slice(0, 8)}
+        </Link>
+      </>
     ),
   },
   { id: "status", header: "Status", width: 120, sort: { by: "status", stat: "last" }, cell: (run) => <StatusChip status={run.status} /> },

@@ -4,8 +4,19 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useId, useState } from "react";
 import { Field } from "@/components/form-field";
 import { useTRPC } from "@/lib/trpc";
+import { GroupByField } from "./group-by-field";
 import styles from "./runs-table.module.css";
-import { listQueryFromView, paramFiltersText, parseParamFilters, type RunsView, type RunsViewField } from "./runs-view";
+import {
+  type ArchivedChoice,
+  archivedChoices,
+  listQueryFromView,
+  paramFiltersText,
+  parseParamFilters,
+  type RunsView,
+  type RunsViewField,
+} from "./runs-view";
+
+const archivedLabels: Record<ArchivedChoice, string> = { hide: "Hidden", include: "Shown with the rest", only: "Only archived" };
 
 type Draft = Pick<RunsView, "status" | "search" | "experiment" | "from" | "to"> & { tags: string; params: string };
 
@@ -28,6 +39,8 @@ export const noFilters = (view: RunsView): RunsView => ({
   from: "",
   to: "",
   params: [],
+  archived: "hide",
+  group: "",
 });
 
 export const hasFilters = (view: RunsView) => JSON.stringify(noFilters(view)) !== JSON.stringify(view);
@@ -133,6 +146,27 @@ export function RunsFilters({ view, issues: urlIssues, onApply }: RunsFiltersPro
       <Field id={`${id}-params`} label="Params" error={issues.params} hint="equal to, comma-separated">
         {(control) => <input {...control} value={draft.params} onChange={set("params")} placeholder="model.kind=linear, train.epochs=2" />}
       </Field>
+      <Field id={`${id}-archived`} label="Show archived">
+        {(control) => (
+          <select
+            {...control}
+            value={view.archived}
+            onChange={(event) => onApply({ ...view, archived: event.target.value as ArchivedChoice })}
+          >
+            {archivedChoices.map((choice) => (
+              <option key={choice} value={choice}>
+                {archivedLabels[choice]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <GroupByField
+        id={`${id}-group-by`}
+        value={view.groupBy}
+        error={issues.groupBy}
+        onChange={(groupBy) => onApply({ ...view, groupBy, group: "" })}
+      />
       {issues.sort && <p className={`field-error ${styles.wide}`}>Sort: {issues.sort}</p>}
       <div className={styles.actions}>
         <button type="submit" className="primary">

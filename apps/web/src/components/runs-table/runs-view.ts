@@ -1,4 +1,4 @@
-import { listRunsInput } from "@hindcast/api/schemas";
+import { groupByInput, listRunsInput } from "@hindcast/api/schemas";
 import { type MetricCatalog, metricCatalog, metricDirection } from "@hindcast/contracts";
 import type { z } from "zod";
 import { type ColumnChoice, defaultColumnChoice, maxMetricColumns, sameColumnChoice } from "./columns";
@@ -20,13 +20,22 @@ export interface RunsView {
   to: string;
   /** Param equality filters: [dotted key, value as typed]. */
   params: [string, string][];
+  /** Archived runs: hidden (the default), shown with the rest, or the only ones shown. */
+  archived: ArchivedChoice;
+  /** What the runs are grouped by, as typed ("param:model.kind", "tag", "experiment", "runGroup"); "" for a plain list. */
+  groupBy: string;
+  /** One group shown alone: its value as JSON ("" for every group). */
+  group: string;
   sort: RunsSort;
   /** The added columns, when the link names them; otherwise the user's last choice is shown. */
   columns?: ColumnChoice;
 }
 
+export const archivedChoices = ["hide", "include", "only"] as const;
+export type ArchivedChoice = (typeof archivedChoices)[number];
+
 /** Form fields a view's problems are shown next to. */
-export type RunsViewField = "status" | "tags" | "search" | "experiment" | "from" | "to" | "params" | "sort";
+export type RunsViewField = "status" | "tags" | "search" | "experiment" | "from" | "to" | "params" | "sort" | "groupBy";
 
 /** The URL's sort names; a headline metric's is its catalog key (or its older short name). */
 const sortNames = {
@@ -109,6 +118,9 @@ export function viewFromSearch(search: URLSearchParams, catalog: MetricCatalog =
     params: [...search.entries()]
       .filter(([name]) => name.startsWith(paramPrefix))
       .map(([name, value]) => [name.slice(paramPrefix.length), value]),
+    archived: archivedChoices.find((choice) => choice === search.get("archived")) ?? "hide",
+    groupBy: search.get("groupBy") ?? "",
+    group: search.get("group") ?? "",
     sort: { by, key, stat, direction: dir === "asc" || dir === "desc" ? dir : firstDirection(by, key, catalog) },
     columns: columnsFromSearch(search),
   };
@@ -125,6 +137,9 @@ export function searchFromView(view: RunsView): string {
   set("from", view.from);
   set("to", view.to);
   for (const [key, value] of view.params) search.append(`${paramPrefix}${key}`, value);
+  if (view.archived !== "hide") set("archived", view.archived);
+  set("groupBy", view.groupBy);
+  set("group", view.group);
   const { sort } = view;
   if (sort.by !== defaultSort.by || sort.direction !== defaultSort.direction) {
     set("sort", sortName(sort));
@@ -168,7 +183,16 @@ function localDay(text: string, addDays = 0): Date | undefined {
   return real.getFullYear() === year && real.getMonth() === month && real.getDate() === day ? date : undefined;
 }
 
-const inputFields: Record<string, RunsViewField> = { createdFrom: "from", createdTo: "to" };
+const inputFields: Record<string, RunsViewField> = { createdFrom: "from", createdTo: "to", group: "groupBy" };
+
+/** The value of a view's one group, or undefined when its JSON does not read. */
+function groupValue(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The training.list input of a view (checked with the API's own schema), or
@@ -187,6 +211,10 @@ export function listQueryFromView(
   if (view.from && !createdFrom) add("from", `"${view.from}": use a real date as YYYY-MM-DD`);
   if (view.to && !createdTo) add("to", `"${view.to}": use a real date as YYYY-MM-DD`);
   if (createdFrom && createdTo && createdTo <= createdFrom) add("to", "must not be before the from date");
+  const grouped = view.groupBy ? groupByInput.safeParse(view.groupBy) : undefined;
+  if (grouped?.error) add("groupBy", `"${view.groupBy}": ${grouped.error.issues[0]?.message}`);
+  const group = grouped?.success && view.group ? groupValue(view.group) : undefined;
+  if (grouped?.success && view.group && !group) add("groupBy", "the group in this link does not read; show every group");
   const raw = {
     status: view.status.length ? view.status : undefined,
     tags: view.tags.length ? view.tags : undefined,
@@ -195,6 +223,8 @@ export function listQueryFromView(
     createdFrom,
     createdTo,
     params: view.params.length ? Object.fromEntries(view.params.map(([key, value]) => [key, paramValue(value)])) : undefined,
+    archived: view.archived,
+    group: group && { by: view.groupBy, value: group.value },
     sort: view.sort,
     metricKeys: options.metricKeys,
     limit: options.limit,

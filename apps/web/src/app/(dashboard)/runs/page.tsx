@@ -2,18 +2,24 @@
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useId, useMemo, useState } from "react";
+import { BulkActions } from "@/components/runs-table/bulk-actions";
 import { ColumnChooser } from "@/components/runs-table/column-chooser";
 import { type ColumnChoice, defaultColumnChoice, type RunRow, runsColumns, sameColumnChoice } from "@/components/runs-table/columns";
+import { ExportMenu } from "@/components/runs-table/export-menu";
+import { RunGroups } from "@/components/runs-table/group-rows";
 import { hasFilters, noFilters, RunsFilters } from "@/components/runs-table/runs-filters";
 import { RunsTable } from "@/components/runs-table/runs-table";
 import styles from "@/components/runs-table/runs-table.module.css";
-import { listQueryFromView, type RunsView, searchFromView, viewFromSearch } from "@/components/runs-table/runs-view";
+import { type ListRunsQuery, listQueryFromView, type RunsView, searchFromView, viewFromSearch } from "@/components/runs-table/runs-view";
 import { useSavedColumnChoice } from "@/components/runs-table/use-column-choice";
 import { SearchParamsBoundary } from "@/components/search-params-boundary";
 import { toggled } from "@/lib/toggled";
 
 const pageSize = 200;
 const compareRange = { min: 2, max: 20 };
+
+/** A list query's filters, without its sort and paging: the runs every bulk action "on the filter", and the CSV export, act on. */
+const filtersOf = ({ sort: _, metricKeys: __, limit: ___, ...filters }: ListRunsQuery) => filters;
 
 function runsHref(view: RunsView): string {
   const search = searchFromView(view);
@@ -49,6 +55,7 @@ function Runs() {
   }, [loaded, view, saved]);
   const toggle = useCallback((run: RunRow) => setSelected((current) => toggled(current, run.id)), []);
   const canCompare = selected.size >= compareRange.min && selected.size <= compareRange.max;
+  const clearSelection = useCallback(() => setSelected(new Set()), []);
 
   return (
     <>
@@ -68,14 +75,24 @@ function Runs() {
           {canCompare ? "" : `Select ${compareRange.min} to ${compareRange.max} runs to compare them.`}
         </span>
         {selected.size > 0 && (
-          <button type="button" onClick={() => setSelected(new Set())}>
+          <button type="button" onClick={clearSelection}>
             Clear selection
           </button>
         )}
+        {listQuery.query && <BulkActions selected={selected} filter={filtersOf(listQuery.query)} onClearSelection={clearSelection} />}
         <span className={styles.grow} />
         <ColumnChooser choice={choice} onChange={setChoice} />
+        {listQuery.query && <ExportMenu filters={filtersOf(listQuery.query)} columns={columns} />}
       </div>
-      {listQuery.query ? (
+      {listQuery.query && view.groupBy ? (
+        <RunGroups
+          query={listQuery.query}
+          groupBy={view.groupBy}
+          columns={columns}
+          alone={view.group !== ""}
+          onAlone={(value) => show({ ...view, group: value === undefined ? "" : JSON.stringify(value) })}
+        />
+      ) : listQuery.query ? (
         <RunsTable
           query={listQuery.query}
           columns={columns}
