@@ -111,7 +111,7 @@ async function stepSweep(db: Queryable, sweepId: string): Promise<void> {
     : best
       ? {
           status: "SUCCEEDED" as const,
-          message: `${started} trials${timeUp && started < budget ? " (wall-time budget spent)" : ""}; best #${best.number}: ${spec.metric} ${best.value.toPrecision(4)}`,
+          message: `${started} trials${timeUp && started < budget ? " (wall-time budget spent)" : ""}; the best is trial #${best.number}`,
         }
       : { status: "FAILED" as const, message: `None of its ${started} trials succeeded with a value of ${spec.metric}` };
   await recordSweepStep(db, sweepId, { trialsStarted: started, best, end });

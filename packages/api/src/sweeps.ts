@@ -77,7 +77,7 @@ export type SweepDetails = Omit<SweepRow, "config"> & {
   trialDataTo: string | null;
   trialsPlanned: number | null;
   trials: SweepTrialRow[];
-  /** Random-forest importance of each searched field for the objective; null before enough trials ended. */
+  /** The share of the objective's variance each searched field explains; null before enough trials ended. */
   importance: { path: string; importance: number }[] | null;
   importanceMinTrials: number;
 };
@@ -94,7 +94,7 @@ export async function sweepDetails(pool: pg.Pool, id: string): Promise<SweepDeta
     spec: stored?.spec ?? null,
     trialDataTo: stored?.trialDataTo ?? null,
     trialsPlanned: stored?.trials ?? null,
-    importance: stored ? parameterImportance(stored.spec.space, ended, stored.spec.seed) : null,
+    importance: stored ? parameterImportance(stored.spec.space, ended) : null,
     importanceMinTrials,
   };
 }

@@ -1,50 +1,62 @@
-import { RandomForestRegression } from "ml-random-forest";
 import { type Dimension, dimensions } from "./space";
 import type { SearchSpace, TrialValues } from "./sweep-spec";
 
 /** Trials with an objective needed before importance means anything. */
 export const importanceMinTrials = 4;
 
-/** A dimension's value as a number a tree can split: the choice's index, the logarithm of a loguniform value. */
+/** A dimension's value as a number to sort by: the choice's index, the logarithm of a loguniform value. */
 function encode(dim: Dimension, value: unknown): number {
-  if (value === undefined) return -1;
   if (dim.kind === "choice") return dim.values.findIndex((v) => JSON.stringify(v) === JSON.stringify(value));
   const x = Number(value);
   return dim.kind === "loguniform" ? Math.log(x) : x;
 }
 
+/** The trials' positions grouped by a dimension's value: one group per choice, quantile bins of about √n trials for a range. */
+function groups(dim: Dimension, codes: readonly number[]): number[][] {
+  if (dim.kind === "choice") {
+    const byValue = new Map<number, number[]>();
+    codes.forEach((code, i) => byValue.set(code, [...(byValue.get(code) ?? []), i]));
+    return [...byValue.values()];
+  }
+  const positions = codes.map((_, i) => i);
+  // Trials of a family without this field form a group of their own.
+  const without = positions.filter((i) => !Number.isFinite(codes[i]));
+  const order = positions.filter((i) => Number.isFinite(codes[i])).sort((a, b) => (codes[a] as number) - (codes[b] as number));
+  const size = Math.max(2, Math.round(Math.sqrt(order.length)));
+  const bins: number[][] = without.length ? [without] : [];
+  for (let start = 0; start < order.length; start += size) bins.push(order.slice(start, start + size));
+  return bins;
+}
+
 /**
- * How much each searched field explains the objective: the impurity importance
- * of a random forest (ml-random-forest) fitted on the ended trials' values to
- * their objective, normalised to sum to 1. Null with fewer than
- * `importanceMinTrials` trials or when the objective never changes.
+ * How much of the objective's variance each searched field explains: the
+ * correlation ratio η² (between-group over total sum of squares) of the ended
+ * trials grouped by the field's value, shared out so the fields sum to 1.
+ * Not a random forest's impurity importance: ml-random-forest's trees (ml-cart)
+ * never split where the error left is below a fixed 0.01 or exactly 0, so a
+ * skill-scale objective, or one a field decides exactly, read as importance 0.
+ * Null with fewer than `importanceMinTrials` trials or an objective that never changes.
  */
 export function parameterImportance(
   space: SearchSpace,
   trials: readonly { values: TrialValues; objective: number }[],
-  seed = 0,
 ): { path: string; importance: number }[] | null {
   const finite = trials.filter((t) => Number.isFinite(t.objective));
   if (finite.length < importanceMinTrials) return null;
-  const dims = dimensions(space);
   const y = finite.map((t) => t.objective);
-  if (Math.max(...y) === Math.min(...y)) return null;
-  const x = finite.map((t) => dims.map((dim) => encode(dim, t.values[dim.path])));
-  if (dims.length === 1) return [{ path: (dims[0] as Dimension).path, importance: 1 }];
-  // noOOB: with a few trials a bootstrap sample can hold them all, and ml-random-forest's out-of-bag view of none throws.
-  const forest = new RandomForestRegression({
-    nEstimators: 64,
-    maxFeatures: 1.0,
-    replacement: true,
-    seed,
-    useSampleBagging: true,
-    noOOB: true,
+  const mean = y.reduce((a, b) => a + b, 0) / y.length;
+  const total = y.reduce((sum, v) => sum + (v - mean) ** 2, 0);
+  if (total === 0) return null;
+  const explained = dimensions(space).map((dim) => {
+    const codes = finite.map((t) => encode(dim, t.values[dim.path]));
+    const between = groups(dim, codes).reduce((sum, members) => {
+      const groupMean = members.reduce((s, i) => s + (y[i] as number), 0) / members.length;
+      return sum + members.length * (groupMean - mean) ** 2;
+    }, 0);
+    return { path: dim.path, share: between / total };
   });
-  forest.train(x, y);
-  // ml-random-forest 2.1 has featureImportance(); its bundled types do not declare it.
-  const raw = (forest as unknown as { featureImportance(): number[] }).featureImportance().map((v) => (Number.isFinite(v) ? v : 0));
-  const total = raw.reduce((a, b) => a + b, 0);
-  return dims
-    .map((dim, i) => ({ path: dim.path, importance: total > 0 ? (raw[i] as number) / total : 0 }))
+  const sum = explained.reduce((a, e) => a + e.share, 0);
+  return explained
+    .map((e) => ({ path: e.path, importance: sum > 0 ? e.share / sum : 1 / explained.length }))
     .sort((a, b) => b.importance - a.importance);
 }

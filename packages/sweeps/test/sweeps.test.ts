@@ -108,5 +108,17 @@ describe("importance", () => {
     expect(importance[0]?.path).toBe("x");
     expect(importance[0]?.importance).toBeGreaterThan(0.7);
     expect(parameterImportance(space, trials.slice(0, 3))).toBeNull();
+    expect(parameterImportance(space, trials.map((t) => ({ ...t, objective: 1 })))).toBeNull();
+  });
+
+  it("reads a skill-scale objective that one choice decides exactly", () => {
+    const space: SearchSpace = { "train.refitEpochs": { choice: [0, 1, 2] }, "train.checkpointEvery": { int: [1, 5] } };
+    const trials = [...Array(12).keys()].map((trial) => {
+      const values = proposeTrial({ method: "random", space, seed: 2, trial, history: [] });
+      return { values, objective: 0.001 * (values["train.refitEpochs"] as number) };
+    });
+    const importance = parameterImportance(space, trials) ?? [];
+    expect(importance[0]?.path).toBe("train.refitEpochs");
+    expect(importance.reduce((sum, i) => sum + i.importance, 0)).toBeCloseTo(1, 9);
   });
 });

@@ -2,7 +2,7 @@ import { formatShare } from "@/lib/format";
 import styles from "./sweeps.module.css";
 import type { SweepDetail } from "./types";
 
-/** How much each searched field explains the objective (random-forest importance over the succeeded trials), as bars. */
+/** How much each searched field explains the objective (its share of the variance over the succeeded trials, η²), as bars. */
 export function ImportanceList({ sweep }: { sweep: SweepDetail }) {
   const scored = sweep.trials.filter((trial) => trial.status === "SUCCEEDED" && trial.objective !== null).length;
   return (
@@ -11,7 +11,8 @@ export function ImportanceList({ sweep }: { sweep: SweepDetail }) {
       {sweep.importance ? (
         <>
           <p className="muted">
-            Random-forest importance of each searched field for the objective, over the {scored} trials that succeeded.
+            Each searched field's share of the objective's variance explained by its values (η², shared out to 100%), over the {scored}{" "}
+            trials that succeeded.
           </p>
           <ol className={styles.importance} data-testid="importance">
             {sweep.importance.map(({ path, importance }) => (
