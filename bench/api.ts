@@ -167,12 +167,9 @@ try {
   const sparklines = { runIds: pageIds, key: "val_loss", points: 48 };
   const lines = await sideBySide(
     () => get("metrics.sparklines", sparklines),
-    () => Promise.all(pageIds.map((id) => readSeries(pool, { runId: id, key: "val_loss", maxPoints: 48 }))),
+    () => caller.metrics.sparklines(sparklines),
   );
-  report(`sparklines of val_loss, ${pageIds.length} runs x 500 points -> 48 each,`, lines, goal, {
-    label: `${pageIds.length} readSeries at once`,
-    name: "readSeries",
-  });
+  report(`sparklines of val_loss, ${pageIds.length} runs x 500 points -> 48 each,`, lines, goal, inProcess);
   for (const x of ["step", "wall"] as const) {
     const input = { runIds: [seriesRun], keys: ["train_loss"], maxPoints: 2000, x };
     const measured = await sideBySide(

@@ -88,15 +88,17 @@ apiTest.beforeAll(async ({ api: served }) => {
     { name: "not in the export", status: "SUCCEEDED", pipeline: "retrodiction", tags: ["elsewhere"], params: { "model.kind": "mlp" } },
   ]);
   [ids.quoted, ids.formula, ids.minus, ids.tab, ids.archived, ids.other] = runs as [string, string, string, string, string, string];
-  [ids.child] = await seedRuns(pool, [
+  [ids.child] = (await seedRuns(pool, [
     { name: "window 1/2", status: "SUCCEEDED", pipeline: "retrodiction", tags: [tag], parentId: ids.quoted },
-  ]);
+  ])) as [string];
   await archiveRuns(pool, { ids: [ids.archived] });
   await writeMetricPoints(pool, [
     ...[1, 0.5, 0.75].map((value, i) => ({ runId: ids.quoted, key: "val_loss", step: i + 1, value })),
     { runId: ids.formula, key: "train_loss", step: 1, value: Number.NaN },
   ]);
-  [seriesRun] = await seedRuns(pool, [{ name: "long series", status: "SUCCEEDED", pipeline: "retrodiction", tags: ["series"] }]);
+  [seriesRun] = (await seedRuns(pool, [{ name: "long series", status: "SUCCEEDED", pipeline: "retrodiction", tags: ["series"] }])) as [
+    string,
+  ];
   await writeMetricPoints(
     pool,
     Array.from({ length: seriesPoints }, (_, i) => ({

@@ -335,10 +335,9 @@ function fromRaw(points: StepValue[], from: number, to: number, maxPoints: numbe
 
 /**
  * Whole series of one key for many runs (a page of sparklines), each the
- * points readSeries gives it, in a few queries rather than two or three per
- * run: the series drawn from raw points alone (most short ones) are read
- * together; longer ones through their rollups, one readSeries each. Runs
- * without the key are left out.
+ * points readSeries gives it: the runs' summaries in one query, then each
+ * series in a query of its own: its raw points (most short series), or its
+ * rollups through readSeries. Runs without the key are left out.
  */
 export async function readSeriesOfRuns(
   db: pg.Pool,
@@ -351,20 +350,19 @@ export async function readSeriesOfRuns(
     `SELECT "runId", "count", "lastStep" FROM "MetricSummary" WHERE "runId" = ANY($1::uuid[]) AND "key" = $2`,
     [runIds, key],
   );
-  const raw = series.filter((s) => drawnFromRaw(s, chooseCover(0, s.lastStep, maxPoints), maxPoints));
-  const rolled = series.filter((s) => !drawnFromRaw(s, chooseCover(0, s.lastStep, maxPoints), maxPoints));
-  const [points, others] = await Promise.all([
-    raw.length
-      ? db.query<StepValue & { runId: string }>(
-          `SELECT "runId", "step", "value" FROM "MetricPoint" WHERE "runId" = ANY($1::uuid[]) AND "key" = $2 ORDER BY "runId", "step"`,
-          [raw.map((s) => s.runId), key],
-        )
-      : { rows: [] },
-    Promise.all(rolled.map(async (s) => [s.runId, await readSeries(db, { runId: s.runId, key, maxPoints })] as const)),
-  ]);
-  const byRun = new Map<string, StepValue[]>(raw.map((s) => [s.runId, []]));
-  for (const { runId, step, value } of points.rows) byRun.get(runId)?.push({ step, value });
-  return new Map([...raw.map((s) => [s.runId, fromRaw(byRun.get(s.runId) ?? [], 0, s.lastStep, maxPoints)] as const), ...others]);
+  // One query per run, in parallel over the pool: a single one for all of them would run on one core.
+  return new Map(
+    await Promise.all(
+      series.map(async (stats) => {
+        const query = { runId: stats.runId, key, maxPoints };
+        const raw = drawnFromRaw(stats, chooseCover(0, stats.lastStep, maxPoints), maxPoints);
+        const result = raw
+          ? fromRaw((await readRaw(db, query, [{ from: 0, to: stats.lastStep }])).points, 0, stats.lastStep, maxPoints)
+          : await readSeries(db, query);
+        return [stats.runId, result] as const;
+      }),
+    ),
+  );
 }
 
 async function readBuckets(db: pg.Pool | pg.PoolClient, query: SeriesQuery, segments: Cover["segments"]): Promise<Aggregate[]> {

@@ -282,7 +282,7 @@ describe("readSeries", () => {
 });
 
 describe("readSeriesOfRuns", () => {
-  it("gives each run the points readSeries gives it, in a few queries", async () => {
+  it("gives each run the points readSeries gives it, reading their summaries at once", async () => {
     const runs = await Promise.all(Array.from({ length: 5 }, () => createRun()));
     const [short, dense, long, sparse, none] = runs as [string, string, string, string, string];
     await writeMetricPoints(pool, [

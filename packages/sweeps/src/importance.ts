@@ -15,7 +15,7 @@ function encode(dim: Dimension, value: unknown): number {
 function groups(dim: Dimension, codes: readonly number[]): number[][] {
   if (dim.kind === "choice") {
     const byValue = new Map<number, number[]>();
-    codes.forEach((code, i) => byValue.set(code, [...(byValue.get(code) ?? []), i]));
+    for (const [i, code] of codes.entries()) byValue.set(code, [...(byValue.get(code) ?? []), i]);
     return [...byValue.values()];
   }
   const positions = codes.map((_, i) => i);

@@ -108,7 +108,12 @@ describe("importance", () => {
     expect(importance[0]?.path).toBe("x");
     expect(importance[0]?.importance).toBeGreaterThan(0.7);
     expect(parameterImportance(space, trials.slice(0, 3))).toBeNull();
-    expect(parameterImportance(space, trials.map((t) => ({ ...t, objective: 1 })))).toBeNull();
+    expect(
+      parameterImportance(
+        space,
+        trials.map((t) => ({ ...t, objective: 1 })),
+      ),
+    ).toBeNull();
   });
 
   it("reads a skill-scale objective that one choice decides exactly", () => {
