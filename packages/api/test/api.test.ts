@@ -1,23 +1,14 @@
 import { writeMetricPoints } from "@hindcast/db";
 import { dbTest, seattleSpec as spec } from "@hindcast/test-support";
-import type { TRPCError } from "@trpc/server";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { bootstrapAdmin, createApiToken, createCaller, createContext, hashPassword, verifyPassword } from "../src/index";
+import { rejection } from "./rejection";
 
 let pool: pg.Pool;
 const users: Record<"admin" | "operator" | "viewer", { id: string; email: string; role: "ADMIN" | "OPERATOR" | "VIEWER" }> = {} as never;
 
 const as = (who: keyof typeof users) => createCaller({ pool, user: users[who] });
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TRPCError;
-  }
-  throw new Error("expected the call to be rejected");
-}
 
 dbTest.beforeAll(async ({ pool: migrated }) => {
   pool = migrated;

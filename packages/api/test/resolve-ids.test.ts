@@ -1,9 +1,9 @@
 import { seedRuns } from "@hindcast/db/runs/seed";
 import { dbTest } from "@hindcast/test-support";
-import { TRPCError } from "@trpc/server";
 import type pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createCaller } from "../src/index";
+import { rejection } from "./rejection";
 
 let pool: pg.Pool;
 const viewer = { id: "00000000-0000-4000-8000-000000000001", email: "viewer@example.com", role: "VIEWER" as const };
@@ -14,16 +14,6 @@ const ids = {
   low: "abcd0000-0000-4000-8000-000000000000",
   high: "abcdffff-ffff-4fff-bfff-ffffffffffff",
 };
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCError) return error;
-    throw error;
-  }
-  throw new Error("expected the call to be rejected");
-}
 
 dbTest.beforeAll(async ({ pool: migrated }) => {
   pool = migrated;

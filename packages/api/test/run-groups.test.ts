@@ -6,19 +6,11 @@ import { describe, expect, it } from "vitest";
 import { createCaller } from "../src/index";
 import { maxSeeds } from "../src/schemas";
 import { callProcedure } from "./fuzz/http-cases";
+import { rejection } from "./rejection";
 
 const tag = "grouped";
 let api: TestApi;
 const as = (who: "viewer" | "operator") => createCaller({ pool: api.pool, user: api.users[who] });
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TRPCError;
-  }
-  throw new Error("expected the call to be rejected");
-}
 
 const issuePaths = (error: TRPCError) =>
   (error.cause as unknown as { issues: { path: PropertyKey[] }[] }).issues.map((i) => i.path.join("."));

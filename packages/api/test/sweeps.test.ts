@@ -4,10 +4,10 @@ import path from "node:path";
 import { createPool, prepareDatabase, startEmbeddedPostgres } from "@hindcast/db";
 import type { SearchSpace } from "@hindcast/sweeps";
 import { dbTest, spawnWorker, stopWorker, type WorkerProcess } from "@hindcast/test-support";
-import type { TRPCError } from "@trpc/server";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapAdmin, createCaller } from "../src/index";
+import { rejection } from "./rejection";
 
 let pool: pg.Pool;
 let url: string;
@@ -27,15 +27,6 @@ dbTest.beforeAll(async ({ pool: migrated, db, tempDir }) => {
 afterAll(async () => {
   await Promise.all(workers.map((w) => stopWorker(w, "SIGKILL")));
 });
-
-async function rejection(promise: Promise<unknown>): Promise<TRPCError & { cause?: { path?: string; fix?: string } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as TRPCError;
-  }
-  throw new Error("expected the call to be rejected");
-}
 
 /**
  * An MLP on S&P 500 log returns that trains every one of its 27 epochs (no

@@ -12,6 +12,8 @@ import { useTRPC } from "@/lib/trpc";
 import { columnTitle, type RunsColumn } from "./columns";
 import { groupByLabel } from "./group-by-field";
 import styles from "./group-rows.module.css";
+// The runs table's own summary line, hint and empty state.
+import tableStyles from "./runs-table.module.css";
 import type { ListRunsQuery } from "./runs-view";
 
 type Group = RouterOutputs["groups"]["list"]["groups"][number];
@@ -136,11 +138,11 @@ export function RunGroups({ query, groupBy, columns, alone, onAlone }: RunGroups
   const label = groupByLabel(groupBy);
 
   if (groups.error) return <p className="banner-error">{errorMessage(groups.error)}</p>;
-  if (groups.isSuccess && rows.length === 0) return <div className={styles.empty}>No runs match these filters.</div>;
+  if (groups.isSuccess && rows.length === 0) return <div className={tableStyles.empty}>No runs match these filters.</div>;
   const width = 260 + 80 + summarised.length * 190;
   return (
     <>
-      <p className={styles.summary} aria-live="polite">
+      <p className={tableStyles.summary} aria-live="polite">
         {groups.isPending
           ? "Loading groups…"
           : `${formatCount(rows.length)} group${rows.length === 1 ? "" : "s"} by ${label}${groups.data?.more ? " (the largest)" : ""}`}
@@ -233,7 +235,7 @@ export function RunGroups({ query, groupBy, columns, alone, onAlone }: RunGroups
           </tbody>
         </table>
       </section>
-      <p className={styles.hint}>
+      <p className={tableStyles.hint}>
         Each cell: mean ± sample std over the group&apos;s runs, then min – max and the best; the best mean is bold.
       </p>
     </>
