@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
 import os from "node:os";
 import { artifactStoreConfig, openArtifactStore, postgresScheme } from "@hindcast/artifact-store";
 import {
@@ -11,6 +12,7 @@ import {
   queueLogger,
   reapWorkers,
   recordHeartbeat,
+  recordQueueWorker,
   registerWorker,
   runCancelChannel,
   runsInStatus,
@@ -26,7 +28,7 @@ import {
   type WorkerLoadReport,
   workerLoad,
 } from "@hindcast/observability";
-import { type Runner, run, type TaskList } from "graphile-worker";
+import { type Runner, run, type TaskList, type WorkerEvents } from "graphile-worker";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { WorkerConfig } from "./config";
@@ -134,6 +136,13 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     void cancelRequested(pool, running).catch((error) => log.warn({ err: error }, "cancel re-check failed"));
   });
 
+  // Each queue worker's id is recorded as it starts, so the reaper can unlock whatever it holds if this process dies.
+  const queueEvents: WorkerEvents = new EventEmitter();
+  queueEvents.on("worker:create", ({ worker: queueWorker }) => {
+    void retryTransient(() => recordQueueWorker(pool, workerId, queueWorker.workerId)).catch((error: unknown) =>
+      log.warn({ err: error }, "queue worker id not recorded"),
+    );
+  });
   const runner: Runner = await run({
     connectionString: url,
     concurrency: config.concurrency,
@@ -141,6 +150,7 @@ export async function startWorker(url: string, config: WorkerConfig, log: Logger
     pollInterval: config.pollIntervalMs,
     taskList,
     logger: queueLogger,
+    events: queueEvents,
   });
 
   // Sampled apart from the heartbeat, which must never wait on nvidia-smi.

@@ -9,6 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bootstrapAdmin, createCaller } from "../src/index";
 import { rejection } from "./rejection";
 
+/**
+ * A worker as the harness starts it, but declared dead only after 5 s without a heartbeat: under a full CI
+ * machine a live worker can miss 1.5 s, and the trials it then gives up would go through the queue's retry backoff.
+ */
+const spawnFleetWorker = (url: string, dir: string) => spawnWorker(url, dir, { env: { WORKER_DEAD_AFTER_MS: "5000" } });
+
 let pool: pg.Pool;
 let url: string;
 let artifactsDir: string;
@@ -104,16 +110,26 @@ interface TrialRow {
   message: string | null;
 }
 
-async function waitForSweep(id: string, timeoutMs: number): Promise<{ status: string; message: string | null }> {
+/** Waits for a sweep to end; on timeout the error says where its trials and queue jobs stand. */
+async function waitForSweep(id: string, timeoutMs: number, on: pg.Pool = pool): Promise<{ status: string; message: string | null }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await pool.query<{ status: string; message: string | null }>(
-      `SELECT "status", "message" FROM "Sweep" WHERE "id" = $1`,
-      [id],
-    );
+    const { rows } = await on.query<{ status: string; message: string | null }>(`SELECT "status", "message" FROM "Sweep" WHERE "id" = $1`, [
+      id,
+    ]);
     const sweep = rows[0] as { status: string; message: string | null };
     if (!["RUNNING", "PAUSED"].includes(sweep.status)) return sweep;
-    if (Date.now() > deadline) throw new Error(`sweep ${id} still ${sweep.status} after ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      const trials = await on.query(
+        `SELECT "trialNumber", "status", "attempt", "message" FROM "Run" WHERE "sweepId" = $1 ORDER BY "trialNumber"`,
+        [id],
+      );
+      const jobs = await on.query(`SELECT task_identifier, key, locked_by, locked_at, attempts, last_error FROM graphile_worker.jobs`);
+      const workers = await on.query(`SELECT "id", "status", "queueWorkerIds", "exitReason" FROM "Worker"`);
+      throw new Error(
+        `sweep ${id} still ${sweep.status} after ${timeoutMs} ms\ntrials: ${JSON.stringify(trials.rows)}\njobs: ${JSON.stringify(jobs.rows)}\nworkers: ${JSON.stringify(workers.rows)}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -132,7 +148,7 @@ const wallSeconds = (trials: TrialRow[]) =>
 
 describe("sweeps: 24 trials over 2 worker processes", () => {
   it("ASHA stops at least half the trials early and reports the best with its config; wall time printed beside the same trials run to the end", async () => {
-    workers.push(...(await Promise.all([spawnWorker(url, artifactsDir), spawnWorker(url, artifactsDir)])));
+    workers.push(...(await Promise.all([spawnFleetWorker(url, artifactsDir), spawnFleetWorker(url, artifactsDir)])));
     const sweep = { base, space, method: "random" as const, budget: { trials: 24 }, parallel: 4, seed: 7 };
     const asha = await api().sweeps.start({ ...sweep, name: "asha", earlyStopping: { rule: "asha", minEpochs: 1, reductionFactor: 3 } });
     expect(asha.trials).toBe(24);
@@ -180,7 +196,8 @@ describe("sweeps: trials that cannot train, pause, resume and cancel", () => {
   };
 
   it("records a trial whose spec fails validation as FAILED and goes on with the others", async () => {
-    if (workers.length === 0) workers.push(...(await Promise.all([spawnWorker(url, artifactsDir), spawnWorker(url, artifactsDir)])));
+    if (workers.length === 0)
+      workers.push(...(await Promise.all([spawnFleetWorker(url, artifactsDir), spawnFleetWorker(url, artifactsDir)])));
     // Each value is valid with the base spec, but an overlap of 45 days in 40-day windows is not.
     const { id } = await api().sweeps.start({
       base: quick,
@@ -207,7 +224,8 @@ describe("sweeps: trials that cannot train, pause, resume and cancel", () => {
   }, 240_000);
 
   it("a paused sweep starts no trials until resumed; a cancelled one cancels its running trials", async () => {
-    if (workers.length === 0) workers.push(...(await Promise.all([spawnWorker(url, artifactsDir), spawnWorker(url, artifactsDir)])));
+    if (workers.length === 0)
+      workers.push(...(await Promise.all([spawnFleetWorker(url, artifactsDir), spawnFleetWorker(url, artifactsDir)])));
     const { id } = await api().sweeps.start({
       base: quick,
       space: { "window.lookback": { int: [7, 60] } },
@@ -274,10 +292,10 @@ describe("sweeps: kill -9 of a worker and a restart of the whole stack mid-sweep
           started.id,
         ])
       ).rows[0]?.n ?? 0;
-    stack.push(...(await Promise.all([spawnWorker(server.url, artifacts), spawnWorker(server.url, artifacts)])));
+    stack.push(...(await Promise.all([spawnFleetWorker(server.url, artifacts), spawnFleetWorker(server.url, artifacts)])));
     await expect.poll(() => ended(own), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(2);
     await stopWorker(stack[0] as WorkerProcess, "SIGKILL");
-    stack.push(await spawnWorker(server.url, artifacts));
+    stack.push(await spawnFleetWorker(server.url, artifacts));
     await expect.poll(() => ended(own), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(4);
 
     // The whole stack goes down at once: every worker killed, the database stopped; then all of it starts again.
@@ -288,13 +306,8 @@ describe("sweeps: kill -9 of a worker and a restart of the whole stack mid-sweep
     server = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), port, unsafeFast: true });
     own = createPool({ connectionString: server.url, max: 4 });
     try {
-      stack.push(...(await Promise.all([spawnWorker(server.url, artifacts), spawnWorker(server.url, artifacts)])));
-      await expect
-        .poll(async () => (await own.query(`SELECT "status" FROM "Sweep" WHERE "id" = $1`, [started.id])).rows[0]?.status, {
-          timeout: 240_000,
-          interval: 250,
-        })
-        .toBe("SUCCEEDED");
+      stack.push(...(await Promise.all([spawnFleetWorker(server.url, artifacts), spawnFleetWorker(server.url, artifacts)])));
+      expect((await waitForSweep(started.id, 240_000, own)).status).toBe("SUCCEEDED");
       const { rows } = await own.query<{ trialNumber: number; status: string }>(
         `SELECT "trialNumber", "status" FROM "Run" WHERE "sweepId" = $1 ORDER BY "trialNumber"`,
         [started.id],

@@ -135,5 +135,6 @@ export {
   type ReapResult,
   reapWorkers,
   recordHeartbeat,
+  recordQueueWorker,
   registerWorker,
 } from "./workers";

@@ -10,7 +10,7 @@ export const QueueTask = {
   aggregate: "aggregate_run",
   /** Removes the runs marked deleted, with their artifact bytes (job key: the task's name, so it is queued once). */
   purge: "purge_runs",
-  /** Starts a sweep's next trials and ends the sweep when its budget is spent (job key: the sweep). */
+  /** Starts a sweep's next trials and ends the sweep when its budget is spent (one job per wake-up; steps are idempotent). */
   sweepStep: "sweep_step",
 } as const;
 

@@ -19,6 +19,11 @@ export async function registerWorker(pool: pg.Pool, worker: NewWorker): Promise<
   );
 }
 
+/** Records a queue worker (graphile-worker's id, what its jobs' locked_by holds) of this process, as it starts. */
+export async function recordQueueWorker(pool: pg.Pool, workerId: string, queueWorkerId: string): Promise<void> {
+  await pool.query(`UPDATE "Worker" SET "queueWorkerIds" = array_append("queueWorkerIds", $2) WHERE "id" = $1`, [workerId, queueWorkerId]);
+}
+
 /**
  * Stamps the worker's heartbeat, with its machine's load when given (a
  * heartbeat without one keeps the last load); false when it was declared

@@ -46,6 +46,9 @@ ADD COLUMN "archivedAt" TIMESTAMPTZ(3),
 ADD COLUMN "deletedAt" TIMESTAMPTZ(3),
 ADD COLUMN "note" TEXT;
 
+-- AlterTable
+ALTER TABLE "Worker" ADD COLUMN "queueWorkerIds" TEXT[] DEFAULT ARRAY[]::TEXT[];
+
 -- CreateIndex
 CREATE INDEX "Sweep_createdAt_id_idx" ON "Sweep"("createdAt" DESC, "id");
 

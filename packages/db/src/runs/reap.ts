@@ -2,15 +2,19 @@ import { activeStatuses } from "@hindcast/contracts";
 import type { Queryable } from "./transaction";
 
 /**
- * The reaper's part in a run's life: force-unlocks the queue jobs of the runs
- * that dead workers held and wakes the other workers, so one claims each at
- * once (claim: RUNNING -> RUNNING) and resumes it from its last checkpoint.
+ * The reaper's part in a run's life: force-unlocks every queue job that dead
+ * workers held (their runs, and the short tasks too: a sweep's step, a
+ * purge, an aggregate) and wakes the other workers, so one claims each at
+ * once (a run: RUNNING -> RUNNING, resumed from its last checkpoint).
  * Returns how many jobs it unlocked.
  */
 export async function unlockRunsOf(db: Queryable, deadWorkerIds: readonly string[]): Promise<number> {
+  // The queue workers each process recorded, and, for a worker that died before recording them, those holding its runs' jobs.
   const jobs = await db.query<{ locked_by: string }>(
-    `SELECT j.locked_by FROM graphile_worker.jobs j JOIN "Run" r ON j.key = r."id"::text
-      WHERE r."workerId" = ANY($1::uuid[]) AND r."status" = ANY($2::"RunStatus"[]) AND j.locked_by IS NOT NULL`,
+    `SELECT j.locked_by FROM graphile_worker.jobs j
+      WHERE j.locked_by IS NOT NULL
+        AND (j.locked_by IN (SELECT unnest(w."queueWorkerIds") FROM "Worker" w WHERE w."id" = ANY($1::uuid[]))
+             OR j.key IN (SELECT r."id"::text FROM "Run" r WHERE r."workerId" = ANY($1::uuid[]) AND r."status" = ANY($2::"RunStatus"[])))`,
     [deadWorkerIds, activeStatuses],
   );
   if (jobs.rows.length) {
