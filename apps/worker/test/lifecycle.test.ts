@@ -96,7 +96,8 @@ describe("worker: run lifecycle", () => {
     await new Promise((r) => setTimeout(r, 1_500));
     expect((await runRow(db.pool, id)).status).toBe("QUEUED");
     const capabilities = await db.pool.query<{ capabilities: { gpu: boolean; tasks: string[] } }>(`SELECT "capabilities" FROM "Worker"`);
-    for (const w of capabilities.rows) expect(w.capabilities).toMatchObject({ gpu: false, tasks: ["train_any", "aggregate_run", "purge_runs", "sweep_step"] });
+    for (const w of capabilities.rows)
+      expect(w.capabilities).toMatchObject({ gpu: false, tasks: ["train_any", "aggregate_run", "purge_runs", "sweep_step"] });
     expect((await cancelRun(db.pool, id)).status).toBe("CANCELLED");
     const run = await runRow(db.pool, id);
     expect(run).toMatchObject({ status: "CANCELLED", startedAt: null, attempt: 0 });
