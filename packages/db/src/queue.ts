@@ -8,7 +8,7 @@ export const QueueTask = {
   trainAny: "train_any",
   trainGpu: "train_gpu",
   aggregate: "aggregate_run",
-  /** Removes the runs marked deleted, with their artifact bytes (job key: the task's name, so it is queued once). */
+  /** Removes the runs marked deleted, with their artifact bytes (one job per deletion; purges share the work). */
   purge: "purge_runs",
   /** Starts a sweep's next trials and ends the sweep when its budget is spent (one job per wake-up; steps are idempotent). */
   sweepStep: "sweep_step",

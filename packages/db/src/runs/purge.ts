@@ -20,9 +20,13 @@ export interface PurgeResult {
   files: number;
 }
 
-/** Queues the purge_runs task; its job key keeps one job waiting however often it is asked for. */
+/**
+ * Queues the purge_runs task, one job per deletion. No job key: graphile-worker
+ * 0.17's add_job drops a keyed job whose namesake a worker locks at that very
+ * moment (see ../sweeps/jobs.ts), and purges share the work (SKIP LOCKED).
+ */
 export async function queuePurge(db: Queryable): Promise<void> {
-  await db.query("SELECT graphile_worker.add_job($1, '{}'::json, job_key := $1)", [QueueTask.purge]);
+  await db.query("SELECT graphile_worker.add_job($1, '{}'::json)", [QueueTask.purge]);
 }
 
 /**
