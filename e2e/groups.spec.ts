@@ -67,10 +67,8 @@ test("groups runs by model.kind with each group's mean and spread, charts a grou
   const formGroup = page.getByTestId("run-groups").locator("tbody > tr[data-group]");
   await expect(formGroup).toHaveCount(1);
   await expect(formGroup).toContainText(`${tag} form seeds`);
-  const ids = await page
-    .getByTestId("run-groups")
-    .locator("tr[data-run-id]")
-    .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run-id")));
-  expect(ids).toHaveLength(2);
+  const members = page.getByTestId("run-groups").locator("tr[data-run-id]");
+  await expect(members).toHaveCount(2);
+  const ids = await members.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-run-id")));
   for (const id of ids) await api.training.cancel.mutate({ id: id as string });
 });

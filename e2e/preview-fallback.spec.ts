@@ -6,11 +6,11 @@ test.use({ launchOptions: chromiumLaunchOptions({ webgpu: false }) });
 test("the preview falls back to another backend without WebGPU and says why", async ({ page }) => {
   await signIn(page, "viewer");
   await page.goto("/preview");
-  await page.getByLabel("Epochs").fill("1");
-  await page.getByLabel("Windows").fill("1");
+  await page.getByRole("spinbutton", { name: "Epochs", exact: true }).fill("1");
+  await page.getByRole("spinbutton", { name: "Windows", exact: true }).fill("1");
   // Variables, transform and date range, as a queued run takes them; a range the wrong way round is named first.
   await page.getByRole("checkbox", { name: "spx_volume" }).check();
-  await page.getByLabel("Transform").selectOption("logReturn");
+  await page.getByRole("combobox", { name: "Transform", exact: true }).selectOption("logReturn");
   await page.getByLabel(/^From/).fill("2016-01-01");
   await page.getByLabel(/^To/).fill("2015-01-01");
   await page.getByRole("button", { name: "Train in this browser" }).click();

@@ -21,9 +21,9 @@ test.describe("browser preview on WebGPU", () => {
     await page.goto("/preview");
     // SwiftShader emulates the GPU on the CPU (a few hundred samples/s here): one epoch (no minimum of steps that would
     // add epochs) and one window keep this test short.
-    await page.getByLabel("Epochs").fill("1");
+    await page.getByRole("spinbutton", { name: "Epochs", exact: true }).fill("1");
     await page.getByLabel("Min steps").fill("0");
-    await page.getByLabel("Windows").fill("1");
+    await page.getByRole("spinbutton", { name: "Windows", exact: true }).fill("1");
     await page.getByRole("button", { name: "Train in this browser" }).click();
     await expect(page.getByTestId("preview-backend")).toHaveText("webgpu", { timeout: 60_000 });
     // The page stays responsive while the worker trains: a click on the theme button is handled at once.
@@ -65,9 +65,9 @@ test("the preview warns when its windows hold too few points, and queues the ful
 }) => {
   await signIn(page, "operator");
   await page.goto("/preview");
-  await page.getByLabel("Dataset", { exact: true }).selectOption("co2");
-  await page.getByLabel("Target").selectOption("co2");
-  await page.getByLabel("Model").selectOption("mlp");
+  await page.getByRole("combobox", { name: "Dataset", exact: true }).selectOption("co2");
+  await page.getByRole("combobox", { name: "Target", exact: true }).selectOption("co2");
+  await page.getByRole("combobox", { name: "Model", exact: true }).selectOption("mlp");
   // Monthly data: 60-day windows hold about 2 points each.
   await page.getByLabel("Days per window").fill("60");
   const warning = page.getByTestId("preview-window-warning");
