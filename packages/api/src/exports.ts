@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { metricCatalog, type RunExportColumn, runExportFields, UserFacingError, zodIssueLines } from "@hindcast/contracts";
 import { type ExportRows, exportMetricSeries, exportRuns, exportSweepTrials, logger } from "@hindcast/db";
-import { storedSweepSchema, sweepSpecSchema } from "@hindcast/sweeps";
+import { storedSweepMetric } from "@hindcast/sweeps";
 import type pg from "pg";
 import superjson from "superjson";
 import { type ZodType, z } from "zod";
@@ -20,10 +20,6 @@ const usualColumns: RunExportColumn[] = [
 
 const seriesKeys = z.array(metricKey).max(100);
 const uuid = z.uuid();
-
-/** The metric a sweep optimises, as its stored config says (the sweep spec's default for one that cannot be read). */
-const sweepMetric = (config: unknown) =>
-  storedSweepSchema.safeParse(config).data?.spec.metric ?? sweepSpecSchema.shape.metric.parse(undefined);
 
 function parsed<T>(schema: ZodType<T>, value: unknown, fix: string): T {
   const result = schema.safeParse(value);
@@ -89,7 +85,7 @@ const routes: { path: RegExp; rows: (pool: pg.Pool, id: string, search: URLSearc
     path: new RegExp(`^${csvExportPaths.sweep("([^/]*)").replaceAll(".", "\\.")}$`),
     rows: (pool, id) => ({
       filename: `sweep-${id}-trials.csv`,
-      rows: exportSweepTrials(pool, parsed(uuid, id, "use a sweep's whole id"), sweepMetric),
+      rows: exportSweepTrials(pool, parsed(uuid, id, "use a sweep's whole id"), storedSweepMetric),
     }),
   },
 ];

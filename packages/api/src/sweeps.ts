@@ -10,6 +10,7 @@ import {
   planSweep,
   type StoredSweep,
   type SweepSpec,
+  storedSweepMetric,
   storedSweepSchema,
   trialSpec,
 } from "@hindcast/sweeps";
@@ -84,7 +85,7 @@ export type SweepDetails = Omit<SweepRow, "config"> & {
 
 /** A sweep with its trials and the importance of its parameters; 404 when there is none. */
 export async function sweepDetails(pool: pg.Pool, id: string): Promise<SweepDetails> {
-  const { config, ...sweep } = await readSweep(pool, id, (c) => storedOf(c)?.spec.metric ?? "skill_vs_best");
+  const { config, ...sweep } = await readSweep(pool, id, storedSweepMetric);
   const stored = storedOf(config);
   const ended = sweep.trials.flatMap((t) =>
     t.status === "SUCCEEDED" && t.objective !== null && t.trial ? [{ values: t.trial, objective: t.objective }] : [],

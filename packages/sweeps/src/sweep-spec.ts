@@ -113,3 +113,7 @@ export const storedSweepSchema = z.object({
   trials: z.number().int(),
 });
 export type StoredSweep = z.infer<typeof storedSweepSchema>;
+
+/** The metric a stored sweep optimises (the sweep spec's default for a config that cannot be read). */
+export const storedSweepMetric = (config: unknown): string =>
+  storedSweepSchema.safeParse(config).data?.spec.metric ?? sweepSpecSchema.shape.metric.parse(undefined);

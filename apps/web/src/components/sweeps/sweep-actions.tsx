@@ -4,8 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { canOperate, useCurrentUser } from "@/components/app-shell";
 import { ConfirmDialog } from "@/components/confirm-dialog";
+import { ErrorBanner } from "@/components/error-banner";
 import styles from "@/components/run/run.module.css";
-import { errorMessage } from "@/lib/errors";
 import { useTRPC } from "@/lib/trpc";
 import type { SweepDetail } from "./types";
 
@@ -21,11 +21,11 @@ function OperatorActions({ sweep }: { sweep: SweepDetail }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [confirmCancel, setConfirmCancel] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const input = { id: sweep.id };
   const changed = {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.sweeps.pathKey() }),
-    onError: (failure: unknown) => setError(errorMessage(failure)),
+    onError: (failure: unknown) => setError(failure),
   };
   const pause = useMutation(trpc.sweeps.pause.mutationOptions(changed));
   const resume = useMutation(trpc.sweeps.resume.mutationOptions(changed));
@@ -33,7 +33,7 @@ function OperatorActions({ sweep }: { sweep: SweepDetail }) {
   const trainBest = useMutation(
     trpc.sweeps.trainBest.mutationOptions({
       onSuccess: (run) => router.push(`/runs/${run.id}`),
-      onError: (failure) => setError(errorMessage(failure)),
+      onError: (failure) => setError(failure),
     }),
   );
   const busy = pause.isPending || resume.isPending || cancel.isPending;
@@ -72,11 +72,7 @@ function OperatorActions({ sweep }: { sweep: SweepDetail }) {
           {trainBest.isPending ? "Starting…" : "Train the best config on all windows"}
         </button>
       )}
-      {error && (
-        <div className="banner-error" role="alert">
-          {error}
-        </div>
-      )}
+      <ErrorBanner error={error} />
       <ConfirmDialog
         open={confirmCancel}
         title="Cancel this sweep?"
